@@ -1,0 +1,21 @@
+"""pytest bootstrap for the parts that run without Odoo.
+
+The add-ons' ``tools/`` packages are plain Python. Importing them as
+``oto_crm.tools.x`` would normally run ``oto_crm/__init__.py``, which needs
+Odoo; here each add-on is registered as a bare namespace so only ``tools``
+is loaded.
+"""
+
+import os
+import sys
+import types
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+for _addon in ("oto_crm", "oto_crm_pos", "oto_crm_whatsapp"):
+    if _addon not in sys.modules:
+        _module = types.ModuleType(_addon)
+        _module.__path__ = [os.path.join(ROOT, _addon)]
+        sys.modules[_addon] = _module

@@ -1,0 +1,308 @@
+"""Find Odoo 18 and a PostgreSQL server for the project's commands.
+
+Standard library only: this runs on machines that have neither Odoo nor the
+project's tool venv yet.
+
+Odoo is found, in this order:
+  1. ``ODOO_SRC``: an Odoo 18.0 source tree (the folder holding ``odoo-bin``);
+     its Python is ``ODOO_PYTHON`` or the first of ``$ODOO_SRC/.venv``,
+     ``$ODOO_SRC/venv``, ``${ODOO_SRC}-venv`` that exists, else this Python.
+  2. ``ODOO_PYTHON`` alone: a Python where ``import odoo`` works.
+  3. ``/opt/odoo18`` when it exists, as in 1.
+
+PostgreSQL: ``ODOO_DB_HOST`` / ``ODOO_DB_PORT`` / ``ODOO_DB_USER`` /
+``ODOO_DB_PASSWORD`` name an existing server; without ``ODOO_DB_HOST`` a
+private cluster is created in ``.work/postgres`` and started on 127.0.0.1
+(port ``OTO_PG_PORT``, default 55432).
+"""
+
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.path.join(ROOT, ".work")
+ADDONS = ("oto_crm", "oto_crm_pos", "oto_crm_whatsapp")
+DEFAULT_SRC = "/opt/odoo18"
+
+_PROBE = (
+    "import sys\n"
+    "src = sys.argv[1]\n"
+    "if src: sys.path.insert(0, src)\n"
+    "import odoo.release, werkzeug, lxml, psycopg2, babel, passlib\n"
+    "import os\n"
+    "print(odoo.release.version_info[0], os.path.dirname(os.path.dirname("
+    "os.path.abspath(odoo.__file__))))\n"
+)
+
+
+class SetupError(Exception):
+    """A missing piece, said in one sentence for the user."""
+
+
+def say(message):
+    print(f"[oto] {message}", flush=True)
+
+
+@dataclass
+class Odoo:
+    src: str
+    python: str
+    command: list = field(default_factory=list)
+
+    def addons_path(self):
+        paths = [
+            os.path.join(self.src, "odoo", "addons"),
+            os.path.join(self.src, "addons"),
+            ROOT,
+        ]
+        return ",".join(p for p in paths if os.path.isdir(p))
+
+
+def _probe(python, src):
+    try:
+        proc = subprocess.run(
+            [python, "-c", _PROBE, src or ""],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return None, f"{python} cannot run ({exc})"
+    if proc.returncode:
+        last = (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
+        return None, f"{python} cannot import Odoo and its requirements ({last})"
+    major, found_src = proc.stdout.split()
+    if major != "18":
+        return None, f"{found_src} is Odoo {major}, not Odoo 18"
+    return found_src, None
+
+
+def _python_for(src):
+    if os.environ.get("ODOO_PYTHON"):
+        return os.environ["ODOO_PYTHON"]
+    for candidate in (
+        os.path.join(src, ".venv", "bin", "python"),
+        os.path.join(src, "venv", "bin", "python"),
+        src.rstrip("/") + "-venv/bin/python",
+    ):
+        if os.path.exists(candidate):
+            return candidate
+    return sys.executable
+
+
+def find_odoo():
+    """Return an ``Odoo`` or raise ``SetupError`` saying what is missing."""
+    src = os.environ.get("ODOO_SRC")
+    if not src and not os.environ.get("ODOO_PYTHON") and os.path.isfile(
+        os.path.join(DEFAULT_SRC, "odoo-bin")
+    ):
+        src = DEFAULT_SRC
+    if src:
+        if not os.path.isfile(os.path.join(src, "odoo-bin")):
+            raise SetupError(
+                f"ODOO_SRC={src} holds no odoo-bin: point ODOO_SRC at an "
+                "Odoo 18.0 source tree."
+            )
+        python = _python_for(src)
+        found, error = _probe(python, src)
+    elif os.environ.get("ODOO_PYTHON"):
+        python = os.environ["ODOO_PYTHON"]
+        found, error = _probe(python, None)
+    else:
+        raise SetupError(
+            "No Odoo 18 found: set ODOO_SRC to an Odoo 18.0 source tree whose "
+            "requirements.txt is installed (or ODOO_PYTHON to a Python where "
+            "'import odoo' works); see the README, section 'Odoo'."
+        )
+    if error:
+        raise SetupError(
+            f"No usable Odoo 18: {error}; install Odoo's requirements.txt in "
+            "that Python or set ODOO_PYTHON (see the README, section 'Odoo')."
+        )
+    odoo_bin = os.path.join(found, "odoo-bin")
+    command = [python, odoo_bin] if os.path.isfile(odoo_bin) else [python, "-m", "odoo"]
+    return Odoo(src=found, python=python, command=command)
+
+
+def ensure_project_requirements(odoo):
+    """Install requirements.txt in Odoo's Python when one of them is missing."""
+    check = "import phonenumbers, requests"
+    ok = subprocess.run([odoo.python, "-c", check], capture_output=True, check=False)
+    if ok.returncode == 0:
+        return
+    say(f"installing requirements.txt in {odoo.python}")
+    subprocess.run(
+        [odoo.python, "-m", "pip", "install", "-q", "-r",
+         os.path.join(ROOT, "requirements.txt")],
+        check=True,
+    )
+
+
+# ---------------------------------------------------------------- PostgreSQL
+
+
+@dataclass
+class Database:
+    host: str
+    port: int
+    user: str
+    password: str = ""
+    bindir: str = ""
+
+    def odoo_args(self):
+        args = [f"--db_host={self.host}", f"--db_port={self.port}", f"--db_user={self.user}"]
+        if self.password:
+            args.append(f"--db_password={self.password}")
+        return args
+
+    def env(self):
+        env = dict(os.environ, PGHOST=self.host, PGPORT=str(self.port), PGUSER=self.user)
+        if self.password:
+            env["PGPASSWORD"] = self.password
+        return env
+
+    def tool(self, name):
+        path = os.path.join(self.bindir, name) if self.bindir else ""
+        return path if path and os.path.exists(path) else shutil.which(name) or name
+
+    def psql(self, sql, dbname="postgres"):
+        proc = subprocess.run(
+            [self.tool("psql"), "-X", "-A", "-t", "-q", "-d", dbname, "-c", sql],
+            capture_output=True, text=True, env=self.env(), check=False,
+        )
+        if proc.returncode:
+            raise SetupError(f"PostgreSQL refused '{sql}': {proc.stderr.strip()}")
+        return proc.stdout.strip()
+
+    def exists(self, dbname):
+        name = dbname.replace("'", "''")
+        return self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
+
+    def drop(self, dbname):
+        subprocess.run(
+            [self.tool("dropdb"), "--if-exists", "--force", dbname],
+            env=self.env(), check=True, capture_output=True,
+        )
+
+    def clone(self, template, dbname):
+        self.drop(dbname)
+        subprocess.run(
+            [self.tool("createdb"), "-T", template, dbname],
+            env=self.env(), check=True, capture_output=True,
+        )
+
+
+def _pg_bindir():
+    found = shutil.which("pg_ctl")
+    if found:
+        return os.path.dirname(os.path.realpath(found))
+    versions = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
+        key=lambda p: int(p.split("/")[4]) if p.split("/")[4].isdigit() else 0,
+    )
+    return os.path.dirname(versions[-1]) if versions else ""
+
+
+def _install_postgresql():
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise SetupError(
+            "PostgreSQL is missing: install Debian's 'postgresql' package, or set "
+            "ODOO_DB_HOST (and ODOO_DB_PORT, ODOO_DB_USER, ODOO_DB_PASSWORD) to a "
+            "server you have."
+        )
+    say("installing Debian's postgresql package (apt-get)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "postgresql", "postgresql-contrib"],
+        check=True, env=env, stdout=subprocess.DEVNULL,
+    )
+
+
+def _as_owner(cmd, owner):
+    """Run a server command as ``owner`` (PostgreSQL refuses to run as root)."""
+    if owner is None:
+        return cmd
+    runuser = shutil.which("runuser")
+    if runuser:
+        return [runuser, "-u", owner, "--", *cmd]
+    return ["su", owner, "-s", "/bin/sh", "-c", " ".join(cmd)]
+
+
+def ensure_database():
+    """Return a ``Database``: the configured server, or the private cluster."""
+    if os.environ.get("ODOO_DB_HOST"):
+        return Database(
+            host=os.environ["ODOO_DB_HOST"],
+            port=int(os.environ.get("ODOO_DB_PORT", "5432")),
+            user=os.environ.get("ODOO_DB_USER", "odoo"),
+            password=os.environ.get("ODOO_DB_PASSWORD", ""),
+        )
+    bindir = _pg_bindir()
+    if not bindir:
+        _install_postgresql()
+        bindir = _pg_bindir()
+        if not bindir:
+            raise SetupError("PostgreSQL was installed but pg_ctl is not found.")
+    port = int(os.environ.get("OTO_PG_PORT", "55432"))
+    base = os.path.join(WORK, "postgres")
+    data = os.path.join(base, "data")
+    owner = None
+    if os.geteuid() == 0:
+        owner = "postgres"
+        try:
+            pwd.getpwnam(owner)
+        except KeyError:
+            subprocess.run(
+                ["useradd", "--system", "--home-dir", base, "--shell", "/bin/false", owner],
+                check=True,
+            )
+    os.makedirs(base, exist_ok=True)
+    if owner:
+        shutil.chown(base, user=owner)
+    pg = os.path.join(bindir, "pg_ctl")
+    if not os.path.exists(os.path.join(data, "PG_VERSION")):
+        say(f"creating a private PostgreSQL cluster in {data}")
+        subprocess.run(
+            _as_owner(
+                [os.path.join(bindir, "initdb"), "-D", data, "-U", "postgres",
+                 "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
+                owner,
+            ),
+            check=True, stdout=subprocess.DEVNULL,
+        )
+    status = subprocess.run(_as_owner([pg, "-D", data, "status"], owner),
+                            capture_output=True, check=False)
+    if status.returncode != 0:
+        say(f"starting the private PostgreSQL cluster on 127.0.0.1:{port}")
+        opts = (
+            f"-c listen_addresses=127.0.0.1 -p {port} -k {base} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200 -c shared_buffers=512MB"
+        )
+        proc = subprocess.run(
+            _as_owner([pg, "-D", data, "-o", opts, "-l", os.path.join(base, "server.log"),
+                       "-w", "-t", "60", "start"], owner),
+            capture_output=True, text=True, check=False,
+        )
+        if proc.returncode:
+            raise SetupError(
+                f"the private PostgreSQL cluster did not start: see {base}/server.log"
+            )
+    admin = Database(host="127.0.0.1", port=port, user="postgres", bindir=bindir)
+    for _attempt in range(30):
+        try:
+            admin.psql("SELECT 1")
+            break
+        except SetupError:
+            time.sleep(1)
+    if admin.psql("SELECT 1 FROM pg_roles WHERE rolname = 'odoo'") != "1":
+        admin.psql("CREATE ROLE odoo LOGIN CREATEDB")
+    return Database(host="127.0.0.1", port=port, user="odoo", bindir=bindir)

@@ -1,0 +1,205 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo import api, fields, models
+
+from ..tools.demo_brand import build_brand
+
+_logger = logging.getLogger(__name__)
+
+DEMO_PASSWORD = "Oto@demo2026"
+
+
+class OtoDemo(models.AbstractModel):
+    """Builds the demo brand (``tools/demo_brand.py``) as records.
+
+    Called from the add-on's demo data only, so databases without demo data
+    never get it. Deterministic: the same install day gives the same brand.
+    """
+
+    _name = "oto.demo"
+    _description = "Oto CRM demo brand"
+
+    @api.model
+    def _generate_demo_brand(self):
+        env = self.env(
+            context=dict(
+                self.env.context,
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_notrack=True,
+                no_reset_password=True,
+            )
+        )
+        self = self.with_env(env)
+        brand = build_brand(fields.Date.context_today(self))
+        company = self.env.company
+        self._setup_demo_company(company, brand)
+        stores = self._create_demo_stores(company, brand)
+        users = self._create_demo_users(brand, stores)
+        sellers = self._create_demo_sellers(brand, stores, users)
+        customers = self._create_demo_customers(brand, stores, sellers)
+        products = self._create_demo_products(brand)
+        orders = self._create_demo_orders(brand, stores, sellers, customers, products)
+        self._post_demo_hook(brand, stores, sellers, customers, products, orders)
+        _logger.info(
+            "Oto CRM demo brand: %s stores, %s sellers, %s customers, %s orders",
+            len(stores), len(sellers), len(customers), len(orders),
+        )
+
+    def _post_demo_hook(self, brand, stores, sellers, customers, products, orders):
+        """Extension point for bridges (POS orders, campaigns, ...)."""
+
+    def _setup_demo_company(self, company, brand):
+        values = {"country_id": self.env.ref("base.br").id}
+        if company.name in ("YourCompany", "My Company"):
+            values["name"] = f"{brand['brand']} Ltda"
+        brl = self.env.ref("base.BRL")
+        if company.currency_id != brl and not self.env["account.move.line"].sudo().search_count(
+            [("company_id", "=", company.id)], limit=1
+        ):
+            brl.active = True
+            values["currency_id"] = brl.id
+        company.write(values)
+
+    def _create_demo_stores(self, company, brand):
+        states = {
+            state.code: state
+            for state in self.env["res.country.state"].search(
+                [("country_id.code", "=", "BR")]
+            )
+        }
+        vals_list = []
+        for index, store in enumerate(brand["stores"]):
+            vals_list.append({
+                "name": store["name"],
+                "code": store["code"],
+                "kind": store["kind"],
+                "sequence": index + 1,
+                "company_id": company.id,
+                "street": store["street"],
+                "zip": store["zip"],
+                "city": store["city"],
+                "state_id": states[store["state"]].id if store["state"] in states else False,
+                "phone": store["phone"],
+                "area_codes": ", ".join(str(c) for c in store["area_codes"]),
+                "color": index + 2,
+            })
+        records = self.env["oto.store"].create(vals_list)
+        return {store.code: store for store in records}
+
+    def _create_demo_users(self, brand, stores):
+        lang = "pt_BR" if self.env["res.lang"]._lang_get("pt_BR") else "en_US"
+        seller_group = self.env.ref("oto_crm.oto_crm_group_seller")
+        manager_group = self.env.ref("oto_crm.oto_crm_group_manager")
+        people = [(m["name"], m["login"], manager_group, m["store"]) for m in brand["managers"]]
+        people += [
+            (s["name"], s["login"], seller_group, s["store"])
+            for s in brand["sellers"]
+            if s["login"]
+        ]
+        users = {}
+        for name, login, group, store_code in people:
+            user = self.env["res.users"].search([("login", "=", login)], limit=1)
+            if not user:
+                user = self.env["res.users"].create({
+                    "name": name,
+                    "login": login,
+                    "email": f"{login}@auroramoda.example",
+                    "password": DEMO_PASSWORD,
+                    "lang": lang,
+                    "tz": "America/Sao_Paulo",
+                    "groups_id": [fields.Command.link(group.id)],
+                })
+            users[login] = user
+            if group == manager_group:
+                stores[store_code].manager_ids = [fields.Command.link(user.id)]
+        return users
+
+    def _create_demo_sellers(self, brand, stores, users):
+        vals_list = [
+            {
+                "name": seller["name"],
+                "code": seller["code"],
+                "store_id": stores[seller["store"]].id,
+                "email": seller["email"],
+                "phone": seller["phone"],
+                "user_id": users[seller["login"]].id if seller["login"] else False,
+                "wallet_capacity": 60,
+                "color": seller["index"] % 11 + 1,
+            }
+            for seller in brand["sellers"]
+        ]
+        return self.env["oto.seller"].create(vals_list)
+
+    def _create_demo_customers(self, brand, stores, sellers):
+        states = {
+            state.code: state.id
+            for state in self.env["res.country.state"].search(
+                [("country_id.code", "=", "BR")]
+            )
+        }
+        brazil = self.env.ref("base.br").id
+        vals_list = []
+        for customer in brand["customers"]:
+            seller = sellers[customer["seller"]] if customer["seller"] is not None else None
+            vals_list.append({
+                "name": customer["name"],
+                "email": customer["email"],
+                "phone": customer["phone"],
+                "city": customer["city"],
+                "state_id": states.get(customer["state"], False),
+                "country_id": brazil,
+                "customer_rank": 1,
+                "oto_birthdate": customer["birthdate"],
+                "oto_seller_id": seller.id if seller else False,
+                "oto_store_id": stores[customer["store"]].id,
+            })
+        return self.env["res.partner"].create(vals_list)
+
+    def _create_demo_products(self, brand):
+        parent = self.env["product.category"].create({"name": brand["brand"]})
+        categories = {
+            name: self.env["product.category"].create({"name": name, "parent_id": parent.id})
+            for name in brand["categories"]
+        }
+        templates = self.env["product.template"].create([
+            {
+                "name": product["name"],
+                "categ_id": categories[product["category"]].id,
+                "list_price": product["price"],
+                "type": "consu",
+                "sale_ok": True,
+                "taxes_id": [fields.Command.clear()],
+            }
+            for product in brand["products"]
+        ])
+        return templates.product_variant_id
+
+    def _create_demo_orders(self, brand, stores, sellers, customers, products):
+        vals_list = []
+        for order in brand["orders"]:
+            seller = sellers[order["seller"]]
+            vals_list.append({
+                "partner_id": customers[order["customer"]].id,
+                "oto_seller_id": seller.id,
+                "oto_store_id": stores[order["store"]].id,
+                "oto_channel": order["channel"],
+                "user_id": seller.user_id.id or self.env.uid,
+                "date_order": order["date"],
+                "order_line": [
+                    fields.Command.create({
+                        "product_id": products[product].id,
+                        "product_uom_qty": qty,
+                        "price_unit": brand["products"][product]["price"],
+                        "tax_id": [fields.Command.clear()],
+                    })
+                    for product, qty in order["lines"]
+                ],
+            })
+        orders = self.env["sale.order"].create(vals_list)
+        # History, not new sales: mark them confirmed without running the
+        # confirmation (no pickings, no emails, dates kept in the past).
+        orders.write({"state": "sale"})
+        return orders

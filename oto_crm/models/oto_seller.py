@@ -1,0 +1,183 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.phone import PhoneError, normalize_phone
+
+SELLER_CODE_RE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,29}")
+
+
+class OtoSeller(models.Model):
+    _name = "oto.seller"
+    _description = "Seller"
+    _inherit = ["mail.thread"]
+    _order = "store_id, name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    code = fields.Char(
+        string="Seller code",
+        required=True,
+        tracking=True,
+        help="Unique in the company. Online orders that carry this code count "
+        "for this seller.",
+    )
+    active = fields.Boolean(
+        default=True,
+        tracking=True,
+        help="An inactive seller gets no suggestions and keeps no wallet.",
+    )
+    store_id = fields.Many2one(
+        "oto.store",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        related="store_id.company_id",
+        store=True,
+        index=True,
+        precompute=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Personal login",
+        domain="[('share', '=', False)]",
+        index=True,
+        tracking=True,
+        help="The seller's own Odoo user, when the seller does not work on "
+        "the store's shared login.",
+    )
+    email = fields.Char(help="Where a new PIN is sent.")
+    phone = fields.Char(string="Mobile")
+    color = fields.Integer()
+    wallet_capacity = fields.Integer(
+        help="Most customers this seller's wallet takes when customers are "
+        "distributed automatically; 0 means no limit.",
+    )
+    daily_limit = fields.Integer(
+        string="Daily suggestion limit",
+        help="Overrides the store's and the brand's limit of suggestions per "
+        "day for this seller; 0 uses theirs.",
+    )
+    customer_ids = fields.One2many("res.partner", "oto_seller_id", string="Wallet")
+    customer_count = fields.Integer(compute="_compute_customer_count")
+
+    _sql_constraints = [
+        (
+            "code_company_uniq",
+            "unique(company_id, code)",
+            "Another seller of this company already uses this seller code.",
+        ),
+        (
+            "wallet_capacity_positive",
+            "CHECK(wallet_capacity >= 0)",
+            "The wallet capacity cannot be negative.",
+        ),
+        (
+            "daily_limit_positive",
+            "CHECK(daily_limit >= 0)",
+            "The daily suggestion limit cannot be negative.",
+        ),
+    ]
+
+    @api.depends("customer_ids")
+    def _compute_customer_count(self):
+        counts = dict(
+            self.env["res.partner"]._read_group(
+                [("oto_seller_id", "in", self.ids)], ["oto_seller_id"], ["__count"]
+            )
+        )
+        for seller in self:
+            seller.customer_count = counts.get(seller, 0)
+
+    @api.depends("name", "code")
+    def _compute_display_name(self):
+        for seller in self:
+            seller.display_name = (
+                f"{seller.name} ({seller.code})" if seller.code else seller.name
+            )
+
+    @api.constrains("code")
+    def _check_code(self):
+        for seller in self:
+            if not SELLER_CODE_RE.fullmatch(seller.code or ""):
+                raise ValidationError(
+                    self.env._(
+                        "Seller code '%(code)s' is not valid: use 1 to 30 "
+                        "letters, digits, '-' or '_'.",
+                        code=seller.code,
+                    )
+                )
+
+    @api.constrains("code", "company_id")
+    def _check_code_unique(self):
+        """Say it before the database does (the SQL constraint stays for races)."""
+        for seller in self:
+            duplicate = self.sudo().search(
+                [("id", "!=", seller.id), ("company_id", "=", seller.company_id.id),
+                 ("code", "=", seller.code), ("active", "in", (True, False))],
+                limit=1,
+            )
+            if duplicate:
+                raise ValidationError(
+                    self.env._(
+                        "Seller code %(code)s is already used by %(seller)s in "
+                        "this company: each seller needs their own code.",
+                        code=seller.code,
+                        seller=duplicate.name,
+                    )
+                )
+
+    @api.constrains("phone")
+    def _check_phone(self):
+        for seller in self.filtered("phone"):
+            try:
+                normalize_phone(seller.phone)
+            except PhoneError as exc:
+                raise ValidationError(
+                    self.env._(
+                        "The mobile number of %(seller)s is not valid: %(phone)s",
+                        seller=seller.name,
+                        phone=seller.phone,
+                    )
+                ) from exc
+
+    @api.model
+    def _prepare_seller_values(self, vals):
+        vals = dict(vals)
+        if vals.get("code"):
+            vals["code"] = vals["code"].strip().upper()
+        if vals.get("phone"):
+            try:
+                vals["phone"] = normalize_phone(vals["phone"])
+            except PhoneError:
+                pass  # the constraint explains it
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._prepare_seller_values(v) for v in vals_list])
+
+    def write(self, vals):
+        return super().write(self._prepare_seller_values(vals))
+
+    def action_view_wallet(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "oto_crm.res_partner_action_oto_customers"
+        )
+        action["domain"] = [("oto_seller_id", "=", self.id)]
+        action["context"] = {"default_oto_seller_id": self.id}
+        return action
+
+    @api.model
+    def _get_current_seller(self):
+        """The seller record of the current user, if any (personal login)."""
+        return self.search([("user_id", "=", self.env.uid)], limit=1)

@@ -1,0 +1,215 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools.phone import BR_AREA_CODES
+
+
+class OtoStore(models.Model):
+    _name = "oto.store"
+    _description = "Store"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    code = fields.Char(
+        required=True,
+        tracking=True,
+        help="Short unique code of the store in the company (used in reports "
+        "and exports).",
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    kind = fields.Selection(
+        [("own", "Own store"), ("franchise", "Franchise")],
+        required=True,
+        default="own",
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    color = fields.Integer()
+    street = fields.Char()
+    street2 = fields.Char()
+    zip = fields.Char()
+    city = fields.Char(index=True)
+    state_id = fields.Many2one(
+        "res.country.state",
+        string="State",
+        domain="[('country_id', '=?', country_id)]",
+        index=True,
+    )
+    country_id = fields.Many2one(
+        "res.country",
+        default=lambda self: self.env.ref("base.br", raise_if_not_found=False),
+    )
+    phone = fields.Char()
+    email = fields.Char()
+    area_codes = fields.Char(
+        string="Area codes (DDD)",
+        help="Phone area codes this store serves, separated by commas, e.g. "
+        "'11, 12, 13'. Customers without purchases are placed in the store "
+        "that covers their phone's area code.",
+    )
+    manager_ids = fields.Many2many(
+        "res.users",
+        "oto_store_manager_rel",
+        "store_id",
+        "user_id",
+        string="Managers",
+        domain="[('share', '=', False)]",
+        help="Store managers: they manage this store's sellers and see its results.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Shared login",
+        domain="[('share', '=', False)]",
+        help="Login shared by the store's sellers on the store's device; each "
+        "seller then identifies with a personal PIN.",
+    )
+    seller_ids = fields.One2many("oto.seller", "store_id", string="Sellers")
+    customer_ids = fields.One2many("res.partner", "oto_store_id", string="Customers")
+    seller_count = fields.Integer(compute="_compute_counts")
+    customer_count = fields.Integer(compute="_compute_counts")
+
+    _sql_constraints = [
+        (
+            "code_company_uniq",
+            "unique(company_id, code)",
+            "Another store of this company already uses this code.",
+        ),
+    ]
+
+    @api.depends("seller_ids", "customer_ids")
+    def _compute_counts(self):
+        sellers = dict(
+            self.env["oto.seller"]._read_group(
+                [("store_id", "in", self.ids)], ["store_id"], ["__count"]
+            )
+        )
+        customers = dict(
+            self.env["res.partner"]._read_group(
+                [("oto_store_id", "in", self.ids)], ["oto_store_id"], ["__count"]
+            )
+        )
+        for store in self:
+            store.seller_count = sellers.get(store, 0)
+            store.customer_count = customers.get(store, 0)
+
+    @api.constrains("code")
+    def _check_code(self):
+        for store in self:
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}", store.code or ""):
+                raise ValidationError(
+                    self.env._(
+                        "Store code '%(code)s' is not valid: use 1 to 20 letters, "
+                        "digits, '-' or '_', starting with a letter or digit.",
+                        code=store.code,
+                    )
+                )
+
+    @api.constrains("code", "company_id")
+    def _check_code_unique(self):
+        """Say it before the database does (the SQL constraint stays for races)."""
+        for store in self:
+            if self.sudo().search_count(
+                [("id", "!=", store.id), ("company_id", "=", store.company_id.id),
+                 ("code", "=", store.code), ("active", "in", (True, False))],
+                limit=1,
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Another store of this company already uses the code "
+                        "%(code)s.",
+                        code=store.code,
+                    )
+                )
+
+    @api.constrains("area_codes")
+    def _check_area_codes(self):
+        for store in self:
+            for code in store._get_area_codes(strict=True):
+                if code not in BR_AREA_CODES:
+                    raise ValidationError(
+                        self.env._(
+                            "%(code)s is not a Brazilian area code (DDD) in use.",
+                            code=code,
+                        )
+                    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("code"):
+                vals["code"] = vals["code"].strip().upper()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("code"):
+            vals["code"] = vals["code"].strip().upper()
+        if vals.get("active") is False:
+            busy = self.filtered(lambda s: s.active and s.seller_ids)
+            if busy:
+                raise UserError(
+                    self.env._(
+                        "Store %(store)s still has active sellers. Inactivate "
+                        "them or move them to another store first, so their "
+                        "customers are redistributed.",
+                        store=busy[0].display_name,
+                    )
+                )
+        return super().write(vals)
+
+    @api.depends("name", "code")
+    def _compute_display_name(self):
+        for store in self:
+            store.display_name = (
+                f"[{store.code}] {store.name}" if store.code else store.name
+            )
+
+    def _get_area_codes(self, strict=False):
+        """Return the store's area codes as ints.
+
+        With ``strict``, an entry that is not a number raises ``ValidationError``;
+        otherwise it is ignored.
+        """
+        self.ensure_one()
+        codes = []
+        for part in re.split(r"[,;\s]+", self.area_codes or ""):
+            if not part:
+                continue
+            if not part.isdigit():
+                if strict:
+                    raise ValidationError(
+                        self.env._(
+                            "Area codes must be numbers separated by commas, "
+                            "e.g. '11, 12'; '%(part)s' is not.",
+                            part=part,
+                        )
+                    )
+                continue
+            codes.append(int(part))
+        return codes
+
+    def action_view_sellers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("oto_crm.oto_seller_action")
+        action["domain"] = [("store_id", "=", self.id)]
+        action["context"] = {"default_store_id": self.id}
+        return action
+
+    def action_view_customers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "oto_crm.res_partner_action_oto_customers"
+        )
+        action["domain"] = [("oto_store_id", "=", self.id)]
+        return action

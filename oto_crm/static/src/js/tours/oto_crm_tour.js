@@ -1,0 +1,109 @@
+/** @odoo-module **/
+// Browser tours of the Oto CRM back office (run by tests/test_ui.py).
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("oto_crm_store_and_seller_tour", {
+    steps: () => [
+        {
+            content: "Create a store",
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=name] input",
+            run: "edit Aurora Tour",
+        },
+        {
+            trigger: ".o_field_widget[name=code] input",
+            run: "edit tour1",
+        },
+        {
+            trigger: ".o_field_widget[name=area_codes] input",
+            run: "edit 11, 12",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The code is stored in capitals",
+            trigger: ".o_form_saved .o_field_widget[name=code] input:value(TOUR1)",
+        },
+        {
+            content: "Open the store's sellers",
+            trigger: "button[name=action_view_sellers]",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=name] input",
+            run: "edit Vendedora Tour",
+        },
+        {
+            trigger: ".o_field_widget[name=code] input",
+            run: "edit tour-ana",
+        },
+        {
+            content: "The store comes from the context",
+            trigger: ".o_field_widget[name=store_id] input:value(Aurora Tour)",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_saved .o_field_widget[name=code] input:value(TOUR-ANA)",
+        },
+        {
+            content: "A second seller with the same code is refused",
+            trigger: ".o_form_button_create",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=name] input",
+            run: "edit Outra Vendedora",
+        },
+        {
+            trigger: ".o_field_widget[name=code] input",
+            run: "edit TOUR-ANA",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".modal-body:contains(already used by Vendedora Tour)",
+        },
+        {
+            trigger: ".modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_button_cancel",
+            run: "click",
+        },
+        {
+            trigger: ".o_breadcrumb:contains(Vendedora Tour)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("oto_crm_wallet_mobile_tour", {
+    steps: () => [
+        {
+            content: "The seller's wallet opens as cards on a phone",
+            trigger: ".o_kanban_record:contains(Cliente Carteira)",
+            run: "click",
+        },
+        {
+            content: "The customer's form shows the wallet seller",
+            trigger: ".o_field_widget[name=oto_seller_id]:contains(Ana Tour)",
+        },
+        {
+            trigger: ".o_field_widget[name=oto_store_id]:contains(Loja Tour)",
+        },
+    ],
+});

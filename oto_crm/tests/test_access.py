@@ -1,0 +1,77 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import OtoCrmCommon
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestAccess(OtoCrmCommon):
+    def test_groups_chain(self):
+        self.assertTrue(self.user_admin.has_group("oto_crm.oto_crm_group_manager"))
+        self.assertTrue(self.user_admin.has_group("oto_crm.oto_crm_group_seller"))
+        self.assertTrue(self.user_manager_a.has_group("oto_crm.oto_crm_group_seller"))
+        self.assertFalse(self.user_manager_a.has_group("oto_crm.oto_crm_group_admin"))
+        self.assertFalse(self.user_seller.has_group("oto_crm.oto_crm_group_manager"))
+
+    def test_seller_reads_but_cannot_create_or_change(self):
+        Store = self.env["oto.store"].with_user(self.user_seller)
+        self.assertIn(self.store_a, Store.search([]))
+        with self.assertRaises(AccessError):
+            Store.create({"name": "Nova", "code": "N1", "company_id": self.company.id})
+        with self.assertRaises(AccessError):
+            self.store_a.with_user(self.user_seller).name = "Renomeada"
+        with self.assertRaises(AccessError):
+            self.env["oto.seller"].with_user(self.user_seller).create(
+                {"name": "X", "code": "X1", "store_id": self.store_a.id}
+            )
+        with self.assertRaises(AccessError):
+            self.seller_a2.with_user(self.user_seller).active = False
+
+    def test_manager_changes_only_own_store_sellers(self):
+        seller = self.seller_a2.with_user(self.user_manager_a)
+        seller.daily_limit = 20
+        seller.action_archive()
+        self.assertFalse(self.seller_a2.active)
+        # the seller of another store: readable, not writable
+        other = self.seller_b1.with_user(self.user_manager_a)
+        self.assertEqual(other.name, "Carla")
+        with self.assertRaises(AccessError):
+            other.daily_limit = 20
+        with self.assertRaises(AccessError):
+            other.action_archive()
+        self.assertTrue(self.seller_b1.active)
+
+    def test_manager_cannot_create_stores_or_sellers(self):
+        with self.assertRaises(AccessError):
+            self.env["oto.store"].with_user(self.user_manager_a).create(
+                {"name": "Nova", "code": "N1", "company_id": self.company.id}
+            )
+        with self.assertRaises(AccessError):
+            self.env["oto.seller"].with_user(self.user_manager_a).create(
+                {"name": "X", "code": "X1", "store_id": self.store_a.id}
+            )
+        with self.assertRaises(AccessError):
+            self.store_b.with_user(self.user_manager_a).area_codes = "21, 22"
+        self.store_a.with_user(self.user_manager_a).area_codes = "11, 12, 13"
+        self.assertEqual(self.store_a._get_area_codes(), [11, 12, 13])
+
+    def test_admin_manages_every_store_of_the_company(self):
+        store = self.env["oto.store"].with_user(self.user_admin).create(
+            {"name": "Nova", "code": "N1", "company_id": self.company.id}
+        )
+        seller = self.env["oto.seller"].with_user(self.user_admin).create(
+            {"name": "Nova vendedora", "code": "N1-V", "store_id": store.id}
+        )
+        self.seller_b1.with_user(self.user_admin).daily_limit = 15
+        self.assertEqual(seller.company_id, self.company)
+        self.assertEqual(self.seller_b1.daily_limit, 15)
+
+    def test_franchise_company_is_isolated(self):
+        stores = self.env["oto.store"].with_user(self.user_franchise).search([])
+        self.assertEqual(stores, self.store_franchise)
+        sellers = self.env["oto.seller"].with_user(self.user_admin).search([])
+        self.assertNotIn(self.seller_franchise, sellers)
+        with self.assertRaises(AccessError):
+            self.seller_a1.with_user(self.user_franchise).read(["name"])

@@ -1,0 +1,38 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime
+
+from odoo.tests import TransactionCase, freeze_time, tagged
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestDemoBrand(TransactionCase):
+    """The demo generator builds the brand in a company of its own."""
+
+    @freeze_time("2026-11-23 12:00:00")
+    def test_generate_demo_brand(self):
+        company = self.env["res.company"].create({"name": "Demo Brand Test"})
+        env = self.env(context=dict(self.env.context, allowed_company_ids=[company.id]))
+        env["oto.demo"].with_company(company)._generate_demo_brand()
+        stores = env["oto.store"].search([("company_id", "=", company.id)])
+        self.assertEqual(len(stores), 3)
+        self.assertEqual(sorted(stores.mapped("kind")), ["franchise", "own", "own"])
+        self.assertEqual(len(stores.state_id), 3)
+        sellers = env["oto.seller"].search([("company_id", "=", company.id)])
+        self.assertEqual(len(sellers), 12)
+        customers = env["res.partner"].search([("oto_store_id", "in", stores.ids)])
+        self.assertEqual(len(customers), 300)
+        self.assertTrue(all(c.phone.startswith("+55") and len(c.phone) == 14 for c in customers))
+        self.assertTrue(all(c.email for c in customers))
+        orders = env["sale.order"].search([("oto_store_id", "in", stores.ids)])
+        self.assertGreater(len(orders), 500)
+        self.assertEqual(set(orders.mapped("state")), {"sale"})
+        self.assertTrue(all(o.oto_seller_id.store_id == o.oto_store_id for o in orders))
+        dates = orders.mapped("date_order")
+        self.assertLessEqual(max(dates), datetime(2026, 11, 23, 23, 59))
+        self.assertGreaterEqual(min(dates), datetime(2025, 11, 23))
+        self.assertGreater((max(dates) - min(dates)).days, 300)
+        self.assertGreater(sum(orders.mapped("amount_total")), 0)
+        manager = env["res.users"].search([("login", "=", "marcos.lima")])
+        self.assertTrue(manager.has_group("oto_crm.oto_crm_group_manager"))
+        self.assertIn(manager, stores.manager_ids)

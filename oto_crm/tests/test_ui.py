@@ -1,0 +1,43 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install", "oto_crm", "oto_tour")
+class TestUi(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.admin = new_test_user(
+            cls.env, "oto_tour_admin", groups="oto_crm.oto_crm_group_admin,base.group_user"
+        )
+
+    def test_store_and_seller_tour(self):
+        self.start_tour(
+            "/odoo/action-oto_crm.oto_store_action",
+            "oto_crm_store_and_seller_tour",
+            login="oto_tour_admin",
+        )
+        store = self.env["oto.store"].search([("code", "=", "TOUR1")])
+        self.assertEqual(store.area_codes, "11, 12")
+        seller = self.env["oto.seller"].search([("store_id", "=", store.id)])
+        self.assertEqual(seller.mapped("code"), ["TOUR-ANA"])
+
+
+@tagged("post_install", "-at_install", "oto_crm", "oto_tour")
+class TestUiMobile(HttpCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_wallet_mobile_tour(self):
+        user = new_test_user(self.env, "oto_tour_seller", groups="oto_crm.oto_crm_group_seller")
+        store = self.env["oto.store"].create({"name": "Loja Tour", "code": "LT1"})
+        seller = self.env["oto.seller"].create(
+            {"name": "Ana Tour", "code": "LT1-ANA", "store_id": store.id, "user_id": user.id}
+        )
+        self.env["res.partner"].create({"name": "Cliente Carteira", "oto_seller_id": seller.id})
+        self.start_tour(
+            "/odoo/action-oto_crm.res_partner_action_oto_customers",
+            "oto_crm_wallet_mobile_tour",
+            login="oto_tour_seller",
+        )

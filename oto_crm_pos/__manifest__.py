@@ -1,0 +1,24 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Oto CRM - Point of Sale",
+    "summary": "POS orders feed the Oto CRM wallets: assisting seller, store, contacts",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Point of Sale",
+    "website": "https://github.com/oto-crm/oto-crm-odoo",
+    "author": "Oto CRM for Odoo contributors",
+    "maintainers": ["oto-crm"],
+    "license": "LGPL-3",
+    "installable": True,
+    "auto_install": True,
+    "depends": ["oto_crm", "point_of_sale"],
+    "external_dependencies": {"python": ["phonenumbers"]},
+    "data": [
+        "views/pos_config_views.xml",
+        "views/pos_order_views.xml",
+        "views/oto_store_views.xml",
+    ],
+    "demo": [
+        "demo/oto_crm_pos_demo.xml",
+    ],
+}
