@@ -100,8 +100,10 @@ def _python_for(src):
 def find_odoo():
     """Return an ``Odoo`` or raise ``SetupError`` saying what is missing."""
     src = os.environ.get("ODOO_SRC")
-    if not src and not os.environ.get("ODOO_PYTHON") and os.path.isfile(
-        os.path.join(DEFAULT_SRC, "odoo-bin")
+    if (
+        not src
+        and not os.environ.get("ODOO_PYTHON")
+        and os.path.isfile(os.path.join(DEFAULT_SRC, "odoo-bin"))
     ):
         src = DEFAULT_SRC
     if src:
@@ -139,8 +141,15 @@ def ensure_project_requirements(odoo):
         return
     say(f"installing requirements.txt in {odoo.python}")
     subprocess.run(
-        [odoo.python, "-m", "pip", "install", "-q", "-r",
-         os.path.join(ROOT, "requirements.txt")],
+        [
+            odoo.python,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "-r",
+            os.path.join(ROOT, "requirements.txt"),
+        ],
         check=True,
     )
 
@@ -157,13 +166,19 @@ class Database:
     bindir: str = ""
 
     def odoo_args(self):
-        args = [f"--db_host={self.host}", f"--db_port={self.port}", f"--db_user={self.user}"]
+        args = [
+            f"--db_host={self.host}",
+            f"--db_port={self.port}",
+            f"--db_user={self.user}",
+        ]
         if self.password:
             args.append(f"--db_password={self.password}")
         return args
 
     def env(self):
-        env = dict(os.environ, PGHOST=self.host, PGPORT=str(self.port), PGUSER=self.user)
+        env = dict(
+            os.environ, PGHOST=self.host, PGPORT=str(self.port), PGUSER=self.user
+        )
         if self.password:
             env["PGPASSWORD"] = self.password
         return env
@@ -175,7 +190,10 @@ class Database:
     def psql(self, sql, dbname="postgres"):
         proc = subprocess.run(
             [self.tool("psql"), "-X", "-A", "-t", "-q", "-d", dbname, "-c", sql],
-            capture_output=True, text=True, env=self.env(), check=False,
+            capture_output=True,
+            text=True,
+            env=self.env(),
+            check=False,
         )
         if proc.returncode:
             raise SetupError(f"PostgreSQL refused '{sql}': {proc.stderr.strip()}")
@@ -188,14 +206,18 @@ class Database:
     def drop(self, dbname):
         subprocess.run(
             [self.tool("dropdb"), "--if-exists", "--force", dbname],
-            env=self.env(), check=True, capture_output=True,
+            env=self.env(),
+            check=True,
+            capture_output=True,
         )
 
     def clone(self, template, dbname):
         self.drop(dbname)
         subprocess.run(
             [self.tool("createdb"), "-T", template, dbname],
-            env=self.env(), check=True, capture_output=True,
+            env=self.env(),
+            check=True,
+            capture_output=True,
         )
 
 
@@ -222,7 +244,9 @@ def _install_postgresql():
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
     subprocess.run(
         ["apt-get", "install", "-y", "-qq", "postgresql", "postgresql-contrib"],
-        check=True, env=env, stdout=subprocess.DEVNULL,
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
     )
 
 
@@ -261,7 +285,15 @@ def ensure_database():
             pwd.getpwnam(owner)
         except KeyError:
             subprocess.run(
-                ["useradd", "--system", "--home-dir", base, "--shell", "/bin/false", owner],
+                [
+                    "useradd",
+                    "--system",
+                    "--home-dir",
+                    base,
+                    "--shell",
+                    "/bin/false",
+                    owner,
+                ],
                 check=True,
             )
     os.makedirs(base, exist_ok=True)
@@ -272,14 +304,25 @@ def ensure_database():
         say(f"creating a private PostgreSQL cluster in {data}")
         subprocess.run(
             _as_owner(
-                [os.path.join(bindir, "initdb"), "-D", data, "-U", "postgres",
-                 "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
+                [
+                    os.path.join(bindir, "initdb"),
+                    "-D",
+                    data,
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ],
                 owner,
             ),
-            check=True, stdout=subprocess.DEVNULL,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
-    status = subprocess.run(_as_owner([pg, "-D", data, "status"], owner),
-                            capture_output=True, check=False)
+    status = subprocess.run(
+        _as_owner([pg, "-D", data, "status"], owner), capture_output=True, check=False
+    )
     if status.returncode != 0:
         say(f"starting the private PostgreSQL cluster on 127.0.0.1:{port}")
         opts = (
@@ -288,9 +331,25 @@ def ensure_database():
             "-c max_connections=200 -c shared_buffers=512MB"
         )
         proc = subprocess.run(
-            _as_owner([pg, "-D", data, "-o", opts, "-l", os.path.join(base, "server.log"),
-                       "-w", "-t", "60", "start"], owner),
-            capture_output=True, text=True, check=False,
+            _as_owner(
+                [
+                    pg,
+                    "-D",
+                    data,
+                    "-o",
+                    opts,
+                    "-l",
+                    os.path.join(base, "server.log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                ],
+                owner,
+            ),
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if proc.returncode:
             raise SetupError(

@@ -10,7 +10,6 @@ stops after the install.
 import argparse
 import os
 import subprocess
-import sys
 
 from . import environment as envmod
 from .environment import ADDONS, SetupError, say
@@ -31,8 +30,12 @@ def _installed(db, dbname):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="oto demo", description=__doc__.splitlines()[0])
-    parser.add_argument("--reset", action="store_true", help="recreate the demo database")
+    parser = argparse.ArgumentParser(
+        prog="oto demo", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--reset", action="store_true", help="recreate the demo database"
+    )
     parser.add_argument("--init-only", action="store_true", help="install, then stop")
     args = parser.parse_args(argv)
     try:
@@ -48,27 +51,39 @@ def main(argv=None):
         *odoo.command,
         f"--addons-path={odoo.addons_path()}",
         *db.odoo_args(),
-        "-d", dbname,
-        "--db-filter", f"^{dbname}$",
+        "-d",
+        dbname,
+        "--db-filter",
+        f"^{dbname}$",
         "--http-interface=127.0.0.1",
         f"--http-port={port}",
     ]
     if args.reset:
         db.drop(dbname)
     if not _installed(db, dbname):
-        say(f"installing the add-ons and the demo brand in database '{dbname}' "
-            "(a few minutes the first time)")
+        say(
+            f"installing the add-ons and the demo brand in database '{dbname}' "
+            "(a few minutes the first time)"
+        )
         proc = subprocess.run(
-            [*base, "-i", ",".join(ADDONS), "--load-language=pt_BR",
-             "--stop-after-init", "--log-level=warn"],
+            [
+                *base,
+                "-i",
+                ",".join(ADDONS),
+                "--load-language=pt_BR",
+                "--stop-after-init",
+                "--log-level=warn",
+            ],
             check=False,
         )
         if proc.returncode or not _installed(db, dbname):
             say("the install failed: read the lines above")
             return 1
-    say(f"Oto CRM demo: http://127.0.0.1:{port}/odoo  "
+    say(
+        f"Oto CRM demo: http://127.0.0.1:{port}/odoo  "
         "login 'admin', password 'admin' (brand admin); seller 'ana.souza' and "
-        "store manager 'marcos.lima', password 'Oto@demo2026'")
+        "store manager 'marcos.lima', password 'Oto@demo2026'"
+    )
     if args.init_only:
         return 0
     try:

@@ -41,7 +41,12 @@ BASES = {
 # data: a run with tours first builds every asset bundle (about a minute).
 SCENARIOS = {
     "oto_crm": ("crm", False, "oto_crm", "/oto_crm,-oto_tour"),
-    "oto_crm_whatsapp": ("crm", False, "oto_crm_whatsapp", "/oto_crm_whatsapp,-oto_tour"),
+    "oto_crm_whatsapp": (
+        "crm",
+        False,
+        "oto_crm_whatsapp",
+        "/oto_crm_whatsapp,-oto_tour",
+    ),
     "oto_crm_pos": ("pos", False, "oto_crm_pos", "/oto_crm_pos,-oto_tour"),
     "all_demo": ("pos", True, ",".join(ADDONS), ",".join(f"/{a}" for a in ADDONS)),
 }
@@ -83,8 +88,16 @@ def ensure_tool_venv():
     if not os.path.exists(python):
         subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
     subprocess.run(
-        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-         "-r", os.path.join(ROOT, "requirements-dev.txt")],
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "-r",
+            os.path.join(ROOT, "requirements-dev.txt"),
+        ],
         check=True,
     )
     with open(stamp_file, "w") as fh:
@@ -104,9 +117,20 @@ def run_pure():
     ]
     say("pure-Python tests and static checks (pytest)")
     proc = subprocess.run(
-        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}",
-         "--rootdir", ROOT, *targets],
-        cwd=ROOT, check=False,
+        [
+            python,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={junit}",
+            "--rootdir",
+            ROOT,
+            *targets,
+        ],
+        cwd=ROOT,
+        check=False,
     )
     if proc.returncode not in (0, 1, 5) or not os.path.exists(junit):
         return Counts(failed=1)
@@ -123,7 +147,9 @@ def run_pure():
 
 # ------------------------------------------------------------------ Odoo part
 
-RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
+RESULT_RE = re.compile(
+    r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
+)
 SKIP_RE = re.compile(r"\bINFO \S+ \S+: skipped ")
 ERROR_RE = re.compile(r"\b(ERROR|CRITICAL) ")
 
@@ -141,8 +167,10 @@ def _odoo_run(odoo, db, dbname, args, log_name):
         *odoo.command,
         f"--addons-path={odoo.addons_path()}",
         *db.odoo_args(),
-        "-d", dbname,
-        "--db-filter", f"^{dbname}$",
+        "-d",
+        dbname,
+        "--db-filter",
+        f"^{dbname}$",
         "--http-interface=127.0.0.1",
         f"--http-port={_free_port()}",
         "--max-cron-threads=0",
@@ -153,7 +181,9 @@ def _odoo_run(odoo, db, dbname, args, log_name):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     env.pop("ODOO_RC", None)
     with open(log_path, "w") as log:
-        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, check=False)
+        proc = subprocess.run(
+            cmd, stdout=log, stderr=subprocess.STDOUT, env=env, check=False
+        )
     with open(log_path, errors="replace") as log:
         return proc.returncode, log.read(), log_path
 
@@ -193,7 +223,9 @@ def run_scenario(odoo, db, name, rebuild=False):
     started = time.time()
     say(f"Odoo tests: {name} (install {modules}, tags {tags})")
     rc, log, path = _odoo_run(
-        odoo, db, dbname,
+        odoo,
+        db,
+        dbname,
         ["-i", modules, "--test-enable", f"--test-tags={tags}"],
         f"odoo_{name}.log",
     )
@@ -237,8 +269,12 @@ def run_odoo(scenarios, rebuild=False):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="oto test", description=__doc__.splitlines()[0])
-    parser.add_argument("--pure", action="store_true", help="pure-Python and static only")
+    parser = argparse.ArgumentParser(
+        prog="oto test", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--pure", action="store_true", help="pure-Python and static only"
+    )
     parser.add_argument("--odoo", action="store_true", help="Odoo tests only")
     parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS))
     parser.add_argument("--rebuild-templates", action="store_true")
@@ -252,8 +288,10 @@ def main(argv=None):
         if not args.pure:
             odoo = run_odoo(args.scenario or list(SCENARIOS), args.rebuild_templates)
             if odoo is None:
-                say("Odoo tests: not run (no Odoo 18 here); only the pure-Python and "
-                    "static parts ran")
+                say(
+                    "Odoo tests: not run (no Odoo 18 here); only the pure-Python and "
+                    "static parts ran"
+                )
             else:
                 say(f"Odoo tests: {odoo}")
                 total += odoo

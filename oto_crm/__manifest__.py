@@ -10,7 +10,6 @@
     "maintainers": ["oto-crm"],
     "license": "LGPL-3",
     "application": True,
-    "installable": True,
     "depends": ["sale_crm", "phone_validation"],
     "external_dependencies": {"python": ["phonenumbers", "requests"]},
     "data": [

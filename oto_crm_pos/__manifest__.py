@@ -9,7 +9,6 @@
     "author": "Oto CRM for Odoo contributors",
     "maintainers": ["oto-crm"],
     "license": "LGPL-3",
-    "installable": True,
     "auto_install": True,
     "depends": ["oto_crm", "point_of_sale"],
     "external_dependencies": {"python": ["phonenumbers"]},

@@ -9,7 +9,6 @@
     "author": "Oto CRM for Odoo contributors",
     "maintainers": ["oto-crm"],
     "license": "LGPL-3",
-    "installable": True,
     "depends": ["oto_crm", "mail"],
     "external_dependencies": {"python": ["requests"]},
     "data": [

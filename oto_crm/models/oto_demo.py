@@ -45,7 +45,10 @@ class OtoDemo(models.AbstractModel):
         self._post_demo_hook(brand, stores, sellers, customers, products, orders)
         _logger.info(
             "Oto CRM demo brand: %s stores, %s sellers, %s customers, %s orders",
-            len(stores), len(sellers), len(customers), len(orders),
+            len(stores),
+            len(sellers),
+            len(customers),
+            len(orders),
         )
 
     def _post_demo_hook(self, brand, stores, sellers, customers, products, orders):
@@ -56,9 +59,9 @@ class OtoDemo(models.AbstractModel):
         if company.name in ("YourCompany", "My Company"):
             values["name"] = f"{brand['brand']} Ltda"
         brl = self.env.ref("base.BRL")
-        if company.currency_id != brl and not self.env["account.move.line"].sudo().search_count(
-            [("company_id", "=", company.id)], limit=1
-        ):
+        if company.currency_id != brl and not self.env[
+            "account.move.line"
+        ].sudo().search_count([("company_id", "=", company.id)], limit=1):
             brl.active = True
             values["currency_id"] = brl.id
         company.write(values)
@@ -72,20 +75,24 @@ class OtoDemo(models.AbstractModel):
         }
         vals_list = []
         for index, store in enumerate(brand["stores"]):
-            vals_list.append({
-                "name": store["name"],
-                "code": store["code"],
-                "kind": store["kind"],
-                "sequence": index + 1,
-                "company_id": company.id,
-                "street": store["street"],
-                "zip": store["zip"],
-                "city": store["city"],
-                "state_id": states[store["state"]].id if store["state"] in states else False,
-                "phone": store["phone"],
-                "area_codes": ", ".join(str(c) for c in store["area_codes"]),
-                "color": index + 2,
-            })
+            vals_list.append(
+                {
+                    "name": store["name"],
+                    "code": store["code"],
+                    "kind": store["kind"],
+                    "sequence": index + 1,
+                    "company_id": company.id,
+                    "street": store["street"],
+                    "zip": store["zip"],
+                    "city": store["city"],
+                    "state_id": states[store["state"]].id
+                    if store["state"] in states
+                    else False,
+                    "phone": store["phone"],
+                    "area_codes": ", ".join(str(c) for c in store["area_codes"]),
+                    "color": index + 2,
+                }
+            )
         records = self.env["oto.store"].create(vals_list)
         return {store.code: store for store in records}
 
@@ -93,7 +100,10 @@ class OtoDemo(models.AbstractModel):
         lang = "pt_BR" if self.env["res.lang"]._lang_get("pt_BR") else "en_US"
         seller_group = self.env.ref("oto_crm.oto_crm_group_seller")
         manager_group = self.env.ref("oto_crm.oto_crm_group_manager")
-        people = [(m["name"], m["login"], manager_group, m["store"]) for m in brand["managers"]]
+        people = [
+            (m["name"], m["login"], manager_group, m["store"])
+            for m in brand["managers"]
+        ]
         people += [
             (s["name"], s["login"], seller_group, s["store"])
             for s in brand["sellers"]
@@ -103,15 +113,17 @@ class OtoDemo(models.AbstractModel):
         for name, login, group, store_code in people:
             user = self.env["res.users"].search([("login", "=", login)], limit=1)
             if not user:
-                user = self.env["res.users"].create({
-                    "name": name,
-                    "login": login,
-                    "email": f"{login}@auroramoda.example",
-                    "password": DEMO_PASSWORD,
-                    "lang": lang,
-                    "tz": "America/Sao_Paulo",
-                    "groups_id": [fields.Command.link(group.id)],
-                })
+                user = self.env["res.users"].create(
+                    {
+                        "name": name,
+                        "login": login,
+                        "email": f"{login}@auroramoda.example",
+                        "password": DEMO_PASSWORD,
+                        "lang": lang,
+                        "tz": "America/Sao_Paulo",
+                        "groups_id": [fields.Command.link(group.id)],
+                    }
+                )
             users[login] = user
             if group == manager_group:
                 stores[store_code].manager_ids = [fields.Command.link(user.id)]
@@ -143,61 +155,73 @@ class OtoDemo(models.AbstractModel):
         brazil = self.env.ref("base.br").id
         vals_list = []
         for customer in brand["customers"]:
-            seller = sellers[customer["seller"]] if customer["seller"] is not None else None
-            vals_list.append({
-                "name": customer["name"],
-                "email": customer["email"],
-                "phone": customer["phone"],
-                "city": customer["city"],
-                "state_id": states.get(customer["state"], False),
-                "country_id": brazil,
-                "customer_rank": 1,
-                "oto_birthdate": customer["birthdate"],
-                "oto_seller_id": seller.id if seller else False,
-                "oto_store_id": stores[customer["store"]].id,
-            })
+            seller = (
+                sellers[customer["seller"]] if customer["seller"] is not None else None
+            )
+            vals_list.append(
+                {
+                    "name": customer["name"],
+                    "email": customer["email"],
+                    "phone": customer["phone"],
+                    "city": customer["city"],
+                    "state_id": states.get(customer["state"], False),
+                    "country_id": brazil,
+                    "customer_rank": 1,
+                    "oto_birthdate": customer["birthdate"],
+                    "oto_seller_id": seller.id if seller else False,
+                    "oto_store_id": stores[customer["store"]].id,
+                }
+            )
         return self.env["res.partner"].create(vals_list)
 
     def _create_demo_products(self, brand):
         parent = self.env["product.category"].create({"name": brand["brand"]})
         categories = {
-            name: self.env["product.category"].create({"name": name, "parent_id": parent.id})
+            name: self.env["product.category"].create(
+                {"name": name, "parent_id": parent.id}
+            )
             for name in brand["categories"]
         }
-        templates = self.env["product.template"].create([
-            {
-                "name": product["name"],
-                "categ_id": categories[product["category"]].id,
-                "list_price": product["price"],
-                "type": "consu",
-                "sale_ok": True,
-                "taxes_id": [fields.Command.clear()],
-            }
-            for product in brand["products"]
-        ])
+        templates = self.env["product.template"].create(
+            [
+                {
+                    "name": product["name"],
+                    "categ_id": categories[product["category"]].id,
+                    "list_price": product["price"],
+                    "type": "consu",
+                    "sale_ok": True,
+                    "taxes_id": [fields.Command.clear()],
+                }
+                for product in brand["products"]
+            ]
+        )
         return templates.product_variant_id
 
     def _create_demo_orders(self, brand, stores, sellers, customers, products):
         vals_list = []
         for order in brand["orders"]:
             seller = sellers[order["seller"]]
-            vals_list.append({
-                "partner_id": customers[order["customer"]].id,
-                "oto_seller_id": seller.id,
-                "oto_store_id": stores[order["store"]].id,
-                "oto_channel": order["channel"],
-                "user_id": seller.user_id.id or self.env.uid,
-                "date_order": order["date"],
-                "order_line": [
-                    fields.Command.create({
-                        "product_id": products[product].id,
-                        "product_uom_qty": qty,
-                        "price_unit": brand["products"][product]["price"],
-                        "tax_id": [fields.Command.clear()],
-                    })
-                    for product, qty in order["lines"]
-                ],
-            })
+            vals_list.append(
+                {
+                    "partner_id": customers[order["customer"]].id,
+                    "oto_seller_id": seller.id,
+                    "oto_store_id": stores[order["store"]].id,
+                    "oto_channel": order["channel"],
+                    "user_id": seller.user_id.id or self.env.uid,
+                    "date_order": order["date"],
+                    "order_line": [
+                        fields.Command.create(
+                            {
+                                "product_id": products[product].id,
+                                "product_uom_qty": qty,
+                                "price_unit": brand["products"][product]["price"],
+                                "tax_id": [fields.Command.clear()],
+                            }
+                        )
+                        for product, qty in order["lines"]
+                    ],
+                }
+            )
         orders = self.env["sale.order"].create(vals_list)
         # History, not new sales: mark them confirmed without running the
         # confirmation (no pickings, no emails, dates kept in the past).

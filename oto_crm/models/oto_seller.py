@@ -10,6 +10,13 @@ from ..tools.phone import PhoneError, normalize_phone
 SELLER_CODE_RE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,29}")
 
 
+def _normalized_or_raw(phone):
+    try:
+        return normalize_phone(phone)
+    except PhoneError:
+        return phone
+
+
 class OtoSeller(models.Model):
     _name = "oto.seller"
     _description = "Seller"
@@ -116,25 +123,6 @@ class OtoSeller(models.Model):
                     )
                 )
 
-    @api.constrains("code", "company_id")
-    def _check_code_unique(self):
-        """Say it before the database does (the SQL constraint stays for races)."""
-        for seller in self:
-            duplicate = self.sudo().search(
-                [("id", "!=", seller.id), ("company_id", "=", seller.company_id.id),
-                 ("code", "=", seller.code), ("active", "in", (True, False))],
-                limit=1,
-            )
-            if duplicate:
-                raise ValidationError(
-                    self.env._(
-                        "Seller code %(code)s is already used by %(seller)s in "
-                        "this company: each seller needs their own code.",
-                        code=seller.code,
-                        seller=duplicate.name,
-                    )
-                )
-
     @api.constrains("phone")
     def _check_phone(self):
         for seller in self.filtered("phone"):
@@ -155,18 +143,78 @@ class OtoSeller(models.Model):
         if vals.get("code"):
             vals["code"] = vals["code"].strip().upper()
         if vals.get("phone"):
-            try:
-                vals["phone"] = normalize_phone(vals["phone"])
-            except PhoneError:
-                pass  # the constraint explains it
+            # An invalid number is kept as typed: _check_phone explains it.
+            vals["phone"] = _normalized_or_raw(vals["phone"])
         return vals
+
+    def _check_code_available(self, wanted):
+        """Refuse seller codes already taken in their company, with a clear
+        message, before the database refuses them (its unique constraint stays
+        as the guard against concurrent saves).
+
+        ``wanted``: list of (code, company id, seller id or False).
+        """
+        seen = {}
+        for code, company_id, seller_id in wanted:
+            if not code:
+                continue
+            key = (code, company_id)
+            if key in seen and seen[key] != seller_id:
+                taken_by = False
+            else:
+                seen[key] = seller_id
+                taken_by = (
+                    self.sudo()
+                    .with_context(active_test=False)
+                    .search(
+                        [
+                            ("code", "=", code),
+                            ("company_id", "=", company_id),
+                            ("id", "!=", seller_id),
+                        ],
+                        limit=1,
+                    )
+                )
+                if not taken_by:
+                    continue
+            raise ValidationError(
+                self.env._(
+                    "Seller code %(code)s is already used by %(seller)s in this "
+                    "company: each seller needs their own code.",
+                    code=code,
+                    seller=taken_by.name
+                    if taken_by
+                    else self.env._("another new seller"),
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
-        return super().create([self._prepare_seller_values(v) for v in vals_list])
+        vals_list = [self._prepare_seller_values(v) for v in vals_list]
+        stores = self.env["oto.store"].sudo()
+        self._check_code_available(
+            [
+                (v.get("code"), stores.browse(v.get("store_id")).company_id.id, False)
+                for v in vals_list
+            ]
+        )
+        return super().create(vals_list)
 
     def write(self, vals):
-        return super().write(self._prepare_seller_values(vals))
+        vals = self._prepare_seller_values(vals)
+        if "code" in vals or "store_id" in vals:
+            store = self.env["oto.store"].sudo().browse(vals.get("store_id"))
+            self._check_code_available(
+                [
+                    (
+                        vals.get("code", seller.code),
+                        (store or seller.store_id).company_id.id,
+                        seller.id,
+                    )
+                    for seller in self
+                ]
+            )
+        return super().write(vals)
 
     def action_view_wallet(self):
         self.ensure_one()

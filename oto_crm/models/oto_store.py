@@ -43,7 +43,6 @@ class OtoStore(models.Model):
     city = fields.Char(index=True)
     state_id = fields.Many2one(
         "res.country.state",
-        string="State",
         domain="[('country_id', '=?', country_id)]",
         index=True,
     )
@@ -116,23 +115,6 @@ class OtoStore(models.Model):
                     )
                 )
 
-    @api.constrains("code", "company_id")
-    def _check_code_unique(self):
-        """Say it before the database does (the SQL constraint stays for races)."""
-        for store in self:
-            if self.sudo().search_count(
-                [("id", "!=", store.id), ("company_id", "=", store.company_id.id),
-                 ("code", "=", store.code), ("active", "in", (True, False))],
-                limit=1,
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "Another store of this company already uses the code "
-                        "%(code)s.",
-                        code=store.code,
-                    )
-                )
-
     @api.constrains("area_codes")
     def _check_area_codes(self):
         for store in self:
@@ -145,16 +127,60 @@ class OtoStore(models.Model):
                         )
                     )
 
+    def _check_code_available(self, wanted):
+        """Refuse store codes already taken in their company, before the
+        database does. ``wanted``: list of (code, company id, store id or False).
+        """
+        seen = set()
+        for code, company_id, store_id in wanted:
+            if not code:
+                continue
+            taken = (code, company_id) in seen or self.sudo().with_context(
+                active_test=False
+            ).search_count(
+                [
+                    ("code", "=", code),
+                    ("company_id", "=", company_id),
+                    ("id", "!=", store_id),
+                ],
+                limit=1,
+            )
+            seen.add((code, company_id))
+            if taken:
+                raise ValidationError(
+                    self.env._(
+                        "Another store of this company already uses the code %(code)s.",
+                        code=code,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("code"):
                 vals["code"] = vals["code"].strip().upper()
+        self._check_code_available(
+            [
+                (v.get("code"), v.get("company_id") or self.env.company.id, False)
+                for v in vals_list
+            ]
+        )
         return super().create(vals_list)
 
     def write(self, vals):
         if vals.get("code"):
             vals["code"] = vals["code"].strip().upper()
+        if "code" in vals or "company_id" in vals:
+            self._check_code_available(
+                [
+                    (
+                        vals.get("code", store.code),
+                        vals.get("company_id", store.company_id.id),
+                        store.id,
+                    )
+                    for store in self
+                ]
+            )
         if vals.get("active") is False:
             busy = self.filtered(lambda s: s.active and s.seller_ids)
             if busy:
@@ -201,7 +227,9 @@ class OtoStore(models.Model):
 
     def action_view_sellers(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("oto_crm.oto_seller_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "oto_crm.oto_seller_action"
+        )
         action["domain"] = [("store_id", "=", self.id)]
         action["context"] = {"default_store_id": self.id}
         return action

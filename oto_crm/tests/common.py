@@ -14,52 +14,100 @@ class OtoCrmCommon(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env["res.company"].create({"name": "Oto Test Brand"})
-        cls.other_company = cls.env["res.company"].create({"name": "Oto Test Franchise"})
+        cls.other_company = cls.env["res.company"].create(
+            {"name": "Oto Test Franchise"}
+        )
         companies = (cls.company | cls.other_company).ids
         cls.user_admin = new_test_user(
-            cls.env, "oto_admin", groups="oto_crm.oto_crm_group_admin",
-            company_id=cls.company.id, company_ids=[cls.company.id],
+            cls.env,
+            "oto_admin",
+            groups="oto_crm.oto_crm_group_admin",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
         )
         cls.user_manager_a = new_test_user(
-            cls.env, "oto_manager_a", groups="oto_crm.oto_crm_group_manager",
-            company_id=cls.company.id, company_ids=[cls.company.id],
+            cls.env,
+            "oto_manager_a",
+            groups="oto_crm.oto_crm_group_manager",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
         )
         cls.user_manager_b = new_test_user(
-            cls.env, "oto_manager_b", groups="oto_crm.oto_crm_group_manager",
-            company_id=cls.company.id, company_ids=[cls.company.id],
+            cls.env,
+            "oto_manager_b",
+            groups="oto_crm.oto_crm_group_manager",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
         )
         cls.user_seller = new_test_user(
-            cls.env, "oto_seller", groups="oto_crm.oto_crm_group_seller",
-            company_id=cls.company.id, company_ids=[cls.company.id],
+            cls.env,
+            "oto_seller",
+            groups="oto_crm.oto_crm_group_seller",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
         )
         cls.user_franchise = new_test_user(
-            cls.env, "oto_franchise_admin", groups="oto_crm.oto_crm_group_admin",
-            company_id=cls.other_company.id, company_ids=[cls.other_company.id],
+            cls.env,
+            "oto_franchise_admin",
+            groups="oto_crm.oto_crm_group_admin",
+            company_id=cls.other_company.id,
+            company_ids=[cls.other_company.id],
         )
         cls.companies = companies
         Store = cls.env["oto.store"].with_company(cls.company)
-        cls.store_a = Store.create({
-            "name": "Loja Jardins", "code": "t-sp1", "company_id": cls.company.id,
-            "area_codes": "11, 12", "manager_ids": [(4, cls.user_manager_a.id)],
-        })
-        cls.store_b = Store.create({
-            "name": "Loja Ipanema", "code": "T-RJ1", "company_id": cls.company.id,
-            "area_codes": "21", "manager_ids": [(4, cls.user_manager_b.id)],
-        })
-        cls.store_franchise = cls.env["oto.store"].create({
-            "name": "Franquia Savassi", "code": "T-MG1", "kind": "franchise",
-            "company_id": cls.other_company.id,
-        })
+        cls.store_a = Store.create(
+            {
+                "name": "Loja Jardins",
+                "code": "t-sp1",
+                "company_id": cls.company.id,
+                "area_codes": "11, 12",
+                "manager_ids": [(4, cls.user_manager_a.id)],
+            }
+        )
+        cls.store_b = Store.create(
+            {
+                "name": "Loja Ipanema",
+                "code": "T-RJ1",
+                "company_id": cls.company.id,
+                "area_codes": "21",
+                "manager_ids": [(4, cls.user_manager_b.id)],
+            }
+        )
+        cls.store_franchise = cls.env["oto.store"].create(
+            {
+                "name": "Franquia Savassi",
+                "code": "T-MG1",
+                "kind": "franchise",
+                "company_id": cls.other_company.id,
+            }
+        )
         Seller = cls.env["oto.seller"]
-        cls.seller_a1 = Seller.create({
-            "name": "Ana", "code": "a1", "store_id": cls.store_a.id,
-            "user_id": cls.user_seller.id, "phone": "(11) 98765-4321",
-        })
-        cls.seller_a2 = Seller.create({"name": "Bruno", "code": "A2", "store_id": cls.store_a.id})
-        cls.seller_b1 = Seller.create({"name": "Carla", "code": "B1", "store_id": cls.store_b.id})
-        cls.seller_franchise = Seller.create({
-            "name": "Diego", "code": "A1", "store_id": cls.store_franchise.id,
-        })
+        cls.seller_a1 = Seller.create(
+            {
+                "name": "Ana",
+                "code": "a1",
+                "store_id": cls.store_a.id,
+                "user_id": cls.user_seller.id,
+                "phone": "(11) 98765-4321",
+            }
+        )
+        cls.seller_a2 = Seller.create(
+            {"name": "Bruno", "code": "A2", "store_id": cls.store_a.id}
+        )
+        cls.seller_b1 = Seller.create(
+            {"name": "Carla", "code": "B1", "store_id": cls.store_b.id}
+        )
+        cls.seller_franchise = Seller.create(
+            {
+                "name": "Diego",
+                "code": "A1",
+                "store_id": cls.store_franchise.id,
+            }
+        )
         Partner = cls.env["res.partner"]
-        cls.customer_1 = Partner.create({"name": "Cliente Um", "company_id": cls.company.id})
-        cls.customer_2 = Partner.create({"name": "Cliente Dois", "company_id": cls.company.id})
+        cls.customer_1 = Partner.create(
+            {"name": "Cliente Um", "company_id": cls.company.id}
+        )
+        cls.customer_2 = Partner.create(
+            {"name": "Cliente Dois", "company_id": cls.company.id}
+        )

@@ -58,11 +58,15 @@ class TestAccess(OtoCrmCommon):
         self.assertEqual(self.store_a._get_area_codes(), [11, 12, 13])
 
     def test_admin_manages_every_store_of_the_company(self):
-        store = self.env["oto.store"].with_user(self.user_admin).create(
-            {"name": "Nova", "code": "N1", "company_id": self.company.id}
+        store = (
+            self.env["oto.store"]
+            .with_user(self.user_admin)
+            .create({"name": "Nova", "code": "N1", "company_id": self.company.id})
         )
-        seller = self.env["oto.seller"].with_user(self.user_admin).create(
-            {"name": "Nova vendedora", "code": "N1-V", "store_id": store.id}
+        seller = (
+            self.env["oto.seller"]
+            .with_user(self.user_admin)
+            .create({"name": "Nova vendedora", "code": "N1-V", "store_id": store.id})
         )
         self.seller_b1.with_user(self.user_admin).daily_limit = 15
         self.assertEqual(seller.company_id, self.company)

@@ -22,7 +22,9 @@ class TestDemoBrand(TransactionCase):
         self.assertEqual(len(sellers), 12)
         customers = env["res.partner"].search([("oto_store_id", "in", stores.ids)])
         self.assertEqual(len(customers), 300)
-        self.assertTrue(all(c.phone.startswith("+55") and len(c.phone) == 14 for c in customers))
+        self.assertTrue(
+            all(c.phone.startswith("+55") and len(c.phone) == 14 for c in customers)
+        )
         self.assertTrue(all(c.email for c in customers))
         orders = env["sale.order"].search([("oto_store_id", "in", stores.ids)])
         self.assertGreater(len(orders), 500)

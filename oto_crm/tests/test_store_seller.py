@@ -36,12 +36,21 @@ class TestStoreSeller(OtoCrmCommon):
 
     def test_duplicate_seller_code_database_guard(self):
         """Two sessions racing past the check still hit the SQL constraint."""
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
-            self.env.cr.execute(SQL(
-                "INSERT INTO oto_seller (name, code, store_id, company_id, active) "
-                "VALUES (%s, %s, %s, %s, true)",
-                "Outra Ana", "A1", self.store_b.id, self.company.id,
-            ))
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.cr.savepoint(),
+        ):
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO oto_seller (name, code, store_id, company_id, active) "
+                    "VALUES (%s, %s, %s, %s, true)",
+                    "Outra Ana",
+                    "A1",
+                    self.store_b.id,
+                    self.company.id,
+                )
+            )
 
     def test_duplicate_store_code_refused(self):
         with self.assertRaises(ValidationError):
@@ -77,19 +86,26 @@ class TestStoreSeller(OtoCrmCommon):
             self.store_a.area_codes = "11, SP"
 
     def test_negative_capacity_refused(self):
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.cr.savepoint(),
+        ):
             self.seller_a2.wallet_capacity = -1
             self.seller_a2.flush_recordset()
 
     def test_archive_and_restore_seller(self):
         self.seller_a2.action_archive()
         self.assertFalse(self.seller_a2.active)
-        self.assertNotIn(self.seller_a2, self.env["oto.seller"].search([("store_id", "=", self.store_a.id)]))
+        self.assertNotIn(
+            self.seller_a2,
+            self.env["oto.seller"].search([("store_id", "=", self.store_a.id)]),
+        )
         self.assertIn(
             self.seller_a2,
-            self.env["oto.seller"].with_context(active_test=False).search(
-                [("store_id", "=", self.store_a.id)]
-            ),
+            self.env["oto.seller"]
+            .with_context(active_test=False)
+            .search([("store_id", "=", self.store_a.id)]),
         )
         self.seller_a2.action_unarchive()
         self.assertTrue(self.seller_a2.active)
@@ -120,17 +136,22 @@ class TestStoreSeller(OtoCrmCommon):
         self.assertEqual(self.store_a.seller_count, 2)
         action = self.store_a.action_view_sellers()
         self.assertEqual(
-            self.env["oto.seller"].search(action["domain"]), self.seller_a1 | self.seller_a2
+            self.env["oto.seller"].search(action["domain"]),
+            self.seller_a1 | self.seller_a2,
         )
         self.customer_1.oto_seller_id = self.seller_a1
         action = self.seller_a1.action_view_wallet()
-        self.assertEqual(self.env["res.partner"].search(action["domain"]), self.customer_1)
+        self.assertEqual(
+            self.env["res.partner"].search(action["domain"]), self.customer_1
+        )
 
     def test_sale_order_store_follows_seller(self):
-        order = self.env["sale.order"].create({
-            "partner_id": self.customer_1.id,
-            "company_id": self.company.id,
-            "oto_seller_id": self.seller_b1.id,
-        })
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer_1.id,
+                "company_id": self.company.id,
+                "oto_seller_id": self.seller_b1.id,
+            }
+        )
         self.assertEqual(order.oto_store_id, self.store_b)
         self.assertEqual(order.oto_channel, "store")

@@ -9,7 +9,9 @@ class TestUi(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.admin = new_test_user(
-            cls.env, "oto_tour_admin", groups="oto_crm.oto_crm_group_admin,base.group_user"
+            cls.env,
+            "oto_tour_admin",
+            groups="oto_crm.oto_crm_group_admin,base.group_user",
         )
 
     def test_store_and_seller_tour(self):
@@ -30,12 +32,21 @@ class TestUiMobile(HttpCase):
     touch_enabled = True
 
     def test_wallet_mobile_tour(self):
-        user = new_test_user(self.env, "oto_tour_seller", groups="oto_crm.oto_crm_group_seller")
+        user = new_test_user(
+            self.env, "oto_tour_seller", groups="oto_crm.oto_crm_group_seller"
+        )
         store = self.env["oto.store"].create({"name": "Loja Tour", "code": "LT1"})
         seller = self.env["oto.seller"].create(
-            {"name": "Ana Tour", "code": "LT1-ANA", "store_id": store.id, "user_id": user.id}
+            {
+                "name": "Ana Tour",
+                "code": "LT1-ANA",
+                "store_id": store.id,
+                "user_id": user.id,
+            }
         )
-        self.env["res.partner"].create({"name": "Cliente Carteira", "oto_seller_id": seller.id})
+        self.env["res.partner"].create(
+            {"name": "Cliente Carteira", "oto_seller_id": seller.id}
+        )
         self.start_tour(
             "/odoo/action-oto_crm.res_partner_action_oto_customers",
             "oto_crm_wallet_mobile_tour",

@@ -43,5 +43,8 @@ class TestWalletAssign(OtoCrmCommon):
     def test_seller_cannot_assign(self):
         with self.assertRaises(AccessError):
             self.env["oto.wallet.assign"].with_user(self.user_seller).create(
-                {"partner_ids": [(6, 0, self.customer_1.ids)], "seller_id": self.seller_a1.id}
+                {
+                    "partner_ids": [(6, 0, self.customer_1.ids)],
+                    "seller_id": self.seller_a1.id,
+                }
             )

@@ -15,12 +15,39 @@ BRAND = "Aurora Moda"
 
 STORES = (
     # code, name, kind, city, state code, street, zip, phone, area codes
-    ("SP01", "Aurora Jardins", "own", "São Paulo", "SP", "Rua Oscar Freire, 812",
-     "01426-001", "+551130615500", (11, 12, 13, 19)),
-    ("RJ01", "Aurora Ipanema", "own", "Rio de Janeiro", "RJ",
-     "Rua Visconde de Pirajá, 351", "22410-003", "+552125221800", (21, 22, 24)),
-    ("MG01", "Aurora Savassi", "franchise", "Belo Horizonte", "MG",
-     "Rua Pernambuco, 1000", "30130-151", "+553132817700", (31, 32, 34, 35, 37)),
+    (
+        "SP01",
+        "Aurora Jardins",
+        "own",
+        "São Paulo",
+        "SP",
+        "Rua Oscar Freire, 812",
+        "01426-001",
+        "+551130615500",
+        (11, 12, 13, 19),
+    ),
+    (
+        "RJ01",
+        "Aurora Ipanema",
+        "own",
+        "Rio de Janeiro",
+        "RJ",
+        "Rua Visconde de Pirajá, 351",
+        "22410-003",
+        "+552125221800",
+        (21, 22, 24),
+    ),
+    (
+        "MG01",
+        "Aurora Savassi",
+        "franchise",
+        "Belo Horizonte",
+        "MG",
+        "Rua Pernambuco, 1000",
+        "30130-151",
+        "+553132817700",
+        (31, 32, 34, 35, 37),
+    ),
 )
 
 SELLERS = (
@@ -46,7 +73,15 @@ MANAGERS = (
     ("MG01", "Renato Dias", "renato.dias"),
 )
 
-CATEGORIES = ("Vestidos", "Blusas", "Calças", "Saias", "Jaquetas", "Acessórios", "Calçados")
+CATEGORIES = (
+    "Vestidos",
+    "Blusas",
+    "Calças",
+    "Saias",
+    "Jaquetas",
+    "Acessórios",
+    "Calçados",
+)
 
 PRODUCTS = (
     # name, category, price (BRL)
@@ -77,23 +112,104 @@ PRODUCTS = (
 )
 
 FIRST_NAMES = (
-    "Adriana", "Alice", "Aline", "Amanda", "Ana Clara", "Ana Luiza", "Beatriz",
-    "Bianca", "Bruna", "Carla", "Carolina", "Cecília", "Clara", "Daniela",
-    "Débora", "Eduarda", "Elisa", "Fabiana", "Flávia", "Gabriela", "Giovanna",
-    "Isabela", "Jéssica", "Júlia", "Larissa", "Laura", "Letícia", "Lívia",
-    "Luana", "Luciana", "Manuela", "Marina", "Natália", "Paula", "Priscila",
-    "Rafaela", "Renata", "Sabrina", "Sofia", "Tatiane", "Valentina", "Vanessa",
-    "Vitória", "André", "Caio", "Felipe", "Gabriel", "Henrique", "João Pedro",
-    "Leonardo", "Matheus", "Pedro", "Rodrigo", "Thiago", "Vinícius",
+    "Adriana",
+    "Alice",
+    "Aline",
+    "Amanda",
+    "Ana Clara",
+    "Ana Luiza",
+    "Beatriz",
+    "Bianca",
+    "Bruna",
+    "Carla",
+    "Carolina",
+    "Cecília",
+    "Clara",
+    "Daniela",
+    "Débora",
+    "Eduarda",
+    "Elisa",
+    "Fabiana",
+    "Flávia",
+    "Gabriela",
+    "Giovanna",
+    "Isabela",
+    "Jéssica",
+    "Júlia",
+    "Larissa",
+    "Laura",
+    "Letícia",
+    "Lívia",
+    "Luana",
+    "Luciana",
+    "Manuela",
+    "Marina",
+    "Natália",
+    "Paula",
+    "Priscila",
+    "Rafaela",
+    "Renata",
+    "Sabrina",
+    "Sofia",
+    "Tatiane",
+    "Valentina",
+    "Vanessa",
+    "Vitória",
+    "André",
+    "Caio",
+    "Felipe",
+    "Gabriel",
+    "Henrique",
+    "João Pedro",
+    "Leonardo",
+    "Matheus",
+    "Pedro",
+    "Rodrigo",
+    "Thiago",
+    "Vinícius",
 )
 
 LAST_NAMES = (
-    "Silva", "Santos", "Oliveira", "Souza", "Rodrigues", "Ferreira", "Alves",
-    "Pereira", "Lima", "Gomes", "Costa", "Ribeiro", "Martins", "Carvalho",
-    "Almeida", "Lopes", "Soares", "Fernandes", "Vieira", "Barbosa", "Rocha",
-    "Dias", "Nascimento", "Andrade", "Moreira", "Nunes", "Marques", "Machado",
-    "Mendes", "Freitas", "Cardoso", "Ramos", "Gonçalves", "Santana", "Teixeira",
-    "Araújo", "Cavalcanti", "Monteiro", "Moura", "Campos",
+    "Silva",
+    "Santos",
+    "Oliveira",
+    "Souza",
+    "Rodrigues",
+    "Ferreira",
+    "Alves",
+    "Pereira",
+    "Lima",
+    "Gomes",
+    "Costa",
+    "Ribeiro",
+    "Martins",
+    "Carvalho",
+    "Almeida",
+    "Lopes",
+    "Soares",
+    "Fernandes",
+    "Vieira",
+    "Barbosa",
+    "Rocha",
+    "Dias",
+    "Nascimento",
+    "Andrade",
+    "Moreira",
+    "Nunes",
+    "Marques",
+    "Machado",
+    "Mendes",
+    "Freitas",
+    "Cardoso",
+    "Ramos",
+    "Gonçalves",
+    "Santana",
+    "Teixeira",
+    "Araújo",
+    "Cavalcanti",
+    "Monteiro",
+    "Moura",
+    "Campos",
 )
 
 # Behaviour profiles: (share of customers, orders in 12 months (min, max),
@@ -118,7 +234,9 @@ def _slug(text):
 
 def _mobile(rng, ddd):
     """A valid Brazilian mobile number in E.164 for area code ``ddd``."""
-    subscriber = "9" + str(rng.randint(6, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(7))
+    subscriber = (
+        "9" + str(rng.randint(6, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(7))
+    )
     return normalize_phone(f"+55{ddd}{subscriber}")
 
 
@@ -139,15 +257,19 @@ def build_brand(today=None, seed=2026, customers=CUSTOMERS):
     sellers = []
     for index, (store_code, name, login) in enumerate(SELLERS):
         first = _slug(name.split()[0]).upper()
-        sellers.append({
-            "index": index,
-            "store": store_code,
-            "name": name,
-            "code": f"{store_code}-{first}",
-            "login": login,
-            "email": f"{_slug(name).replace(' ', '.')}@auroramoda.example",
-            "phone": _mobile(rng, next(s[8][0] for s in STORES if s[0] == store_code)),
-        })
+        sellers.append(
+            {
+                "index": index,
+                "store": store_code,
+                "name": name,
+                "code": f"{store_code}-{first}",
+                "login": login,
+                "email": f"{_slug(name).replace(' ', '.')}@auroramoda.example",
+                "phone": _mobile(
+                    rng, next(s[8][0] for s in STORES if s[0] == store_code)
+                ),
+            }
+        )
         sellers_by_store.setdefault(store_code, []).append(index)
 
     result_customers = []
@@ -185,7 +307,9 @@ def build_brand(today=None, seed=2026, customers=CUSTOMERS):
             customer["seller"] = None
             continue
         last_days = rng.randint(*profile[3])
-        days = sorted({last_days} | {rng.randint(last_days, 364) for _ in range(count - 1)})
+        days = sorted(
+            {last_days} | {rng.randint(last_days, 364) for _ in range(count - 1)}
+        )
         for days_ago in days:
             online = rng.random() < ONLINE_SHARE
             if rng.random() < 0.75:
@@ -198,26 +322,39 @@ def build_brand(today=None, seed=2026, customers=CUSTOMERS):
                 order_store = other[0]
                 seller = rng.choice(sellers_by_store[order_store])
             lines = []
-            for product in rng.sample(range(len(PRODUCTS)), rng.choices((1, 2, 3, 4), (35, 35, 20, 10))[0]):
+            for product in rng.sample(
+                range(len(PRODUCTS)), rng.choices((1, 2, 3, 4), (35, 35, 20, 10))[0]
+            ):
                 lines.append((product, rng.choices((1, 2), (85, 15))[0]))
             moment = datetime.combine(
                 today - timedelta(days=days_ago),
                 time(rng.randint(10, 20), rng.randint(0, 59)),
             )
-            orders.append({
-                "customer": index,
-                "seller": seller,
-                "store": order_store,
-                "date": moment,
-                "channel": "online" if online else "store",
-                "lines": lines,
-            })
+            orders.append(
+                {
+                    "customer": index,
+                    "seller": seller,
+                    "store": order_store,
+                    "date": moment,
+                    "channel": "online" if online else "store",
+                    "lines": lines,
+                }
+            )
     orders.sort(key=lambda o: (o["date"], o["customer"]))
     return {
         "brand": BRAND,
         "stores": [
-            {"code": s[0], "name": s[1], "kind": s[2], "city": s[3], "state": s[4],
-             "street": s[5], "zip": s[6], "phone": s[7], "area_codes": list(s[8])}
+            {
+                "code": s[0],
+                "name": s[1],
+                "kind": s[2],
+                "city": s[3],
+                "state": s[4],
+                "street": s[5],
+                "zip": s[6],
+                "phone": s[7],
+                "area_codes": list(s[8]),
+            }
             for s in STORES
         ],
         "managers": [{"store": m[0], "name": m[1], "login": m[2]} for m in MANAGERS],

@@ -20,10 +20,75 @@ BR_COUNTRY_CODE = 55
 
 # Area codes (DDD) in use in Brazil (Anatel).
 BR_AREA_CODES = frozenset(
-    {11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 24, 27, 28, 31, 32, 33, 34, 35,
-     37, 38, 41, 42, 43, 44, 45, 46, 47, 48, 49, 51, 53, 54, 55, 61, 62, 63, 64,
-     65, 66, 67, 68, 69, 71, 73, 74, 75, 77, 79, 81, 82, 83, 84, 85, 86, 87, 88,
-     89, 91, 92, 93, 94, 95, 96, 97, 98, 99}
+    {
+        11,
+        12,
+        13,
+        14,
+        15,
+        16,
+        17,
+        18,
+        19,
+        21,
+        22,
+        24,
+        27,
+        28,
+        31,
+        32,
+        33,
+        34,
+        35,
+        37,
+        38,
+        41,
+        42,
+        43,
+        44,
+        45,
+        46,
+        47,
+        48,
+        49,
+        51,
+        53,
+        54,
+        55,
+        61,
+        62,
+        63,
+        64,
+        65,
+        66,
+        67,
+        68,
+        69,
+        71,
+        73,
+        74,
+        75,
+        77,
+        79,
+        81,
+        82,
+        83,
+        84,
+        85,
+        86,
+        87,
+        88,
+        89,
+        91,
+        92,
+        93,
+        94,
+        95,
+        96,
+        97,
+        98,
+        99,
+    }
 )
 
 _ALLOWED = re.compile(r"^[\d\s()+\-./]+$")
@@ -72,8 +137,7 @@ def normalize_phone(raw, default_region="BR"):
         raise PhoneError("characters", raw)
     digits = _digits(text)
     international = text.startswith("+") or digits.startswith("00")
-    if digits.startswith("00"):
-        digits = digits[2:]
+    digits = digits.removeprefix("00")
     if not international and default_region == "BR":
         if digits.startswith("0"):
             # 0 + DDD + number, or 0 + carrier code (2 digits) + DDD + number.

@@ -11,7 +11,6 @@ class OtoWalletAssign(models.TransientModel):
     partner_ids = fields.Many2many("res.partner", string="Customers", required=True)
     seller_id = fields.Many2one(
         "oto.seller",
-        string="Seller",
         required=True,
         domain="[('company_id', 'in', allowed_company_ids)]",
     )
@@ -58,7 +57,10 @@ class OtoWalletAssign(models.TransientModel):
                 )
             )
         self.partner_ids.write(
-            {"oto_seller_id": self.seller_id.id, "oto_store_id": self.seller_id.store_id.id}
+            {
+                "oto_seller_id": self.seller_id.id,
+                "oto_store_id": self.seller_id.store_id.id,
+            }
         )
         return {
             "type": "ir.actions.client",

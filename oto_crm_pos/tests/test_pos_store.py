@@ -10,7 +10,9 @@ class TestPosStore(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.store = cls.env["oto.store"].create({"name": "Loja POS", "code": "POS1"})
-        cls.other_store = cls.env["oto.store"].create({"name": "Outra loja", "code": "POS2"})
+        cls.other_store = cls.env["oto.store"].create(
+            {"name": "Outra loja", "code": "POS2"}
+        )
         cls.seller = cls.env["oto.seller"].create(
             {"name": "Ana POS", "code": "POS1-ANA", "store_id": cls.store.id}
         )
@@ -23,22 +25,26 @@ class TestPosStore(TransactionCase):
         method = cls.env["pos.payment.method"].create(
             {"name": "Dinheiro POS test", "journal_id": journal.id}
         )
-        cls.config = cls.env["pos.config"].create({
-            "name": "Caixa Loja POS",
-            "oto_store_id": cls.store.id,
-            "payment_method_ids": [(6, 0, method.ids)],
-        })
+        cls.config = cls.env["pos.config"].create(
+            {
+                "name": "Caixa Loja POS",
+                "oto_store_id": cls.store.id,
+                "payment_method_ids": [(6, 0, method.ids)],
+            }
+        )
 
     def _order(self, seller):
         self.config.open_ui()
-        return self.env["pos.order"].create({
-            "session_id": self.config.current_session_id.id,
-            "amount_tax": 0.0,
-            "amount_total": 0.0,
-            "amount_paid": 0.0,
-            "amount_return": 0.0,
-            "oto_seller_id": seller.id,
-        })
+        return self.env["pos.order"].create(
+            {
+                "session_id": self.config.current_session_id.id,
+                "amount_tax": 0.0,
+                "amount_total": 0.0,
+                "amount_paid": 0.0,
+                "amount_return": 0.0,
+                "oto_seller_id": seller.id,
+            }
+        )
 
     def test_store_lists_its_points_of_sale(self):
         self.assertEqual(self.store.pos_config_ids, self.config)

@@ -35,7 +35,9 @@ class OtoWhatsappAccount(models.Model):
         tracking=True,
         help="The WhatsApp Business Account (WABA) ID: templates live there.",
     )
-    api_version = fields.Char(string="Graph API version", default="v21.0", required=True)
+    api_version = fields.Char(
+        string="Graph API version", default="v21.0", required=True
+    )
     access_token = fields.Char(
         groups=SECRET_GROUP,
         copy=False,

@@ -15,16 +15,22 @@ class TestWhatsappAccount(TransactionCase):
         cls.brand_admin = new_test_user(
             cls.env, "wa_brand_admin", groups="oto_crm.oto_crm_group_admin"
         )
-        cls.manager = new_test_user(cls.env, "wa_manager", groups="oto_crm.oto_crm_group_manager")
-        cls.seller = new_test_user(cls.env, "wa_seller", groups="oto_crm.oto_crm_group_seller")
-        cls.account = cls.env["oto.whatsapp.account"].create({
-            "name": "Aurora atendimento",
-            "phone_number_id": "106540352242922",
-            "business_account_id": "102290129340398",
-            "access_token": "EAAG-secret-token",
-            "app_secret": "app-secret",
-            "webhook_verify_token": "verify-me",
-        })
+        cls.manager = new_test_user(
+            cls.env, "wa_manager", groups="oto_crm.oto_crm_group_manager"
+        )
+        cls.seller = new_test_user(
+            cls.env, "wa_seller", groups="oto_crm.oto_crm_group_seller"
+        )
+        cls.account = cls.env["oto.whatsapp.account"].create(
+            {
+                "name": "Aurora atendimento",
+                "phone_number_id": "106540352242922",
+                "business_account_id": "102290129340398",
+                "access_token": "EAAG-secret-token",
+                "app_secret": "app-secret",
+                "webhook_verify_token": "verify-me",
+            }
+        )
 
     def test_secrets_only_for_system_administrators(self):
         self.assertEqual(self.account.access_token, "EAAG-secret-token")
@@ -37,7 +43,8 @@ class TestWhatsappAccount(TransactionCase):
 
     def test_access_per_group(self):
         self.assertEqual(
-            self.env["oto.whatsapp.account"].with_user(self.manager).search([]), self.account
+            self.env["oto.whatsapp.account"].with_user(self.manager).search([]),
+            self.account,
         )
         with self.assertRaises(AccessError):
             self.account.with_user(self.manager).name = "X"
@@ -53,9 +60,15 @@ class TestWhatsappAccount(TransactionCase):
             self.account.api_version = "21"
 
     def test_phone_number_id_unique(self):
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
-            self.env["oto.whatsapp.account"].create({
-                "name": "Duplicada",
-                "phone_number_id": "106540352242922",
-                "business_account_id": "102290129340398",
-            })
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.cr.savepoint(),
+        ):
+            self.env["oto.whatsapp.account"].create(
+                {
+                    "name": "Duplicada",
+                    "phone_number_id": "106540352242922",
+                    "business_account_id": "102290129340398",
+                }
+            )

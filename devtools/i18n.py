@@ -1,0 +1,58 @@
+"""Export each add-on's translation template (``i18n/<addon>.pot``).
+
+``python3 -m devtools.i18n`` installs the three add-ons in a scratch database
+(cloned from the test template, without demo data), exports the templates
+with Odoo's own exporter, and merges them into ``i18n/pt_BR.po`` with
+``msgmerge`` when it is installed (Debian's gettext): new strings arrive
+empty, and the static tests then list what is left to translate.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+
+from . import environment as envmod
+from .environment import ADDONS, ROOT, SetupError, say
+from .run_tests import _odoo_run, ensure_template
+
+
+def main():
+    try:
+        odoo = envmod.find_odoo()
+        envmod.ensure_project_requirements(odoo)
+        db = envmod.ensure_database()
+    except SetupError as exc:
+        say(str(exc))
+        return 1
+    template = ensure_template(odoo, db, "pos", False)
+    dbname = "oto_i18n_export"
+    db.clone(template, dbname)
+    rc, _log, path = _odoo_run(odoo, db, dbname, ["-i", ",".join(ADDONS)], "i18n_install.log")
+    if rc:
+        say(f"install failed, see {path}")
+        return 1
+    for addon in ADDONS:
+        pot = os.path.join(ROOT, addon, "i18n", f"{addon}.pot")
+        os.makedirs(os.path.dirname(pot), exist_ok=True)
+        rc, _log, path = _odoo_run(
+            odoo, db, dbname, [f"--i18n-export={pot}", f"--modules={addon}"],
+            f"i18n_export_{addon}.log",
+        )
+        if rc:
+            say(f"export of {addon} failed, see {path}")
+            return 1
+        po = os.path.join(ROOT, addon, "i18n", "pt_BR.po")
+        if os.path.exists(po) and shutil.which("msgmerge"):
+            subprocess.run(
+                ["msgmerge", "--quiet", "--update", "--no-fuzzy-matching", "--backup=none",
+                 po, pot],
+                check=True,
+            )
+        say(f"{addon}: {pot}")
+    db.drop(dbname)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
