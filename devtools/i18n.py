@@ -28,7 +28,9 @@ def main():
     template = ensure_template(odoo, db, "pos", False)
     dbname = "oto_i18n_export"
     db.clone(template, dbname)
-    rc, _log, path = _odoo_run(odoo, db, dbname, ["-i", ",".join(ADDONS)], "i18n_install.log")
+    rc, _log, path = _odoo_run(
+        odoo, db, dbname, ["-i", ",".join(ADDONS)], "i18n_install.log"
+    )
     if rc:
         say(f"install failed, see {path}")
         return 1
@@ -36,7 +38,10 @@ def main():
         pot = os.path.join(ROOT, addon, "i18n", f"{addon}.pot")
         os.makedirs(os.path.dirname(pot), exist_ok=True)
         rc, _log, path = _odoo_run(
-            odoo, db, dbname, [f"--i18n-export={pot}", f"--modules={addon}"],
+            odoo,
+            db,
+            dbname,
+            [f"--i18n-export={pot}", f"--modules={addon}"],
             f"i18n_export_{addon}.log",
         )
         if rc:
@@ -45,8 +50,15 @@ def main():
         po = os.path.join(ROOT, addon, "i18n", "pt_BR.po")
         if os.path.exists(po) and shutil.which("msgmerge"):
             subprocess.run(
-                ["msgmerge", "--quiet", "--update", "--no-fuzzy-matching", "--backup=none",
-                 po, pot],
+                [
+                    "msgmerge",
+                    "--quiet",
+                    "--update",
+                    "--no-fuzzy-matching",
+                    "--backup=none",
+                    po,
+                    pot,
+                ],
                 check=True,
             )
         say(f"{addon}: {pot}")

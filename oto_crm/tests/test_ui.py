@@ -48,7 +48,7 @@ class TestUiMobile(HttpCase):
             {"name": "Cliente Carteira", "oto_seller_id": seller.id}
         )
         self.start_tour(
-            "/odoo/action-oto_crm.res_partner_action_oto_customers",
+            "/odoo/action-oto_crm.res_partner_action_oto_my_wallet",
             "oto_crm_wallet_mobile_tour",
             login="oto_tour_seller",
         )

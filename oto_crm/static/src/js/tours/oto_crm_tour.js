@@ -86,13 +86,21 @@ registry.category("web_tour.tours").add("oto_crm_store_and_seller_tour", {
             run: "click",
         },
         {
-            trigger: ".o_breadcrumb:contains(Vendedora Tour)",
+            content: "Back in the store's sellers: only the saved one",
+            trigger: ".o_list_renderer:not(:has(.o_data_row:contains(Outra Vendedora)))",
+        },
+        {
+            trigger: ".o_list_renderer .o_data_row:contains(Vendedora Tour)",
         },
     ],
 });
 
 registry.category("web_tour.tours").add("oto_crm_wallet_mobile_tour", {
     steps: () => [
+        {
+            content: "Only the seller's own wallet, as cards on a phone",
+            trigger: ".o_kanban_view:not(:has(.o_kanban_record:contains(Cliente de Outro)))",
+        },
         {
             content: "The seller's wallet opens as cards on a phone",
             trigger: ".o_kanban_record:contains(Cliente Carteira)",

@@ -1,0 +1,186 @@
+"""Take screenshots of a running Oto CRM (``./oto demo``) in headless Chromium.
+
+    python3 -m devtools.screenshots [--base http://127.0.0.1:8069] [--out DIR]
+
+Logs in as each demo user and saves the README's pictures (desktop and
+390x844 phone) in ``docs/screenshots``. Needs Debian's ``chromium`` and the
+``websocket-client`` package (both already needed by the browser tours), so
+run it with Odoo's Python.
+"""
+
+import argparse
+import base64
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import websocket
+
+from .environment import ROOT
+
+SHOTS = (
+    # file, login, password, path, width, height, mobile
+    (
+        "stores-desktop.png",
+        "admin",
+        "admin",
+        "/odoo/action-oto_crm.oto_store_action",
+        1366,
+        768,
+        False,
+    ),
+    (
+        "sellers-desktop.png",
+        "admin",
+        "admin",
+        "/odoo/action-oto_crm.oto_seller_action",
+        1366,
+        768,
+        False,
+    ),
+    (
+        "customers-desktop.png",
+        "marcos.lima",
+        "Oto@demo2026",
+        "/odoo/action-oto_crm.res_partner_action_oto_customers?view_type=list",
+        1366,
+        768,
+        False,
+    ),
+    (
+        "wallet-phone.png",
+        "ana.souza",
+        "Oto@demo2026",
+        "/odoo/action-oto_crm.res_partner_action_oto_customers",
+        390,
+        844,
+        True,
+    ),
+    (
+        "sellers-phone.png",
+        "marcos.lima",
+        "Oto@demo2026",
+        "/odoo/action-oto_crm.oto_seller_action",
+        390,
+        844,
+        True,
+    ),
+)
+
+
+class Browser:
+    def __init__(self, width, height, mobile):
+        self.profile = tempfile.mkdtemp(prefix="oto_shots_")
+        self.port = 9333
+        self.proc = subprocess.Popen(
+            [
+                shutil.which("chromium") or "chromium",
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={self.profile}",
+                f"--remote-debugging-port={self.port}",
+                f"--window-size={width},{height}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(50):
+            try:
+                targets = json.load(
+                    urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json")
+                )
+                page = next(t for t in targets if t["type"] == "page")
+                break
+            except (OSError, StopIteration):
+                time.sleep(0.2)
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60)
+        self.seq = 0
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=mobile,
+        )
+        if mobile:
+            self.call("Emulation.setTouchEmulationEnabled", enabled=True)
+        self.call("Page.enable")
+
+    def call(self, method, **params):
+        self.seq += 1
+        self.ws.send(json.dumps({"id": self.seq, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.seq:
+                return message.get("result", {})
+
+    def js(self, expression):
+        return (
+            self.call(
+                "Runtime.evaluate",
+                expression=expression,
+                awaitPromise=True,
+                returnByValue=True,
+            )
+            .get("result", {})
+            .get("value")
+        )
+
+    def goto(
+        self, url, wait_for=".o_action_manager .o_view_controller, .oe_login_form"
+    ):
+        self.call("Page.navigate", url=url)
+        for _ in range(100):
+            time.sleep(0.2)
+            if self.js(f"!!document.querySelector({json.dumps(wait_for)})"):
+                break
+        time.sleep(1.5)
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def take(base, out):
+    os.makedirs(out, exist_ok=True)
+    for name, login, password, path, width, height, mobile in SHOTS:
+        browser = Browser(width, height, mobile)
+        try:
+            browser.goto(f"{base}/web/login")
+            browser.js(
+                f"document.querySelector('#login').value = {json.dumps(login)};"
+                f"document.querySelector('#password').value = {json.dumps(password)};"
+                "document.querySelector('.oe_login_form').submit();"
+            )
+            time.sleep(3)
+            browser.goto(base + path)
+            data = browser.call("Page.captureScreenshot", format="png")["data"]
+            with open(os.path.join(out, name), "wb") as fh:
+                fh.write(base64.b64decode(data))
+            print(os.path.join(out, name))
+        finally:
+            browser.close()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", default="http://127.0.0.1:8069")
+    parser.add_argument("--out", default=os.path.join(ROOT, "docs", "screenshots"))
+    args = parser.parse_args()
+    take(args.base, args.out)
+
+
+if __name__ == "__main__":
+    main()
