@@ -65,11 +65,13 @@ class OtoSeller(models.Model):
     phone = fields.Char(string="Mobile")
     color = fields.Integer()
     wallet_capacity = fields.Integer(
+        default=0,
         help="Most customers this seller's wallet takes when customers are "
         "distributed automatically; 0 means no limit.",
     )
     daily_limit = fields.Integer(
         string="Daily suggestion limit",
+        default=0,
         help="Overrides the store's and the brand's limit of suggestions per "
         "day for this seller; 0 uses theirs.",
     )
@@ -140,6 +142,14 @@ class OtoSeller(models.Model):
     @api.model
     def _prepare_seller_values(self, vals):
         vals = dict(vals)
+        for field in ("wallet_capacity", "daily_limit"):
+            if (vals.get(field) or 0) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s cannot be negative (0 means no limit).",
+                        field=self._fields[field].get_description(self.env)["string"],
+                    )
+                )
         if vals.get("code"):
             vals["code"] = vals["code"].strip().upper()
         if vals.get("phone"):
@@ -201,6 +211,9 @@ class OtoSeller(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        leaving = (
+            self.filtered("active") if vals.get("active") is False else self.browse()
+        )
         vals = self._prepare_seller_values(vals)
         if "code" in vals or "store_id" in vals:
             store = self.env["oto.store"].sudo().browse(vals.get("store_id"))
@@ -214,7 +227,55 @@ class OtoSeller(models.Model):
                     for seller in self
                 ]
             )
-        return super().write(vals)
+        result = super().write(vals)
+        if leaving:
+            leaving._redistribute_wallet()
+        return result
+
+    def _redistribute_wallet(self):
+        """Move the wallets of these (now inactive) sellers, and say where
+        they went on each seller's chatter. Returns {seller or False: count}."""
+        summary = self.env["oto.wallet.engine"]._redistribute(self)
+        if summary:
+            sellers = self.env["oto.seller"].with_context(active_test=False)
+            parts = [
+                self.env._(
+                    "%(count)s to %(seller)s",
+                    count=count,
+                    seller=sellers.browse(seller_id).name,
+                )
+                if seller_id
+                else self.env._("%(count)s without a free seller", count=count)
+                for seller_id, count in sorted(summary.items(), key=lambda kv: -kv[1])
+            ]
+            message = self.env._(
+                "Wallet redistributed: %(parts)s.", parts=", ".join(parts)
+            )
+            for seller in self:
+                seller.message_post(body=message)
+        return summary
+
+    def action_inactivate(self):
+        """Inactivate the seller and show where the wallet went."""
+        self.ensure_one()
+        count = self.customer_count
+        self.write({"active": False})
+        message = self.env._(
+            "%(seller)s is inactive; %(count)s customer(s) redistributed (see the "
+            "seller's messages).",
+            seller=self.name,
+            count=count,
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": message,
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_view_wallet(self):
         self.ensure_one()

@@ -225,6 +225,36 @@ class OtoStore(models.Model):
             codes.append(int(part))
         return codes
 
+    def action_refresh_wallets(self):
+        """Run the wallet engine now for this store's customers."""
+        self.ensure_one()
+        user = self.env.user
+        if (
+            not user.has_group("oto_crm.oto_crm_group_admin")
+            and user not in self.manager_ids
+        ):
+            raise UserError(self.env._("Only this store's managers run its wallets."))
+        run = self.env["oto.wallet.engine"]._action_wallet_refresh(
+            self.company_id, store=self
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "%(store)s: %(processed)s customer(s) checked, %(moved)s moved to "
+                    "their preferred seller, %(placed)s placed, %(unplaced)s without "
+                    "a free seller.",
+                    store=self.name,
+                    processed=run.processed,
+                    moved=run.moved,
+                    placed=run.placed,
+                    unplaced=run.unplaced,
+                ),
+            },
+        }
+
     def action_view_sellers(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

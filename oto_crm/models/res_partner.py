@@ -2,6 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ..tools.phone import PhoneError, normalize_phone
 
 
 class ResPartner(models.Model):
@@ -27,13 +30,136 @@ class ResPartner(models.Model):
         help="The customer's store: the wallet seller's store, or the store "
         "chosen for a customer without a seller.",
     )
+    oto_wallet_pinned = fields.Boolean(
+        string="Pinned to this seller",
+        tracking=True,
+        help="The nightly rule leaves a pinned customer with their seller "
+        "(inactivating the seller still moves them).",
+    )
+    oto_wallet_history_ids = fields.One2many(
+        "oto.wallet.history", "partner_id", string="Wallet history"
+    )
     oto_birthdate = fields.Date(string="Birthday")
+    oto_phone_e164 = fields.Char(
+        string="Phone (E.164)",
+        compute="_compute_oto_phone_e164",
+        store=True,
+        index="btree_not_null",
+        help="The customer's mobile, else phone, normalized to E.164.",
+    )
+    # Engine results (written by oto.wallet.engine, set-based).
+    oto_last_purchase = fields.Datetime(string="Last purchase", readonly=True)
+    oto_purchase_count = fields.Integer(string="Purchases in the window", readonly=True)
+    oto_purchase_amount = fields.Float(
+        string="Value in the window", readonly=True, digits="Product Price"
+    )
+    oto_recency_days = fields.Integer(
+        string="Days since last purchase", compute="_compute_oto_recency_days"
+    )
+    oto_r_score = fields.Integer(string="Recency score", readonly=True)
+    oto_f_score = fields.Integer(string="Frequency score", readonly=True)
+    oto_v_score = fields.Integer(string="Value score", readonly=True)
+    oto_rfv_segment_id = fields.Many2one(
+        "oto.rfv.segment", string="RFV segment", readonly=True, index="btree_not_null"
+    )
+    oto_rfv_color = fields.Integer(related="oto_rfv_segment_id.color")
+    oto_preferred_store_id = fields.Many2one(
+        "oto.store", string="Preferred store", readonly=True
+    )
+    oto_preferred_seller_id = fields.Many2one(
+        "oto.seller", string="Preferred seller", readonly=True
+    )
+    oto_wallet_explanation = fields.Text(
+        string="Why this seller", compute="_compute_oto_wallet_explanation"
+    )
 
-    @api.depends("oto_seller_id")
+    @api.depends("oto_seller_id.store_id")
     def _compute_oto_store_id(self):
         for partner in self:
             if partner.oto_seller_id:
                 partner.oto_store_id = partner.oto_seller_id.store_id
+
+    @api.depends("mobile", "phone")
+    def _compute_oto_phone_e164(self):
+        for partner in self:
+            e164 = False
+            for number in (partner.mobile, partner.phone):
+                if not number:
+                    continue
+                try:
+                    e164 = normalize_phone(number)
+                    break
+                except PhoneError:
+                    continue
+            partner.oto_phone_e164 = e164
+
+    @api.depends("oto_last_purchase")
+    def _compute_oto_recency_days(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            last = partner.oto_last_purchase
+            partner.oto_recency_days = (today - last.date()).days if last else 0
+
+    @api.depends("oto_seller_id", "oto_preferred_seller_id", "oto_wallet_pinned")
+    def _compute_oto_wallet_explanation(self):
+        for partner in self:
+            partner.oto_wallet_explanation = partner._oto_explain_wallet()
+
+    def _oto_explain_wallet(self):
+        """A sentence a manager can read: why this customer is in this wallet."""
+        self.ensure_one()
+        if not self.oto_seller_id:
+            return self.env._(
+                "No seller yet: the next wallet refresh places this customer."
+            )
+        if self.oto_wallet_pinned:
+            return self.env._(
+                "Pinned to %(seller)s by hand.", seller=self.oto_seller_id.name
+            )
+        last_move = self.oto_wallet_history_ids[:1]
+        if (
+            self.oto_preferred_seller_id == self.oto_seller_id
+            and self.oto_preferred_store_id
+        ):
+            company = self.oto_seller_id.company_id
+            pair = (
+                self.env["oto.wallet.pair"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "=", self.id),
+                        ("store_id", "=", self.oto_preferred_store_id.id),
+                    ],
+                    limit=1,
+                )
+            )
+            self.env.cr.execute(
+                SQL(
+                    "SELECT recent_seller_ids FROM oto_wallet_pair WHERE id = %s",
+                    pair.id or 0,
+                )
+            )
+            row = self.env.cr.fetchone()
+            recent = (row and row[0]) or []
+            return self.env._(
+                "Preferred store %(store)s: %(count)s purchase(s) there in the last "
+                "%(months)s months. %(seller)s made %(votes)s of the customer's last "
+                "%(visits)s visit(s) to it.",
+                store=self.oto_preferred_store_id.name,
+                count=pair.order_count,
+                months=company.oto_window_months,
+                seller=self.oto_seller_id.name,
+                votes=recent.count(self.oto_seller_id.id),
+                visits=len(recent),
+            )
+        if last_move:
+            reason = dict(last_move._fields["reason"]._description_selection(self.env))
+            return self.env._(
+                "%(reason)s on %(date)s.",
+                reason=reason.get(last_move.reason, last_move.reason),
+                date=fields.Date.to_string(last_move.date.date()),
+            )
+        return self.env._("Assigned to %(seller)s.", seller=self.oto_seller_id.name)
 
     @api.constrains("oto_seller_id", "oto_store_id", "company_id")
     def _check_oto_wallet(self):
@@ -61,3 +187,44 @@ class ResPartner(models.Model):
                         customer=partner.display_name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        with_seller = partners.filtered("oto_seller_id")
+        if with_seller:
+            with_seller._oto_log_wallet_moves(
+                dict.fromkeys(with_seller.ids, (False, False))
+            )
+        return partners
+
+    def write(self, vals):
+        if "oto_seller_id" not in vals:
+            return super().write(vals)
+        before = {p.id: (p.oto_seller_id.id, p.oto_store_id.id) for p in self}
+        result = super().write(vals)
+        self._oto_log_wallet_moves(before)
+        return result
+
+    def _oto_log_wallet_moves(self, before):
+        """History rows for the customers whose seller changed through the ORM
+        (the engine writes its own, set-based). Reason from the context key
+        ``oto_wallet_reason`` (default: manual)."""
+        reason = self.env.context.get("oto_wallet_reason", "manual")
+        vals_list = [
+            {
+                "partner_id": partner.id,
+                "company_id": (
+                    partner.company_id or partner.oto_seller_id.company_id
+                ).id,
+                "old_seller_id": before[partner.id][0],
+                "new_seller_id": partner.oto_seller_id.id,
+                "old_store_id": before[partner.id][1],
+                "new_store_id": partner.oto_store_id.id,
+                "reason": reason,
+            }
+            for partner in self
+            if before[partner.id][0] != partner.oto_seller_id.id
+        ]
+        if vals_list:
+            self.env["oto.wallet.history"].sudo().create(vals_list)

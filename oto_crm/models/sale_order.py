@@ -6,13 +6,24 @@ from odoo import api, fields, models
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    oto_seller_code = fields.Char(
+        string="Seller code used",
+        copy=False,
+        help="The seller code the customer used online (link or QR code): the "
+        "sale counts for that seller.",
+    )
     oto_seller_id = fields.Many2one(
         "oto.seller",
         string="Store seller",
+        compute="_compute_oto_seller_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         index="btree_not_null",
         tracking=True,
         check_company=True,
-        help="The store seller credited with this sale (wallet, results).",
+        help="The store seller credited with this sale (wallet, results): the "
+        "seller of the code used online, else the salesperson's seller.",
     )
     oto_store_id = fields.Many2one(
         "oto.store",
@@ -30,6 +41,27 @@ class SaleOrder(models.Model):
         default="store",
         help="Online orders carrying a seller code count for that seller.",
     )
+
+    @api.depends("oto_seller_code", "user_id", "company_id")
+    def _compute_oto_seller_id(self):
+        Seller = self.env["oto.seller"].sudo()
+        for order in self:
+            seller = Seller.browse()
+            code = (order.oto_seller_code or "").strip().upper()
+            company = order.company_id or self.env.company
+            if code:
+                seller = Seller.search(
+                    [("code", "=", code), ("company_id", "=", company.id)], limit=1
+                )
+            if not seller and order.user_id:
+                seller = Seller.search(
+                    [
+                        ("user_id", "=", order.user_id.id),
+                        ("company_id", "=", company.id),
+                    ],
+                    limit=1,
+                )
+            order.oto_seller_id = seller or order.oto_seller_id
 
     @api.depends("oto_seller_id")
     def _compute_oto_store_id(self):

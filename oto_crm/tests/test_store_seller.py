@@ -86,13 +86,16 @@ class TestStoreSeller(OtoCrmCommon):
             self.store_a.area_codes = "11, SP"
 
     def test_negative_capacity_refused(self):
-        with (
-            mute_logger("odoo.sql_db"),
-            self.assertRaises(IntegrityError),
-            self.cr.savepoint(),
-        ):
+        with self.assertRaises(ValidationError):
             self.seller_a2.wallet_capacity = -1
-            self.seller_a2.flush_recordset()
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            with self.cr.savepoint():
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE oto_seller SET wallet_capacity = -1 WHERE id = %s",
+                        self.seller_a2.id,
+                    )
+                )
 
     def test_archive_and_restore_seller(self):
         self.seller_a2.action_archive()

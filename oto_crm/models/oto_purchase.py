@@ -1,0 +1,99 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
+
+# The day of a purchase is counted in the brand's local time.
+PURCHASE_TIMEZONE = "America/Sao_Paulo"
+
+
+class OtoPurchase(models.Model):
+    """One row per purchase (order) of a customer, whatever its source.
+
+    A SQL view built from one query per source: confirmed sale orders here;
+    ``oto_crm_pos`` adds paid POS orders by extending
+    ``_get_purchase_queries``. Every query returns the same columns, named as
+    the fields below. The ``id`` of a row is ``order id * 10 + source digit``
+    so rows of different sources never collide.
+    """
+
+    _name = "oto.purchase"
+    _description = "Customer purchase"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "reference"
+
+    source = fields.Selection([("sale", "Sale order")], readonly=True)
+    reference = fields.Char(readonly=True)
+    res_id = fields.Integer(string="Order ID", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    store_id = fields.Many2one("oto.store", readonly=True)
+    seller_id = fields.Many2one("oto.seller", readonly=True)
+    date = fields.Datetime(readonly=True)
+    day = fields.Date(readonly=True, help="The purchase day in the brand's local time.")
+    amount = fields.Float(
+        readonly=True,
+        digits="Product Price",
+        help="Total in the company's currency.",
+    )
+    item_count = fields.Float(string="Items", readonly=True)
+    channel = fields.Selection(
+        [("store", "Store"), ("online", "Online")], readonly=True
+    )
+    write_date = fields.Datetime(readonly=True)
+
+    @api.model
+    def _get_purchase_queries(self):
+        """The queries whose UNION ALL is the view; bridges append theirs."""
+        return [self._sale_order_purchase_query()]
+
+    @api.model
+    def _sale_order_purchase_query(self):
+        return SQL(
+            """
+            SELECT so.id * 10 + 1 AS id,
+                   'sale' AS source,
+                   so.name AS reference,
+                   so.id AS res_id,
+                   so.partner_id AS partner_id,
+                   so.company_id AS company_id,
+                   so.oto_store_id AS store_id,
+                   so.oto_seller_id AS seller_id,
+                   so.date_order AS date,
+                   (so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
+                   so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
+                   COALESCE(lines.qty, 0) AS item_count,
+                   COALESCE(so.oto_channel, 'store') AS channel,
+                   so.write_date AS write_date
+              FROM sale_order so
+              LEFT JOIN LATERAL (
+                    SELECT sum(sol.product_uom_qty) AS qty
+                      FROM sale_order_line sol
+                     WHERE sol.order_id = so.id AND sol.display_type IS NULL
+                   ) lines ON TRUE
+             WHERE so.state = 'sale'
+            """,
+            tz=PURCHASE_TIMEZONE,
+        )
+
+    def _get_source_models(self):
+        """{source: model} of the orders behind the rows."""
+        return {"sale": "sale.order"}
+
+    def action_open_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._get_source_models()[self.source],
+            "res_id": self.res_id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        query = SQL(" UNION ALL ").join(self._get_purchase_queries())
+        self.env.cr.execute(
+            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), query)
+        )

@@ -1,0 +1,772 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The wallet engine: set-based SQL over ``oto.purchase``.
+
+Layers, as Odoo's own lead assignment: ``_cron_wallet_refresh`` ->
+``_action_wallet_refresh`` (one company: queue, batches, placement, RFV) ->
+``_refresh_batch`` (one batch of customers). The rules are those of
+``tools/wallet_rules.py``, which tests use as the reference.
+"""
+
+import logging
+import threading
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools.wallet_rules import parse_criteria
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH = 5000
+
+
+def _testing():
+    return getattr(threading.current_thread(), "testing", False)
+
+
+class OtoWalletEngine(models.AbstractModel):
+    _name = "oto.wallet.engine"
+    _description = "Wallet engine"
+
+    # ------------------------------------------------------------------ CRON
+
+    @api.model
+    def _cron_wallet_refresh(self):
+        companies = self.env["oto.store"].sudo().search([]).company_id
+        for company in companies:
+            self.with_company(company)._action_wallet_refresh(company)
+
+    # --------------------------------------------------------------- ACTIONS
+
+    @api.model
+    def _action_wallet_refresh(self, company, mode=None, store=None, batch_size=None):
+        """Bring the wallets of ``company`` up to date; returns the run.
+
+        ``mode``: ``full`` (every customer with purchases in the window),
+        ``incremental`` (customers with purchases written since the last run,
+        or leaving the window), ``store`` (the customers of ``store``);
+        default: incremental after a first full run. An unfinished run of the
+        same scope is resumed first.
+        """
+        self = self.sudo().with_company(company)
+        self.env.flush_all()
+        Run = self.env["oto.wallet.run"]
+        run = Run.search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "running"),
+                ("store_id", "=", store.id if store else False),
+            ],
+            limit=1,
+        )
+        if not run:
+            run = self._start_run(company, mode, store)
+        batch_size = batch_size or int(
+            self.env["ir.config_parameter"].get_param(
+                "oto_crm.wallet_batch_size", DEFAULT_BATCH
+            )
+        )
+        self._process_queue(run, batch_size)
+        self._place_customers(run)
+        self._compute_rfv(company)
+        run.write({"state": "done", "finished": fields.Datetime.now()})
+        if run.mode != "store":
+            company.oto_last_engine_run = run.watermark
+        self._commit()
+        _logger.info(
+            "Wallet refresh %s of %s: %s customers, %s moved, %s placed, %s without seller",
+            run.mode,
+            company.name,
+            run.processed,
+            run.moved,
+            run.placed,
+            run.unplaced,
+        )
+        return run
+
+    def _commit(self):
+        # The cron owns its cursor: commit each step so a crash keeps the work
+        # done (never under test).
+        if not _testing():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    # -------------------------------------------------------------- BUSINESS
+
+    def _window_start(self, company, now):
+        return now - relativedelta(months=company.oto_window_months)
+
+    def _start_run(self, company, mode, store):
+        now = fields.Datetime.now()
+        last = company.oto_last_engine_run
+        if store:
+            mode = "store"
+        elif not mode:
+            mode = "incremental" if last else "full"
+        if mode == "incremental" and not last:
+            mode = "full"
+        window_start = self._window_start(company, now)
+        run = self.env["oto.wallet.run"].create(
+            {
+                "company_id": company.id,
+                "store_id": store.id if store else False,
+                "mode": mode,
+                "window_start": window_start,
+                "watermark": now,
+            }
+        )
+        params = {"run": run.id, "company": company.id, "start": window_start}
+        if mode == "full":
+            selection = SQL(
+                """
+                SELECT partner_id FROM oto_purchase
+                 WHERE company_id = %(company)s AND date >= %(start)s AND partner_id IS NOT NULL
+                UNION
+                SELECT partner_id FROM oto_wallet_pair WHERE company_id = %(company)s
+                """,
+                **params,
+            )
+        elif mode == "store":
+            selection = SQL(
+                """
+                SELECT partner_id FROM oto_purchase
+                 WHERE company_id = %(company)s AND store_id = %(store)s
+                   AND date >= %(start)s AND partner_id IS NOT NULL
+                UNION
+                SELECT partner_id FROM oto_wallet_pair WHERE store_id = %(store)s
+                UNION
+                SELECT id FROM res_partner WHERE oto_store_id = %(store)s
+                """,
+                store=store.id,
+                **params,
+            )
+        else:
+            previous_start = self._window_start(company, last)
+            selection = SQL(
+                """
+                SELECT partner_id FROM oto_purchase
+                 WHERE company_id = %(company)s AND partner_id IS NOT NULL
+                   AND (write_date >= %(last)s
+                        OR (date >= %(previous_start)s AND date < %(start)s))
+                """,
+                last=last,
+                previous_start=previous_start,
+                **params,
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO oto_wallet_run_queue (run_id, partner_id)
+                SELECT DISTINCT %(run)s, q.partner_id FROM (%(selection)s) q
+                 WHERE q.partner_id IS NOT NULL
+                ON CONFLICT DO NOTHING
+                """,
+                run=run.id,
+                selection=selection,
+            )
+        )
+        run.total = self.env.cr.rowcount
+        self._commit()
+        return run
+
+    def _process_queue(self, run, batch_size):
+        cr = self.env.cr
+        remaining = run._queue_size()
+        while True:
+            cr.execute(
+                SQL(
+                    """
+                    SELECT partner_id FROM oto_wallet_run_queue
+                     WHERE run_id = %s ORDER BY partner_id LIMIT %s
+                    """,
+                    run.id,
+                    batch_size,
+                )
+            )
+            partner_ids = [row[0] for row in cr.fetchall()]
+            if not partner_ids:
+                break
+            # A batch is all or nothing: its results and its removal from the
+            # queue land together (then the cron commits).
+            with cr.savepoint():
+                moved = self._refresh_batch(
+                    run.company_id, partner_ids, run.window_start
+                )
+                cr.execute(
+                    SQL(
+                        "DELETE FROM oto_wallet_run_queue WHERE run_id = %s AND partner_id = ANY(%s)",
+                        run.id,
+                        partner_ids,
+                    )
+                )
+                run.write(
+                    {
+                        "processed": run.processed + len(partner_ids),
+                        "moved": run.moved + moved,
+                    }
+                )
+            remaining -= len(partner_ids)
+            self.env["ir.cron"]._notify_progress(
+                done=run.processed, remaining=max(remaining, 0)
+            )
+            self._commit()
+
+    def _refresh_batch(self, company, partner_ids, window_start):
+        """Recompute the engine state of these customers; returns how many
+        changed seller by the rule."""
+        self._refresh_pairs(company, partner_ids, window_start)
+        self._refresh_customer_stats(company, partner_ids)
+        self._refresh_preferred(company, partner_ids)
+        self.env["oto.wallet.pair"].invalidate_model()
+        self.env["res.partner"].invalidate_model(
+            [
+                "oto_last_purchase",
+                "oto_purchase_count",
+                "oto_purchase_amount",
+                "oto_preferred_store_id",
+                "oto_preferred_seller_id",
+            ]
+        )
+        return self._apply_preferred(company, partner_ids)
+
+    def _refresh_pairs(self, company, partner_ids, window_start):
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "DELETE FROM oto_wallet_pair WHERE company_id = %s AND partner_id = ANY(%s)",
+                company.id,
+                partner_ids,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                WITH purchase AS (
+                    SELECT partner_id, store_id, seller_id, day, date, amount
+                      FROM oto_purchase
+                     WHERE company_id = %(company)s AND partner_id = ANY(%(partners)s)
+                       AND date >= %(start)s AND store_id IS NOT NULL
+                ), visit AS (
+                    SELECT partner_id, store_id, seller_id, day, max(date) AS at
+                      FROM purchase WHERE seller_id IS NOT NULL
+                     GROUP BY partner_id, store_id, seller_id, day
+                ), ranked AS (
+                    SELECT partner_id, store_id, seller_id, day,
+                           row_number() OVER (PARTITION BY partner_id, store_id
+                                              ORDER BY at DESC, seller_id) AS rn
+                      FROM visit
+                ), recent AS (
+                    SELECT partner_id, store_id, array_agg(seller_id ORDER BY rn) AS ids,
+                           array_agg(day ORDER BY rn) AS days
+                      FROM ranked WHERE rn <= %(keep)s
+                     GROUP BY partner_id, store_id
+                )
+                INSERT INTO oto_wallet_pair (partner_id, store_id, company_id, order_count,
+                                             amount, last_purchase, recent_seller_ids,
+                                             recent_days)
+                SELECT p.partner_id, p.store_id, %(company)s, count(*), sum(p.amount),
+                       max(p.date), min(recent.ids), min(recent.days)
+                  FROM purchase p
+                  LEFT JOIN recent ON recent.partner_id = p.partner_id
+                                  AND recent.store_id = p.store_id
+                 GROUP BY p.partner_id, p.store_id
+                """,
+                company=company.id,
+                partners=partner_ids,
+                start=window_start,
+                keep=company.oto_preferred_orders,
+            )
+        )
+
+    def _refresh_customer_stats(self, company, partner_ids):
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET oto_last_purchase = s.last_purchase,
+                       oto_purchase_count = COALESCE(s.order_count, 0),
+                       oto_purchase_amount = COALESCE(s.amount, 0)
+                  FROM (SELECT ids.id AS partner_id, max(wp.last_purchase) AS last_purchase,
+                               sum(wp.order_count) AS order_count, sum(wp.amount) AS amount
+                          FROM unnest(%(partners)s::int[]) AS ids(id)
+                          LEFT JOIN oto_wallet_pair wp
+                                 ON wp.partner_id = ids.id AND wp.company_id = %(company)s
+                         GROUP BY ids.id) s
+                 WHERE p.id = s.partner_id
+                   AND (p.oto_last_purchase IS DISTINCT FROM s.last_purchase
+                        OR p.oto_purchase_count IS DISTINCT FROM COALESCE(s.order_count, 0)
+                        OR p.oto_purchase_amount IS DISTINCT FROM COALESCE(s.amount, 0))
+                """,
+                company=company.id,
+                partners=partner_ids,
+            )
+        )
+
+    def _store_order_sql(self, company):
+        columns = {
+            "count": SQL("wp.order_count DESC"),
+            "amount": SQL("round(wp.amount::numeric, 2) DESC"),
+            "recent": SQL("wp.last_purchase DESC"),
+        }
+        return SQL(", ").join(
+            columns[c] for c in parse_criteria(company.oto_store_criteria)
+        )
+
+    def _preferred_seller_sql(self, company, pairs):
+        """SQL of (partner_id, seller_id): the elected seller of each
+        (partner_id, store_id) row of ``pairs`` (an SQL query): most visits
+        among the recent ones, then the most recent sale day, then the lowest
+        code; only active sellers who work at that store."""
+        return SQL(
+            """
+            SELECT DISTINCT ON (v.partner_id) v.partner_id, v.seller_id
+              FROM (SELECT pr.partner_id, pr.store_id, x.seller_id, count(*) AS votes,
+                           max(x.day) AS last_day
+                      FROM (%(pairs)s) pr
+                      JOIN oto_wallet_pair wp ON wp.partner_id = pr.partner_id
+                                             AND wp.store_id = pr.store_id
+                     CROSS JOIN LATERAL unnest(wp.recent_seller_ids, wp.recent_days)
+                           AS x(seller_id, day)
+                     GROUP BY pr.partner_id, pr.store_id, x.seller_id) v
+              JOIN oto_seller s ON s.id = v.seller_id AND s.active
+                               AND s.store_id = v.store_id
+             ORDER BY v.partner_id, v.votes DESC, v.last_day DESC, s.code
+            """,
+            pairs=pairs,
+        )
+
+    def _refresh_preferred(self, company, partner_ids):
+        preferred_store = SQL(
+            """
+            SELECT DISTINCT ON (wp.partner_id) wp.partner_id, wp.store_id
+              FROM oto_wallet_pair wp
+              JOIN oto_store st ON st.id = wp.store_id AND st.active
+             WHERE wp.company_id = %(company)s AND wp.partner_id = ANY(%(partners)s)
+             ORDER BY wp.partner_id, %(order)s, st.sequence, st.id
+            """,
+            company=company.id,
+            partners=partner_ids,
+            order=self._store_order_sql(company),
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH store AS (%(store)s), seller AS (%(seller)s)
+                UPDATE res_partner p
+                   SET oto_preferred_store_id = n.store_id,
+                       oto_preferred_seller_id = n.seller_id
+                  FROM (SELECT ids.id AS partner_id, store.store_id, seller.seller_id
+                          FROM unnest(%(partners)s::int[]) AS ids(id)
+                          LEFT JOIN store ON store.partner_id = ids.id
+                          LEFT JOIN seller ON seller.partner_id = ids.id) n
+                 WHERE p.id = n.partner_id
+                   AND (p.oto_preferred_store_id IS DISTINCT FROM n.store_id
+                        OR p.oto_preferred_seller_id IS DISTINCT FROM n.seller_id)
+                """,
+                store=preferred_store,
+                seller=self._preferred_seller_sql(company, SQL("SELECT * FROM store")),
+                partners=partner_ids,
+            )
+        )
+
+    def _apply_preferred(self, company, partner_ids):
+        """Move unpinned customers to their preferred seller; returns the count."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id, p.oto_preferred_seller_id
+                  FROM res_partner p
+                 WHERE p.id = ANY(%(partners)s)
+                   AND p.oto_preferred_seller_id IS NOT NULL
+                   AND p.oto_seller_id IS DISTINCT FROM p.oto_preferred_seller_id
+                   AND NOT COALESCE(p.oto_wallet_pinned, FALSE)
+                """,
+                partners=partner_ids,
+            )
+        )
+        moves = self.env.cr.fetchall()
+        self._move_customers(moves, "rule")
+        return len(moves)
+
+    def _move_customers(self, moves, reason, note=None):
+        """Set the wallet seller of customers, set-based, with history.
+
+        ``moves``: list of (partner id, seller id or None). The store follows
+        the seller.
+        """
+        if not moves:
+            return
+        cr = self.env.cr
+        partner_ids = [m[0] for m in moves]
+        seller_ids = [m[1] for m in moves]
+        cr.execute(
+            SQL(
+                """
+                WITH m AS (
+                    SELECT * FROM unnest(%(partners)s::int[], %(sellers)s::int[])
+                           AS m(partner_id, seller_id)
+                ), old AS (
+                    SELECT p.id, p.oto_seller_id, p.oto_store_id, p.company_id
+                      FROM res_partner p JOIN m ON m.partner_id = p.id
+                ), upd AS (
+                    UPDATE res_partner p
+                       SET oto_seller_id = m.seller_id,
+                           oto_store_id = COALESCE(s.store_id, p.oto_store_id),
+                           oto_wallet_pinned = FALSE
+                      FROM m LEFT JOIN oto_seller s ON s.id = m.seller_id
+                     WHERE p.id = m.partner_id
+                    RETURNING p.id, p.oto_seller_id, p.oto_store_id
+                )
+                INSERT INTO oto_wallet_history (partner_id, company_id, old_seller_id,
+                    new_seller_id, old_store_id, new_store_id, date, user_id, reason, note)
+                SELECT upd.id, COALESCE(old.company_id, %(company)s), old.oto_seller_id,
+                       upd.oto_seller_id, old.oto_store_id, upd.oto_store_id,
+                       %(now)s, %(uid)s, %(reason)s, %(note)s
+                  FROM upd JOIN old ON old.id = upd.id
+                 WHERE old.oto_seller_id IS DISTINCT FROM upd.oto_seller_id
+                """,
+                partners=partner_ids,
+                sellers=seller_ids,
+                company=self.env.company.id,
+                now=fields.Datetime.now(),
+                uid=self.env.uid,
+                reason=reason,
+                note=note,
+            )
+        )
+        self.env["res.partner"].invalidate_model(
+            [
+                "oto_seller_id",
+                "oto_store_id",
+                "oto_wallet_pinned",
+                "oto_wallet_history_ids",
+            ]
+        )
+        self.env["oto.seller"].invalidate_model(["customer_ids", "customer_count"])
+        self.env["oto.store"].invalidate_model(["customer_ids", "customer_count"])
+
+    # ------------------------------------------------------------ PLACEMENT
+
+    def _customers_domain_sql(self, company):
+        """Customers of ``company`` the engine looks after: people (not
+        companies nor their contacts, not users) who bought from it, belong to
+        one of its stores, or belong to it. Shared customers (no company) are
+        placed only when a single company runs stores."""
+        single = len(self.env["oto.store"].sudo().search([]).company_id) <= 1
+        return SQL(
+            """
+            p.active AND NOT COALESCE(p.is_company, FALSE) AND p.parent_id IS NULL
+            AND NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id)
+            AND (p.customer_rank > 0 OR p.oto_store_id IS NOT NULL
+                 OR p.oto_last_purchase IS NOT NULL)
+            AND (p.company_id = %(company)s
+                 OR EXISTS (SELECT 1 FROM oto_store s
+                             WHERE s.id = p.oto_store_id AND s.company_id = %(company)s)
+                 OR EXISTS (SELECT 1 FROM oto_wallet_pair wp
+                             WHERE wp.partner_id = p.id AND wp.company_id = %(company)s)
+                 OR (p.company_id IS NULL AND %(single)s))
+            """,
+            company=company.id,
+            single=single,
+        )
+
+    def _place_customers(self, run):
+        """Give a seller to the customers who need one: preferred store
+        without an eligible seller, a store without seller, or neither
+        (placed by location). Balanced by free capacity."""
+        company = run.company_id
+        scope = SQL("TRUE")
+        if run.store_id:
+            scope = SQL(
+                "(p.oto_store_id = %(store)s OR p.oto_preferred_store_id = %(store)s)",
+                store=run.store_id.id,
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id, COALESCE(p.oto_preferred_store_id, cur.store_id, p.oto_store_id)
+                  FROM res_partner p
+                  LEFT JOIN oto_seller cur ON cur.id = p.oto_seller_id AND cur.active
+                  LEFT JOIN oto_store st ON st.id = p.oto_store_id
+                 WHERE %(customers)s AND %(scope)s
+                   AND (st.id IS NULL OR st.company_id = %(company)s)
+                   AND (cur.id IS NULL
+                        OR (p.oto_preferred_store_id IS NOT NULL
+                            AND cur.store_id <> p.oto_preferred_store_id
+                            AND p.oto_preferred_seller_id IS NULL
+                            AND NOT COALESCE(p.oto_wallet_pinned, FALSE)))
+                 ORDER BY p.id
+                """,
+                customers=self._customers_domain_sql(company),
+                scope=scope,
+                company=company.id,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return
+        without_store = [pid for pid, store in rows if not store]
+        located = dict(self._locate_stores(company, without_store))
+        wanted = [(pid, store or located.get(pid)) for pid, store in rows]
+        result = self._assign_by_capacity(company, wanted)
+        # Customers who never bought (in the window) are placed by location
+        # and capacity; the others had an unavailable seller: redistribution.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM res_partner WHERE id = ANY(%s) AND oto_preferred_store_id IS NULL",
+                list(result),
+            )
+        )
+        new_customers = {row[0] for row in self.env.cr.fetchall()}
+        self._move_customers(
+            [(p, s) for p, s in result.items() if p in new_customers], "location"
+        )
+        self._move_customers(
+            [(p, s) for p, s in result.items() if p not in new_customers],
+            "redistribution",
+            note="capacity",
+        )
+        run.write(
+            {
+                "placed": run.placed + len(result),
+                "unplaced": run.unplaced + len(rows) - len(result),
+            }
+        )
+
+    def _locate_stores(self, company, partner_ids):
+        """(partner, store) by phone area code (DDD), then city, then state;
+        among matching stores the one with the lightest load per seller."""
+        if not partner_ids:
+            return []
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH st AS (
+                    SELECT s.id, s.sequence, s.state_id, lower(trim(s.city)) AS city,
+                           COALESCE((SELECT array_agg(d::int)
+                                       FROM regexp_split_to_table(
+                                            COALESCE(s.area_codes, ''), '[^0-9]+') d
+                                      WHERE d <> ''), '{}') AS ddd,
+                           (SELECT count(*) FROM res_partner c
+                             WHERE c.oto_store_id = s.id)::float
+                           / GREATEST((SELECT count(*) FROM oto_seller v
+                                        WHERE v.store_id = s.id AND v.active), 1) AS load
+                      FROM oto_store s
+                     WHERE s.company_id = %(company)s AND s.active
+                       AND EXISTS (SELECT 1 FROM oto_seller v
+                                    WHERE v.store_id = s.id AND v.active)
+                ), cust AS (
+                    SELECT p.id, p.state_id, lower(trim(p.city)) AS city,
+                           substring(p.oto_phone_e164 FROM '^\\+55([0-9]{2})')::int AS ddd
+                      FROM res_partner p WHERE p.id = ANY(%(partners)s)
+                )
+                SELECT cust.id,
+                       COALESCE(
+                         (SELECT st.id FROM st WHERE cust.ddd = ANY(st.ddd)
+                           ORDER BY st.load, st.sequence, st.id LIMIT 1),
+                         (SELECT st.id FROM st WHERE st.city = cust.city
+                           ORDER BY st.load, st.sequence, st.id LIMIT 1),
+                         (SELECT st.id FROM st WHERE st.state_id = cust.state_id
+                           ORDER BY st.load, st.sequence, st.id LIMIT 1))
+                  FROM cust
+                """,
+                company=company.id,
+                partners=partner_ids,
+            )
+        )
+        return [row for row in self.env.cr.fetchall() if row[1]]
+
+    def _assign_by_capacity(self, company, wanted):
+        """Spread customers over active sellers by free capacity: within their
+        store first, else over the brand's sellers.
+
+        ``wanted``: list of (partner id, store id or None). Returns
+        {partner id: seller id} for those who found a seller.
+        """
+        result = {}
+        per_store = [(p, s) for p, s in wanted if s]
+        if per_store:
+            result.update(self._capacity_slots(company, per_store, by_store=True))
+        leftovers = [(p, None) for p, _s in wanted if p not in result]
+        if leftovers:
+            taken = {}
+            for seller in result.values():
+                taken[seller] = taken.get(seller, 0) + 1
+            result.update(
+                self._capacity_slots(company, leftovers, by_store=False, taken=taken)
+            )
+        return result
+
+    def _capacity_slots(self, company, wanted, by_store, taken=None):
+        """Slots of free capacity, least loaded seller first (ties: lowest
+        code), matched to ``wanted`` customers. ``taken``: {seller: count}
+        already promised in this round and not yet written."""
+        taken = taken or {}
+        partner_ids = [w[0] for w in wanted]
+        store_ids = [w[1] or 0 for w in wanted]
+        group = SQL("w.store_id") if by_store else SQL("0")
+        seller_group = SQL("s.store_id") if by_store else SQL("0")
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH need AS (
+                    SELECT w.partner_id, %(group)s AS grp,
+                           row_number() OVER (PARTITION BY %(group)s
+                                              ORDER BY w.partner_id) AS rn
+                      FROM unnest(%(partners)s::int[], %(stores)s::int[])
+                           AS w(partner_id, store_id)
+                ), demand AS (
+                    SELECT grp, count(*) AS n FROM need GROUP BY grp
+                ), seller AS (
+                    SELECT s.id, s.code, %(seller_group)s AS grp, COALESCE(s.wallet_capacity, 0) AS cap,
+                           (SELECT count(*) FROM res_partner c
+                             WHERE c.oto_seller_id = s.id)
+                           + COALESCE(t.n, 0) AS cur
+                      FROM oto_seller s
+                      LEFT JOIN unnest(%(taken_ids)s::int[], %(taken_n)s::int[])
+                           AS t(seller_id, n) ON t.seller_id = s.id
+                     WHERE s.active AND s.company_id = %(company)s
+                ), slot AS (
+                    SELECT seller.id AS seller_id, seller.grp,
+                           row_number() OVER (PARTITION BY seller.grp
+                                              ORDER BY seller.cur + k, seller.code) AS rn
+                      FROM seller
+                      JOIN demand ON demand.grp = seller.grp
+                     CROSS JOIN LATERAL generate_series(
+                           1, CASE WHEN seller.cap = 0 THEN demand.n
+                                   ELSE GREATEST(seller.cap - seller.cur, 0) END) AS k
+                )
+                SELECT need.partner_id, slot.seller_id
+                  FROM need JOIN slot ON slot.grp = need.grp AND slot.rn = need.rn
+                """,
+                group=group,
+                seller_group=seller_group,
+                partners=partner_ids,
+                stores=store_ids,
+                company=company.id,
+                taken_ids=list(taken),
+                taken_n=list(taken.values()),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    # ------------------------------------------------------------------ RFV
+
+    def _compute_rfv(self, company):
+        """Scores 1-5 by quintile thresholds over the company's customers with
+        purchases in the window (ties share a score), then the segment."""
+        today = fields.Date.context_today(self)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH base AS (
+                    SELECT p.id, (%(today)s::date - p.oto_last_purchase::date) AS r,
+                           p.oto_purchase_count AS f, p.oto_purchase_amount AS v
+                      FROM res_partner p
+                     WHERE p.oto_purchase_count > 0
+                       AND EXISTS (SELECT 1 FROM oto_wallet_pair wp
+                                    WHERE wp.partner_id = p.id
+                                      AND wp.company_id = %(company)s)
+                ), q AS (
+                    SELECT percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8])
+                             WITHIN GROUP (ORDER BY r) AS r,
+                           percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8])
+                             WITHIN GROUP (ORDER BY f) AS f,
+                           percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8])
+                             WITHIN GROUP (ORDER BY v) AS v
+                      FROM base
+                ), scored AS (
+                    SELECT base.id,
+                           5 - (base.r > q.r[1])::int - (base.r > q.r[2])::int
+                             - (base.r > q.r[3])::int - (base.r > q.r[4])::int AS rs,
+                           1 + (base.f > q.f[1])::int + (base.f > q.f[2])::int
+                             + (base.f > q.f[3])::int + (base.f > q.f[4])::int AS fs,
+                           1 + (base.v > q.v[1])::int + (base.v > q.v[2])::int
+                             + (base.v > q.v[3])::int + (base.v > q.v[4])::int AS vs
+                      FROM base, q
+                ), segmented AS (
+                    SELECT scored.*,
+                           (SELECT seg.id FROM oto_rfv_segment seg
+                             WHERE seg.active
+                               AND (seg.company_id IS NULL OR seg.company_id = %(company)s)
+                               AND scored.rs BETWEEN seg.r_min AND seg.r_max
+                               AND scored.fs BETWEEN seg.f_min AND seg.f_max
+                               AND scored.vs BETWEEN seg.v_min AND seg.v_max
+                             ORDER BY seg.sequence, seg.id LIMIT 1) AS segment_id
+                      FROM scored
+                )
+                UPDATE res_partner p
+                   SET oto_r_score = s.rs, oto_f_score = s.fs, oto_v_score = s.vs,
+                       oto_rfv_segment_id = s.segment_id
+                  FROM segmented s
+                 WHERE p.id = s.id
+                   AND (p.oto_r_score IS DISTINCT FROM s.rs
+                        OR p.oto_f_score IS DISTINCT FROM s.fs
+                        OR p.oto_v_score IS DISTINCT FROM s.vs
+                        OR p.oto_rfv_segment_id IS DISTINCT FROM s.segment_id)
+                """,
+                today=today,
+                company=company.id,
+            )
+        )
+        # Customers whose purchases all left the window lose their scores.
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET oto_r_score = 0, oto_f_score = 0, oto_v_score = 0,
+                       oto_rfv_segment_id = NULL
+                 WHERE COALESCE(p.oto_purchase_count, 0) = 0
+                   AND p.oto_rfv_segment_id IS NOT NULL
+                   AND (p.company_id IS NULL OR p.company_id = %(company)s)
+                """,
+                company=company.id,
+            )
+        )
+        self.env["res.partner"].invalidate_model(
+            ["oto_r_score", "oto_f_score", "oto_v_score", "oto_rfv_segment_id"]
+        )
+
+    # ------------------------------------------------------- REDISTRIBUTION
+
+    @api.model
+    def _redistribute(self, sellers):
+        """Move the wallets of ``sellers`` (being inactivated) to active
+        sellers: the customer's next preferred seller of the same store, else
+        balanced over the store, else over the brand. Returns
+        {new seller id or False: count}."""
+        self = self.sudo()
+        self.env.flush_all()
+        cr = self.env.cr
+        summary = {}
+        for company in sellers.company_id:
+            company_sellers = sellers.filtered(lambda s, c=company: s.company_id == c)
+            cr.execute(
+                SQL(
+                    """
+                    SELECT p.id, s.store_id FROM res_partner p
+                      JOIN oto_seller s ON s.id = p.oto_seller_id
+                     WHERE p.oto_seller_id = ANY(%s) ORDER BY p.id
+                    """,
+                    company_sellers.ids,
+                )
+            )
+            rows = cr.fetchall()
+            if not rows:
+                continue
+            pairs = SQL(
+                "SELECT * FROM unnest(%s::int[], %s::int[]) AS pr(partner_id, store_id)",
+                [r[0] for r in rows],
+                [r[1] for r in rows],
+            )
+            cr.execute(self.with_company(company)._preferred_seller_sql(company, pairs))
+            moves = dict(cr.fetchall())
+            rest = [(pid, store) for pid, store in rows if pid not in moves]
+            moves.update(self.with_company(company)._assign_by_capacity(company, rest))
+            all_moves = [(pid, moves.get(pid)) for pid, _store in rows]
+            self.with_company(company)._move_customers(all_moves, "redistribution")
+            for _pid, seller in all_moves:
+                summary[seller or False] = summary.get(seller or False, 0) + 1
+        return summary

@@ -1,0 +1,47 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class OtoWalletPair(models.Model):
+    """Engine state: a customer's purchases at one store, in the window.
+
+    Filled by the wallet engine with set-based SQL, never by hand. Besides the
+    fields, the table keeps ``recent_seller_ids`` and ``recent_days``: the
+    seller and day of the customer's most recent visits to the store (a seller
+    counts once per day), most recent first, which elect the preferred seller.
+    """
+
+    _name = "oto.wallet.pair"
+    _description = "Customer purchases per store (wallet engine)"
+    _log_access = False
+    _order = "partner_id, store_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
+    )
+    store_id = fields.Many2one(
+        "oto.store", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    order_count = fields.Integer("Purchases")
+    amount = fields.Float(digits="Product Price")
+    last_purchase = fields.Datetime()
+
+    _sql_constraints = [
+        (
+            "partner_store_uniq",
+            "unique(partner_id, store_id)",
+            "One row per customer and store.",
+        ),
+    ]
+
+    def init(self):
+        self.env.cr.execute(
+            SQL(
+                "ALTER TABLE %s ADD COLUMN IF NOT EXISTS recent_seller_ids integer[],"
+                " ADD COLUMN IF NOT EXISTS recent_days date[]",
+                SQL.identifier(self._table),
+            )
+        )

@@ -1,0 +1,61 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+STORE_CRITERIA = [
+    ("count,amount,recent", "Most purchases, then highest value, then most recent"),
+    ("count,recent,amount", "Most purchases, then most recent, then highest value"),
+    ("amount,count,recent", "Highest value, then most purchases, then most recent"),
+    ("amount,recent,count", "Highest value, then most recent, then most purchases"),
+    ("recent,count,amount", "Most recent, then most purchases, then highest value"),
+    ("recent,amount,count", "Most recent, then highest value, then most purchases"),
+]
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    oto_window_months = fields.Integer(
+        string="Purchase window (months)",
+        default=12,
+        help="Purchases of this many months count for the preferred store and "
+        "seller and for RFV.",
+    )
+    oto_preferred_orders = fields.Integer(
+        string="Orders considered",
+        default=5,
+        help="The customer's most recent orders at the preferred store that "
+        "elect the preferred seller (a seller counts once per day and store).",
+    )
+    oto_store_criteria = fields.Selection(
+        STORE_CRITERIA,
+        string="Preferred store criteria",
+        default="count,amount,recent",
+        required=True,
+    )
+    oto_last_engine_run = fields.Datetime(
+        string="Last wallet refresh",
+        readonly=True,
+        copy=False,
+    )
+
+    @api.constrains("oto_window_months", "oto_preferred_orders")
+    def _check_oto_engine_settings(self):
+        for company in self:
+            if not 1 <= company.oto_window_months <= 60:
+                raise ValidationError(
+                    self.env._(
+                        "The purchase window must be between 1 and 60 months, "
+                        "not %(months)s.",
+                        months=company.oto_window_months,
+                    )
+                )
+            if not 1 <= company.oto_preferred_orders <= 50:
+                raise ValidationError(
+                    self.env._(
+                        "The orders considered for the preferred seller must be "
+                        "between 1 and 50, not %(orders)s.",
+                        orders=company.oto_preferred_orders,
+                    )
+                )

@@ -1,0 +1,17 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    oto_window_months = fields.Integer(
+        related="company_id.oto_window_months", readonly=False
+    )
+    oto_preferred_orders = fields.Integer(
+        related="company_id.oto_preferred_orders", readonly=False
+    )
+    oto_store_criteria = fields.Selection(
+        related="company_id.oto_store_criteria", readonly=False
+    )

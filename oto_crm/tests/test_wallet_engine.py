@@ -1,0 +1,445 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import random
+from datetime import datetime, timedelta
+from unittest.mock import patch
+
+from odoo.exceptions import ValidationError
+from odoo.tests import TransactionCase, freeze_time, tagged
+
+from ..models.oto_wallet_engine import OtoWalletEngine
+from ..tools.wallet_rules import Purchase, parse_criteria, preferred
+
+NOW = datetime(2026, 11, 23, 15, 0)
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+@freeze_time(NOW)
+class TestWalletEngine(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env["res.company"].create({"name": "Oto Engine Test Brand"})
+        cls.env = cls.env(
+            context=dict(
+                cls.env.context,
+                allowed_company_ids=[cls.company.id],
+            )
+        )
+        cls.engine = cls.env["oto.wallet.engine"].with_company(cls.company)
+        sp = cls.env.ref("base.state_br_sp")
+        rj = cls.env.ref("base.state_br_rj")
+        Store = cls.env["oto.store"]
+        cls.store_a = Store.create(
+            {
+                "name": "Loja A",
+                "code": "A",
+                "company_id": cls.company.id,
+                "area_codes": "11, 12",
+                "city": "São Paulo",
+                "state_id": sp.id,
+                "sequence": 1,
+            }
+        )
+        cls.store_b = Store.create(
+            {
+                "name": "Loja B",
+                "code": "B",
+                "company_id": cls.company.id,
+                "area_codes": "21",
+                "city": "Rio de Janeiro",
+                "state_id": rj.id,
+                "sequence": 2,
+            }
+        )
+        Seller = cls.env["oto.seller"]
+        cls.a1 = Seller.create(
+            {"name": "A1", "code": "A-1", "store_id": cls.store_a.id}
+        )
+        cls.a2 = Seller.create(
+            {"name": "A2", "code": "A-2", "store_id": cls.store_a.id}
+        )
+        cls.a3 = Seller.create(
+            {"name": "A3", "code": "A-3", "store_id": cls.store_a.id}
+        )
+        cls.b1 = Seller.create(
+            {"name": "B1", "code": "B-1", "store_id": cls.store_b.id}
+        )
+        cls.b2 = Seller.create(
+            {"name": "B2", "code": "B-2", "store_id": cls.store_b.id}
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Vestido", "list_price": 100.0, "taxes_id": [(5,)]}
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Cliente", "company_id": cls.company.id, "customer_rank": 1}
+        )
+
+    def _customer(self, name="Cliente", **values):
+        return self.env["res.partner"].create(
+            {"name": name, "company_id": self.company.id, "customer_rank": 1, **values}
+        )
+
+    def _order(self, partner, seller, days_ago, amount=100.0, hour=12, store=None):
+        order = (
+            self.env["sale.order"]
+            .with_company(self.company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.company.id,
+                    "oto_seller_id": seller.id if seller else False,
+                    "oto_store_id": (store or seller.store_id).id,
+                    "date_order": NOW.replace(hour=hour) - timedelta(days=days_ago),
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": self.product.id,
+                                "product_uom_qty": 1,
+                                "price_unit": amount,
+                                "tax_id": [(5,)],
+                            },
+                        )
+                    ],
+                }
+            )
+        )
+        order.write({"state": "sale"})
+        return order
+
+    def _refresh(self, mode="full", **kwargs):
+        return self.engine._action_wallet_refresh(self.company, mode=mode, **kwargs)
+
+    # ------------------------------------------------------------ rules
+
+    def test_most_visits_among_last_five_wins(self):
+        for days in (40, 41, 42):  # older: outside the last 5 visits
+            self._order(self.customer, self.a3, days)
+        for days in (1, 3, 5):
+            self._order(self.customer, self.a1, days)
+        for days in (2, 4):
+            self._order(self.customer, self.a2, days)
+        self._refresh()
+        self.assertEqual(self.customer.oto_preferred_store_id, self.store_a)
+        self.assertEqual(self.customer.oto_preferred_seller_id, self.a1)
+        self.assertEqual(self.customer.oto_seller_id, self.a1)
+        history = self.customer.oto_wallet_history_ids
+        self.assertEqual(history.mapped("reason"), ["rule"])
+        self.assertIn(
+            "3 of the customer's last 5", self.customer.oto_wallet_explanation
+        )
+
+    def test_seller_counts_once_per_day_and_store(self):
+        for hour in (10, 12, 14):
+            self._order(self.customer, self.a1, 1, hour=hour)
+        self._order(self.customer, self.a2, 2)
+        self._order(self.customer, self.a2, 3)
+        self._refresh()
+        self.assertEqual(self.customer.oto_seller_id, self.a2)
+        self.assertEqual(self.customer.oto_purchase_count, 5)
+
+    def test_tie_goes_to_most_recent_then_lowest_code(self):
+        self._order(self.customer, self.a2, 1)
+        self._order(self.customer, self.a1, 2)
+        self._refresh()
+        self.assertEqual(self.customer.oto_seller_id, self.a2)
+        other = self._customer("Mesmo dia")
+        self._order(other, self.a2, 1, hour=15)
+        self._order(other, self.a1, 1, hour=11)
+        self._refresh()
+        self.assertEqual(other.oto_seller_id, self.a1)  # same day: code A-1 < A-2
+
+    def test_twelve_month_window_edge(self):
+        window_start = NOW - timedelta(days=365)
+        days_in = (NOW - window_start).days - 1
+        self._order(self.customer, self.a1, days_in + 2)  # just outside
+        self._order(self.customer, self.a1, days_in + 3)
+        self._order(self.customer, self.a2, days_in)  # just inside
+        self._refresh()
+        self.assertEqual(self.customer.oto_seller_id, self.a2)
+        self.assertEqual(self.customer.oto_purchase_count, 1)
+
+    def test_inactive_seller_never_wins(self):
+        for days in (1, 2, 3):
+            self._order(self.customer, self.a1, days)
+        self._order(self.customer, self.a2, 4)
+        self.a1.active = False
+        self._refresh()
+        self.assertEqual(self.customer.oto_seller_id, self.a2)
+
+    def test_store_criteria_setting(self):
+        for days in (1, 2, 3):
+            self._order(self.customer, self.a1, days, amount=50)
+        self._order(self.customer, self.b1, 10, amount=900)
+        self._refresh()
+        self.assertEqual(self.customer.oto_seller_id, self.a1)
+        self.company.oto_store_criteria = "amount,count,recent"
+        self._refresh()
+        self.assertEqual(self.customer.oto_preferred_store_id, self.store_b)
+        self.assertEqual(self.customer.oto_seller_id, self.b1)
+        self.assertEqual(self.customer.oto_store_id, self.store_b)
+
+    def test_settings_out_of_range_refused(self):
+        for field, value in (
+            ("oto_window_months", 0),
+            ("oto_window_months", 61),
+            ("oto_preferred_orders", 0),
+        ):
+            with self.subTest(field=field), self.assertRaises(ValidationError):
+                self.company.write({field: value})
+        with self.assertRaises(ValidationError):
+            self.a1.wallet_capacity = -1
+        with self.assertRaises(ValidationError):
+            self.env["oto.seller"].create(
+                {
+                    "name": "X",
+                    "code": "X-1",
+                    "store_id": self.store_a.id,
+                    "daily_limit": -5,
+                }
+            )
+
+    def test_orders_without_seller_do_not_elect(self):
+        self._order(self.customer, None, 1, store=self.store_a)  # online, no code
+        self._order(self.customer, self.a1, 2)
+        run = self._refresh()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(self.customer.oto_seller_id, self.a1)
+        self.assertEqual(self.customer.oto_purchase_count, 2)
+
+    def test_pinned_customer_stays(self):
+        self.customer.write({"oto_seller_id": self.a2.id, "oto_wallet_pinned": True})
+        for days in (1, 2):
+            self._order(self.customer, self.a1, days)
+        self._refresh()
+        self.assertEqual(self.customer.oto_preferred_seller_id, self.a1)
+        self.assertEqual(self.customer.oto_seller_id, self.a2)
+        self.assertIn("Pinned", self.customer.oto_wallet_explanation)
+
+    def test_manual_change_is_in_history(self):
+        self.customer.oto_seller_id = self.a1
+        self.customer.oto_seller_id = self.b1
+        history = self.customer.oto_wallet_history_ids.sorted("id")
+        self.assertEqual(history.mapped("reason"), ["manual", "manual"])
+        self.assertEqual(history[1].old_seller_id, self.a1)
+        self.assertEqual(history[1].new_seller_id, self.b1)
+        self.assertEqual(history[1].user_id, self.env.user)
+        self.assertEqual(self.customer.oto_store_id, self.store_b)
+
+    # ------------------------------------------------------------ RFV
+
+    def test_rfv_scores_and_segments(self):
+        customers = []
+        for index in range(10):
+            customer = self._customer(f"RFV {index}")
+            for n in range(index + 1):
+                self._order(
+                    customer, self.a1, 5 + index * 20 + n, amount=100 * (index + 1)
+                )
+            customers.append(customer)
+        self._refresh()
+        best, worst = customers[0], customers[-1]
+        # customer 0: most recent, fewest purchases, lowest value
+        self.assertEqual(
+            (best.oto_r_score, best.oto_f_score, best.oto_v_score), (5, 1, 1)
+        )
+        self.assertEqual(
+            (worst.oto_r_score, worst.oto_f_score, worst.oto_v_score), (1, 5, 5)
+        )
+        self.assertEqual(
+            best.oto_rfv_segment_id, self.env.ref("oto_crm.oto_rfv_segment_new")
+        )
+        self.assertEqual(
+            worst.oto_rfv_segment_id, self.env.ref("oto_crm.oto_rfv_segment_at_risk")
+        )
+        self.assertEqual(sorted({c.oto_r_score for c in customers}), [1, 2, 3, 4, 5])
+        self.assertEqual(best.oto_recency_days, 5)
+
+    def test_rfv_ties_share_a_score(self):
+        customers = [self._customer(f"Igual {i}") for i in range(6)]
+        for customer in customers:
+            self._order(customer, self.a1, 10, amount=200)
+        self._refresh()
+        self.assertEqual(
+            len({(c.oto_r_score, c.oto_f_score, c.oto_v_score) for c in customers}), 1
+        )
+
+    # ------------------------------------------------- redistribution
+
+    def test_inactivation_redistributes_to_next_preferred_then_balanced(self):
+        loyal = self._customer("Fiel")
+        for days in (1, 2, 3):
+            self._order(loyal, self.a1, days)
+        self._order(loyal, self.a3, 4)
+        others = [self._customer(f"Outro {i}") for i in range(6)]
+        for customer in others:
+            self._order(customer, self.a1, 5)
+        self._refresh()
+        everyone = loyal | self.env["res.partner"].concat(*others)
+        self.assertEqual(everyone.oto_seller_id, self.a1)
+        self.a1.action_inactivate()
+        self.assertEqual(loyal.oto_seller_id, self.a3)  # next preferred in the store
+        self.assertEqual(set(everyone.oto_seller_id), {self.a2, self.a3})
+        # balanced over the store's active sellers
+        self.env.invalidate_all()
+        self.assertLessEqual(abs(self.a2.customer_count - self.a3.customer_count), 1)
+        self.assertEqual(self.a1.customer_count, 0)
+        self.assertIn("Wallet redistributed", self.a1.message_ids[0].body)
+        reasons = set(
+            self.env["oto.wallet.history"]
+            .search([("old_seller_id", "=", self.a1.id)])
+            .mapped("reason")
+        )
+        self.assertEqual(reasons, {"redistribution"})
+
+    def test_redistribution_respects_capacity_then_goes_brand_wide(self):
+        self.a2.wallet_capacity = 2
+        self.a3.active = False
+        customers = [self._customer(f"C {i}") for i in range(5)]
+        for customer in customers:
+            customer.oto_seller_id = self.a1
+        self.a1.action_archive()
+        on_a2 = [c for c in customers if c.oto_seller_id == self.a2]
+        on_b = [c for c in customers if c.oto_seller_id.store_id == self.store_b]
+        self.assertEqual(len(on_a2), 2)
+        self.assertEqual(len(on_b), 3)
+        self.assertTrue(all(c.oto_store_id == self.store_b for c in on_b))
+
+    def test_reactivation_does_not_steal_back(self):
+        self.customer.oto_seller_id = self.a1
+        self.a1.action_archive()
+        moved_to = self.customer.oto_seller_id
+        self.assertNotEqual(moved_to, self.a1)
+        self.a1.action_unarchive()
+        self.assertEqual(self.customer.oto_seller_id, moved_to)
+
+    # ------------------------------------------------------- placement
+
+    def test_new_customers_placed_by_location_and_capacity(self):
+        by_ddd = self._customer("DDD 21", mobile="(21) 98765-4321")
+        by_city = self._customer("Cidade", city="são paulo ")
+        by_state = self._customer(
+            "Estado", state_id=self.env.ref("base.state_br_rj").id
+        )
+        nowhere = self._customer("Sem pista")
+        self._refresh()
+        self.assertEqual(by_ddd.oto_store_id, self.store_b)
+        self.assertEqual(by_city.oto_store_id, self.store_a)
+        self.assertEqual(by_state.oto_store_id, self.store_b)
+        self.assertTrue(nowhere.oto_seller_id)
+        self.assertEqual(by_ddd.oto_wallet_history_ids.reason, "location")
+        # balanced inside store B
+        self.assertEqual(
+            by_ddd.oto_seller_id | by_state.oto_seller_id, self.b1 | self.b2
+        )
+
+    def test_store_button_runs_one_store(self):
+        self._order(self.customer, self.a2, 1)
+        other = self._customer("Loja B")
+        self._order(other, self.b1, 1)
+        self.store_a.action_refresh_wallets()
+        self.assertEqual(self.customer.oto_seller_id, self.a2)
+        self.assertFalse(other.oto_seller_id)
+
+    # ------------------------------------------------- incremental and crash
+
+    def test_incremental_run_takes_new_and_late_orders(self):
+        self._order(self.customer, self.a1, 3)
+        self._refresh()
+        other = self._customer("Outro")
+        self._order(other, self.a1, 2)
+        with freeze_time(NOW + timedelta(hours=1)):
+            late = self._order(self.customer, self.a2, 30)  # recorded late
+            self._order(self.customer, self.a2, 31)
+        with freeze_time(NOW + timedelta(days=1)):
+            run = self._refresh(mode=None)
+        self.assertEqual(run.mode, "incremental")
+        self.assertEqual(run.total, 2)
+        self.assertEqual(self.customer.oto_seller_id, self.a2)
+        self.assertTrue(late)
+
+    def test_crash_in_the_middle_resumes_without_loss_or_duplicates(self):
+        customers = [self._customer(f"Lote {i}") for i in range(9)]
+        for index, customer in enumerate(customers):
+            self._order(customer, (self.a1, self.a2, self.b1)[index % 3], 1)
+        calls = {"n": 0}
+        original = OtoWalletEngine._refresh_batch
+
+        def flaky(engine, company, partner_ids, window_start):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise RuntimeError("server killed")
+            return original(engine, company, partner_ids, window_start)
+
+        crashed = False
+        # Not assertRaises: Odoo's rolls back everything done inside it.
+        with patch.object(OtoWalletEngine, "_refresh_batch", flaky):
+            try:
+                # The cron commits after each batch; under test the batch's
+                # own savepoint stands for it: the failing batch leaves nothing.
+                self._refresh(batch_size=3)
+            except RuntimeError:
+                crashed = True
+        self.assertTrue(crashed)
+        self.env.invalidate_all()
+        run = self.env["oto.wallet.run"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(run.state, "running")
+        self.assertEqual(run.processed, 3)
+        resumed = self._refresh(batch_size=3)
+        self.assertEqual(resumed, run)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.processed, 9)
+        expected = {self.a1, self.a2, self.b1}
+        self.assertEqual(
+            set(self.env["res.partner"].concat(*customers).oto_seller_id), expected
+        )
+        for customer in customers:
+            self.assertEqual(len(customer.oto_wallet_history_ids), 1)
+
+    # ------------------------------------------------- SQL = reference
+
+    def test_engine_matches_the_python_reference(self):
+        rng = random.Random(7)
+        sellers = [self.a1, self.a2, self.a3, self.b1, self.b2]
+        customers = [self._customer(f"Ref {i}") for i in range(25)]
+        purchases = []
+        for customer in customers:
+            for _n in range(rng.randint(1, 9)):
+                seller = rng.choice(sellers)
+                days = rng.randint(0, 400)
+                hour = rng.choice((10, 12, 16))
+                amount = rng.choice((50.0, 120.0, 300.0))
+                self._order(customer, seller, days, amount=amount, hour=hour)
+                purchases.append(
+                    Purchase(
+                        customer.id,
+                        seller.store_id.id,
+                        seller.id,
+                        NOW.replace(hour=hour) - timedelta(days=days),
+                        amount,
+                    )
+                )
+        self.a3.active = False
+        self._refresh()
+        seller_map = {s.id: (s.code, s.store_id.id, s.active) for s in sellers}
+        stores = {s.id: (s.sequence, True) for s in (self.store_a | self.store_b)}
+        window_start = NOW - timedelta(days=365)
+        for customer in customers:
+            store, seller = preferred(
+                purchases,
+                customer.id,
+                window_start,
+                parse_criteria(self.company.oto_store_criteria),
+                self.company.oto_preferred_orders,
+                seller_map,
+                stores,
+            )
+            self.assertEqual(
+                customer.oto_preferred_store_id.id or None, store, customer.name
+            )
+            self.assertEqual(
+                customer.oto_preferred_seller_id.id or None, seller, customer.name
+            )

@@ -1,0 +1,49 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from odoo.addons.oto_crm.models.oto_purchase import PURCHASE_TIMEZONE
+
+
+class OtoPurchase(models.Model):
+    _inherit = "oto.purchase"
+
+    source = fields.Selection(selection_add=[("pos", "POS order")])
+
+    @api.model
+    def _get_purchase_queries(self):
+        return [*super()._get_purchase_queries(), self._pos_order_purchase_query()]
+
+    def _get_source_models(self):
+        return {**super()._get_source_models(), "pos": "pos.order"}
+
+    @api.model
+    def _pos_order_purchase_query(self):
+        """Paid POS orders; refunds (negative totals) are not purchases."""
+        return SQL(
+            """
+            SELECT po.id * 10 + 2 AS id,
+                   'pos' AS source,
+                   po.name AS reference,
+                   po.id AS res_id,
+                   po.partner_id AS partner_id,
+                   po.company_id AS company_id,
+                   pc.oto_store_id AS store_id,
+                   po.oto_seller_id AS seller_id,
+                   po.date_order AS date,
+                   (po.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
+                   po.amount_total / COALESCE(NULLIF(po.currency_rate, 0), 1) AS amount,
+                   COALESCE(lines.qty, 0) AS item_count,
+                   'store' AS channel,
+                   po.write_date AS write_date
+              FROM pos_order po
+              JOIN pos_config pc ON pc.id = po.config_id
+              LEFT JOIN LATERAL (
+                    SELECT sum(pol.qty) AS qty FROM pos_order_line pol
+                     WHERE pol.order_id = po.id
+                   ) lines ON TRUE
+             WHERE po.state IN ('paid', 'done', 'invoiced') AND po.amount_total > 0
+            """,
+            tz=PURCHASE_TIMEZONE,
+        )
