@@ -5,6 +5,7 @@ import logging
 from odoo import api, fields, models
 
 from ..tools.demo_brand import build_brand
+from ..tools.phone import format_international
 
 _logger = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ class OtoDemo(models.AbstractModel):
                 mail_create_nolog=True,
                 mail_notrack=True,
                 no_reset_password=True,
+                oto_wallet_reason="rule",
             )
         )
         self = self.with_env(env)
@@ -43,6 +45,8 @@ class OtoDemo(models.AbstractModel):
         products = self._create_demo_products(brand)
         orders = self._create_demo_orders(brand, stores, sellers, customers, products)
         self._post_demo_hook(brand, stores, sellers, customers, products, orders)
+        # Wallets, preferred sellers and RFV as the nightly engine leaves them.
+        self.env["oto.wallet.engine"]._action_wallet_refresh(company, mode="full")
         _logger.info(
             "Oto CRM demo brand: %s stores, %s sellers, %s customers, %s orders",
             len(stores),
@@ -56,7 +60,7 @@ class OtoDemo(models.AbstractModel):
 
     def _setup_demo_company(self, company, brand):
         values = {"country_id": self.env.ref("base.br").id}
-        if company.name in ("YourCompany", "My Company"):
+        if company == self.env.ref("base.main_company"):
             values["name"] = f"{brand['brand']} Ltda"
         brl = self.env.ref("base.BRL")
         if company.currency_id != brl and not self.env[
@@ -162,7 +166,7 @@ class OtoDemo(models.AbstractModel):
                 {
                     "name": customer["name"],
                     "email": customer["email"],
-                    "phone": customer["phone"],
+                    "mobile": format_international(customer["phone"]),
                     "city": customer["city"],
                     "state_id": states.get(customer["state"], False),
                     "country_id": brazil,

@@ -337,28 +337,39 @@ class OtoWalletEngine(models.AbstractModel):
             pairs=pairs,
         )
 
-    def _refresh_preferred(self, company, partner_ids):
+    def _refresh_preferred(self, company, partner_ids=None):
+        """Preferred store and seller from the engine state (``oto_wallet_pair``)
+        for these customers, or every customer of the company (None)."""
+        if partner_ids is None:
+            scope = SQL("TRUE")
+            targets = SQL(
+                "SELECT DISTINCT partner_id AS id FROM oto_wallet_pair WHERE company_id = %s",
+                company.id,
+            )
+        else:
+            scope = SQL("wp.partner_id = ANY(%s)", partner_ids)
+            targets = SQL("SELECT unnest(%s::int[]) AS id", partner_ids)
         preferred_store = SQL(
             """
             SELECT DISTINCT ON (wp.partner_id) wp.partner_id, wp.store_id
               FROM oto_wallet_pair wp
               JOIN oto_store st ON st.id = wp.store_id AND st.active
-             WHERE wp.company_id = %(company)s AND wp.partner_id = ANY(%(partners)s)
+             WHERE wp.company_id = %(company)s AND %(scope)s
              ORDER BY wp.partner_id, %(order)s, st.sequence, st.id
             """,
             company=company.id,
-            partners=partner_ids,
+            scope=scope,
             order=self._store_order_sql(company),
         )
         self.env.cr.execute(
             SQL(
                 """
-                WITH store AS (%(store)s), seller AS (%(seller)s)
+                WITH store AS MATERIALIZED (%(store)s), seller AS (%(seller)s)
                 UPDATE res_partner p
                    SET oto_preferred_store_id = n.store_id,
                        oto_preferred_seller_id = n.seller_id
                   FROM (SELECT ids.id AS partner_id, store.store_id, seller.seller_id
-                          FROM unnest(%(partners)s::int[]) AS ids(id)
+                          FROM (%(targets)s) AS ids
                           LEFT JOIN store ON store.partner_id = ids.id
                           LEFT JOIN seller ON seller.partner_id = ids.id) n
                  WHERE p.id = n.partner_id
@@ -367,7 +378,7 @@ class OtoWalletEngine(models.AbstractModel):
                 """,
                 store=preferred_store,
                 seller=self._preferred_seller_sql(company, SQL("SELECT * FROM store")),
-                partners=partner_ids,
+                targets=targets,
             )
         )
 

@@ -206,3 +206,12 @@ def format_national(e164):
     if not match:
         return e164 or ""
     return "({}) {}-{}".format(*match.groups())
+
+
+def format_international(e164):
+    """``+5511987654321`` -> ``+55 11 98765-4321`` (for display and storage
+    in free-text phone fields)."""
+    match = re.fullmatch(r"\+55(\d{2})(\d{4,5})(\d{4})", e164 or "")
+    if not match:
+        return e164 or ""
+    return "+55 {} {}-{}".format(*match.groups())

@@ -18,6 +18,13 @@ class OtoPurchase(models.Model):
     def _get_source_models(self):
         return {**super()._get_source_models(), "pos": "pos.order"}
 
+    def init(self):
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS pos_order_oto_write_date_idx "
+            "ON pos_order (write_date)"
+        )
+        return super().init()
+
     @api.model
     def _pos_order_purchase_query(self):
         """Paid POS orders; refunds (negative totals) are not purchases."""
@@ -34,15 +41,12 @@ class OtoPurchase(models.Model):
                    po.date_order AS date,
                    (po.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
                    po.amount_total / COALESCE(NULLIF(po.currency_rate, 0), 1) AS amount,
-                   COALESCE(lines.qty, 0) AS item_count,
+                   COALESCE((SELECT sum(pol.qty) FROM pos_order_line pol
+                              WHERE pol.order_id = po.id), 0) AS item_count,
                    'store' AS channel,
                    po.write_date AS write_date
               FROM pos_order po
               JOIN pos_config pc ON pc.id = po.config_id
-              LEFT JOIN LATERAL (
-                    SELECT sum(pol.qty) AS qty FROM pos_order_line pol
-                     WHERE pol.order_id = po.id
-                   ) lines ON TRUE
              WHERE po.state IN ('paid', 'done', 'invoiced') AND po.amount_total > 0
             """,
             tz=PURCHASE_TIMEZONE,

@@ -3,6 +3,7 @@ import pytest
 from oto_crm.tools.phone import (
     PhoneError,
     area_code,
+    format_international,
     format_national,
     is_mobile,
     normalize_phone,
@@ -77,3 +78,5 @@ def test_mobile_area_code_and_display():
     assert area_code("+351912345678") is None
     assert format_national("+5511987654321") == "(11) 98765-4321"
     assert format_national("+551130615500") == "(11) 3061-5500"
+    assert format_international("+5511987654321") == "+55 11 98765-4321"
+    assert normalize_phone(format_international("+5511987654321")) == "+5511987654321"
