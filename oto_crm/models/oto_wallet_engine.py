@@ -8,8 +8,10 @@ Layers, as Odoo's own lead assignment: ``_cron_wallet_refresh`` ->
 ``tools/wallet_rules.py``, which tests use as the reference.
 """
 
+import json
 import logging
 import threading
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -69,9 +71,14 @@ class OtoWalletEngine(models.AbstractModel):
                 "oto_crm.wallet_batch_size", DEFAULT_BATCH
             )
         )
-        self._process_queue(run, batch_size)
-        self._place_customers(run)
-        self._compute_rfv(company)
+        resumed = bool(run.processed)
+        processed = self._process_queue(run, batch_size)
+        incremental = run.mode == "incremental" and not resumed
+        self._place_customers(run, processed if incremental else None)
+        if run.mode == "store" or incremental:
+            self._compute_rfv(company, processed, since=company.oto_last_engine_run)
+        else:
+            self._compute_rfv(company)
         run.write({"state": "done", "finished": fields.Datetime.now()})
         if run.mode != "store":
             company.oto_last_engine_run = run.watermark
@@ -172,7 +179,9 @@ class OtoWalletEngine(models.AbstractModel):
         return run
 
     def _process_queue(self, run, batch_size):
+        """Process the run's queue in batches; returns the customers done."""
         cr = self.env.cr
+        processed = []
         remaining = run._queue_size()
         while True:
             cr.execute(
@@ -211,7 +220,9 @@ class OtoWalletEngine(models.AbstractModel):
             self.env["ir.cron"]._notify_progress(
                 done=run.processed, remaining=max(remaining, 0)
             )
+            processed += partner_ids
             self._commit()
+        return processed
 
     def _refresh_batch(self, company, partner_ids, window_start):
         """Recompute the engine state of these customers; returns how many
@@ -483,12 +494,15 @@ class OtoWalletEngine(models.AbstractModel):
             single=single,
         )
 
-    def _place_customers(self, run):
+    def _place_customers(self, run, partner_ids=None):
         """Give a seller to the customers who need one: preferred store
         without an eligible seller, a store without seller, or neither
-        (placed by location). Balanced by free capacity."""
+        (placed by location). Balanced by free capacity. ``partner_ids``
+        (incremental run): only those, and the customers without a seller."""
         company = run.company_id
         scope = SQL("TRUE")
+        if partner_ids is not None:
+            scope = SQL("(p.id = ANY(%s) OR p.oto_seller_id IS NULL)", partner_ids)
         if run.store_id:
             scope = SQL(
                 "(p.oto_store_id = %(store)s OR p.oto_preferred_store_id = %(store)s)",
@@ -665,80 +679,157 @@ class OtoWalletEngine(models.AbstractModel):
 
     # ------------------------------------------------------------------ RFV
 
-    def _compute_rfv(self, company):
-        """Scores 1-5 by quintile thresholds over the company's customers with
-        purchases in the window (ties share a score), then the segment."""
+    def _compute_rfv(self, company, partner_ids=None, since=None):
+        """RFV scores 1-5 and the segment.
+
+        Scores come from quintile thresholds over the company's customers with
+        purchases in the window (5 is best; ties share a score). The
+        thresholds are recomputed, with every customer's scores, on a full
+        run or when older than a week (``oto_rfv_date``); in between, an
+        incremental run rescores only ``partner_ids`` (whose purchases
+        changed) and the customers whose recency crossed a threshold since
+        ``since`` (the previous run).
+        """
         today = fields.Date.context_today(self)
+        thresholds = company._oto_rfv_thresholds()
+        stale = (
+            not thresholds
+            or not company.oto_rfv_date
+            or ((today - company.oto_rfv_date).days >= 7)
+        )
+        if partner_ids is None or stale:
+            thresholds = self._rfv_thresholds(company)
+            company.sudo().write(
+                {"oto_rfv_thresholds": json.dumps(thresholds), "oto_rfv_date": today}
+            )
+            scope = SQL("TRUE")
+        else:
+            scope = self._rfv_incremental_scope(partner_ids, thresholds, since, today)
+        if not thresholds:
+            return
+        r, f, v = (thresholds[key] for key in ("r", "f", "v"))
         self.env.cr.execute(
             SQL(
                 """
-                WITH base AS (
-                    SELECT p.id, (%(today)s::date - p.oto_last_purchase::date) AS r,
-                           p.oto_purchase_count AS f, p.oto_purchase_amount AS v
-                      FROM res_partner p
-                     WHERE p.oto_purchase_count > 0
-                       AND EXISTS (SELECT 1 FROM oto_wallet_pair wp
-                                    WHERE wp.partner_id = p.id
-                                      AND wp.company_id = %(company)s)
-                ), q AS (
-                    SELECT percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8])
-                             WITHIN GROUP (ORDER BY r) AS r,
-                           percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8])
-                             WITHIN GROUP (ORDER BY f) AS f,
-                           percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8])
-                             WITHIN GROUP (ORDER BY v) AS v
-                      FROM base
-                ), scored AS (
-                    SELECT base.id,
-                           5 - (base.r > q.r[1])::int - (base.r > q.r[2])::int
-                             - (base.r > q.r[3])::int - (base.r > q.r[4])::int AS rs,
-                           1 + (base.f > q.f[1])::int + (base.f > q.f[2])::int
-                             + (base.f > q.f[3])::int + (base.f > q.f[4])::int AS fs,
-                           1 + (base.v > q.v[1])::int + (base.v > q.v[2])::int
-                             + (base.v > q.v[3])::int + (base.v > q.v[4])::int AS vs
-                      FROM base, q
-                ), segmented AS (
-                    SELECT scored.*,
+                WITH seg_map AS (
+                    SELECT rs, fs, vs,
                            (SELECT seg.id FROM oto_rfv_segment seg
                              WHERE seg.active
                                AND (seg.company_id IS NULL OR seg.company_id = %(company)s)
-                               AND scored.rs BETWEEN seg.r_min AND seg.r_max
-                               AND scored.fs BETWEEN seg.f_min AND seg.f_max
-                               AND scored.vs BETWEEN seg.v_min AND seg.v_max
+                               AND rs BETWEEN seg.r_min AND seg.r_max
+                               AND fs BETWEEN seg.f_min AND seg.f_max
+                               AND vs BETWEEN seg.v_min AND seg.v_max
                              ORDER BY seg.sequence, seg.id LIMIT 1) AS segment_id
+                      FROM generate_series(1, 5) rs, generate_series(1, 5) fs,
+                           generate_series(1, 5) vs
+                ), base AS (
+                    SELECT p.id,
+                           COALESCE(p.oto_purchase_count, 0) > 0 AS has_purchases,
+                           (%(today)s::date - p.oto_last_purchase::date) AS r,
+                           p.oto_purchase_count AS f, p.oto_purchase_amount AS v
+                      FROM res_partner p
+                     WHERE %(scope)s
+                       AND (p.oto_rfv_segment_id IS NOT NULL OR p.oto_purchase_count > 0)
+                       AND EXISTS (SELECT 1 FROM oto_wallet_pair wp
+                                    WHERE wp.partner_id = p.id
+                                      AND wp.company_id = %(company)s
+                                   UNION ALL
+                                   SELECT 1 WHERE p.company_id = %(company)s)
+                ), scored AS (
+                    SELECT base.id, base.has_purchases,
+                           5 - (base.r > %(r1)s)::int - (base.r > %(r2)s)::int
+                             - (base.r > %(r3)s)::int - (base.r > %(r4)s)::int AS rs,
+                           1 + (base.f > %(f1)s)::int + (base.f > %(f2)s)::int
+                             + (base.f > %(f3)s)::int + (base.f > %(f4)s)::int AS fs,
+                           1 + (base.v > %(v1)s)::int + (base.v > %(v2)s)::int
+                             + (base.v > %(v3)s)::int + (base.v > %(v4)s)::int AS vs
+                      FROM base
+                ), final AS (
+                    SELECT scored.id,
+                           CASE WHEN has_purchases THEN scored.rs ELSE 0 END AS rs,
+                           CASE WHEN has_purchases THEN scored.fs ELSE 0 END AS fs,
+                           CASE WHEN has_purchases THEN scored.vs ELSE 0 END AS vs,
+                           CASE WHEN has_purchases THEN seg_map.segment_id END AS segment_id
                       FROM scored
+                      LEFT JOIN seg_map ON seg_map.rs = scored.rs AND seg_map.fs = scored.fs
+                                       AND seg_map.vs = scored.vs
                 )
                 UPDATE res_partner p
                    SET oto_r_score = s.rs, oto_f_score = s.fs, oto_v_score = s.vs,
                        oto_rfv_segment_id = s.segment_id
-                  FROM segmented s
+                  FROM final s
                  WHERE p.id = s.id
                    AND (p.oto_r_score IS DISTINCT FROM s.rs
                         OR p.oto_f_score IS DISTINCT FROM s.fs
                         OR p.oto_v_score IS DISTINCT FROM s.vs
                         OR p.oto_rfv_segment_id IS DISTINCT FROM s.segment_id)
                 """,
+                company=company.id,
                 today=today,
-                company=company.id,
-            )
-        )
-        # Customers whose purchases all left the window lose their scores.
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE res_partner p
-                   SET oto_r_score = 0, oto_f_score = 0, oto_v_score = 0,
-                       oto_rfv_segment_id = NULL
-                 WHERE COALESCE(p.oto_purchase_count, 0) = 0
-                   AND p.oto_rfv_segment_id IS NOT NULL
-                   AND (p.company_id IS NULL OR p.company_id = %(company)s)
-                """,
-                company=company.id,
+                scope=scope,
+                r1=r[0],
+                r2=r[1],
+                r3=r[2],
+                r4=r[3],
+                f1=f[0],
+                f2=f[1],
+                f3=f[2],
+                f4=f[3],
+                v1=v[0],
+                v2=v[1],
+                v3=v[2],
+                v4=v[3],
             )
         )
         self.env["res.partner"].invalidate_model(
             ["oto_r_score", "oto_f_score", "oto_v_score", "oto_rfv_segment_id"]
         )
+
+    def _rfv_thresholds(self, company):
+        """Quintile thresholds {r, f, v: [4 values]} over the company's
+        customers with purchases in the window; {} when there are none."""
+        today = fields.Date.context_today(self)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8])
+                         WITHIN GROUP (ORDER BY %(today)s::date - p.oto_last_purchase::date),
+                       percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8])
+                         WITHIN GROUP (ORDER BY p.oto_purchase_count),
+                       percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8])
+                         WITHIN GROUP (ORDER BY p.oto_purchase_amount)
+                  FROM res_partner p
+                 WHERE p.oto_purchase_count > 0
+                   AND EXISTS (SELECT 1 FROM oto_wallet_pair wp
+                                WHERE wp.partner_id = p.id AND wp.company_id = %(company)s)
+                """,
+                today=today,
+                company=company.id,
+            )
+        )
+        r, f, v = self.env.cr.fetchone()
+        if r is None:
+            return {}
+        return {"r": r, "f": f, "v": v}
+
+    def _rfv_incremental_scope(self, partner_ids, thresholds, since, today):
+        """Customers to rescore: those whose purchases changed, and those whose
+        recency (days since the last purchase) crossed a threshold between
+        ``since`` and ``today``."""
+        parts = [SQL("p.id = ANY(%s)", partner_ids)]
+        elapsed = (today - since.date()).days if since else 1
+        for threshold in thresholds["r"]:
+            # Recency crosses ``threshold`` the day it becomes floor(t) + 1.
+            last_day_old = today - timedelta(days=int(threshold) + elapsed)
+            last_day_new = today - timedelta(days=int(threshold))
+            parts.append(
+                SQL(
+                    "(p.oto_last_purchase >= %s AND p.oto_last_purchase < %s)",
+                    fields.Datetime.to_datetime(last_day_old),
+                    fields.Datetime.to_datetime(last_day_new),
+                )
+            )
+        return SQL("(%s)", SQL(" OR ").join(parts))
 
     # ------------------------------------------------------- REDISTRIBUTION
 

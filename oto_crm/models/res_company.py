@@ -1,5 +1,7 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -34,11 +36,26 @@ class ResCompany(models.Model):
         default="count,amount,recent",
         required=True,
     )
+    oto_rfv_thresholds = fields.Char(
+        string="RFV thresholds",
+        readonly=True,
+        copy=False,
+        help="Quintile thresholds of recency, frequency and value (JSON), "
+        "recomputed weekly by the wallet engine.",
+    )
+    oto_rfv_date = fields.Date(string="RFV thresholds date", readonly=True, copy=False)
     oto_last_engine_run = fields.Datetime(
         string="Last wallet refresh",
         readonly=True,
         copy=False,
     )
+
+    def _oto_rfv_thresholds(self):
+        self.ensure_one()
+        try:
+            return json.loads(self.oto_rfv_thresholds or "{}")
+        except ValueError:
+            return {}
 
     @api.constrains("oto_window_months", "oto_preferred_orders")
     def _check_oto_engine_settings(self):

@@ -22,9 +22,13 @@ class TestDemoBrand(TransactionCase):
         self.assertEqual(len(sellers), 12)
         customers = env["res.partner"].search([("oto_store_id", "in", stores.ids)])
         self.assertEqual(len(customers), 300)
-        self.assertTrue(
-            all(c.phone.startswith("+55") and len(c.phone) == 14 for c in customers)
-        )
+        self.assertTrue(all(len(c.oto_phone_e164 or "") == 14 for c in customers))
+        self.assertTrue(all(c.mobile.startswith("+55 ") for c in customers))
+        # the engine ran: wallets follow the rules, RFV is set
+        with_history = customers.filtered("oto_purchase_count")
+        self.assertTrue(with_history)
+        self.assertTrue(all(c.oto_rfv_segment_id for c in with_history))
+        self.assertTrue(all(c.oto_seller_id for c in customers))
         self.assertTrue(all(c.email for c in customers))
         orders = env["sale.order"].search([("oto_store_id", "in", stores.ids)])
         self.assertGreater(len(orders), 500)
