@@ -267,6 +267,26 @@ class TestWalletEngine(TransactionCase):
             len({(c.oto_r_score, c.oto_f_score, c.oto_v_score) for c in customers}), 1
         )
 
+    def test_incremental_rfv_rescores_every_customer_that_crossed_a_threshold(self):
+        customers = [self._customer(f"Rec {i}") for i in range(20)]
+        for index, customer in enumerate(customers):
+            self._order(customer, self.a1, 1 + index * 9, amount=100 + index)
+        self._refresh()
+        thresholds = self.company._oto_rfv_thresholds()
+        self.assertEqual(len(thresholds["r"]), 4)
+        before = {c.id: c.oto_r_score for c in customers}
+        later = NOW + timedelta(days=4)
+        with freeze_time(later):
+            self._refresh(mode="incremental")
+            self.assertEqual(self.company._oto_rfv_thresholds(), thresholds)
+            after = {c.id: c.oto_r_score for c in customers}
+            # Rescoring everyone with the same thresholds changes nothing.
+            everyone = [c.id for c in customers]
+            self.engine._compute_rfv(self.company, everyone, since=NOW)
+            self.env.invalidate_all()
+            self.assertEqual({c.id: c.oto_r_score for c in customers}, after)
+        self.assertNotEqual(before, after)  # some customers did cross
+
     # ------------------------------------------------- redistribution
 
     def test_inactivation_redistributes_to_next_preferred_then_balanced(self):

@@ -33,18 +33,22 @@ class TestPosStore(TransactionCase):
             }
         )
 
-    def _order(self, seller):
+    def _order(self, seller, partner=None, total=0.0, state=None):
         self.config.open_ui()
-        return self.env["pos.order"].create(
+        order = self.env["pos.order"].create(
             {
                 "session_id": self.config.current_session_id.id,
+                "partner_id": partner.id if partner else False,
                 "amount_tax": 0.0,
-                "amount_total": 0.0,
-                "amount_paid": 0.0,
+                "amount_total": total,
+                "amount_paid": total,
                 "amount_return": 0.0,
                 "oto_seller_id": seller.id,
             }
         )
+        if state:
+            order.write({"state": state})
+        return order
 
     def test_store_lists_its_points_of_sale(self):
         self.assertEqual(self.store.pos_config_ids, self.config)
@@ -54,6 +58,37 @@ class TestPosStore(TransactionCase):
         order = self._order(self.seller)
         self.assertEqual(order.oto_store_id, self.store)
         self.assertEqual(order.oto_seller_id, self.seller)
+
+    def test_paid_pos_orders_are_purchases(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Cliente POS", "customer_rank": 1}
+        )
+        paid = self._order(self.seller, customer, total=250.0, state="paid")
+        self._order(self.seller, customer, total=90.0)  # still a draft
+        self._order(self.seller, customer, total=-250.0, state="paid")  # a refund
+        self._order(self.seller, None, total=80.0, state="paid")  # no customer
+        self.env.flush_all()
+        purchases = self.env["oto.purchase"].search([("source", "=", "pos")])
+        mine = purchases.filtered(lambda p: p.partner_id == customer)
+        self.assertEqual(len(mine), 1)
+        self.assertEqual(mine.res_id, paid.id)
+        self.assertEqual(mine.store_id, self.store)
+        self.assertEqual(mine.seller_id, self.seller)
+        self.assertAlmostEqual(mine.amount, 250.0)
+        self.assertEqual(mine.action_open_order()["res_model"], "pos.order")
+
+    def test_pos_orders_elect_the_preferred_seller(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Cliente POS", "customer_rank": 1}
+        )
+        self._order(self.seller, customer, total=100.0, state="paid")
+        self._order(self.seller, None, total=80.0, state="paid")
+        run = self.env["oto.wallet.engine"]._action_wallet_refresh(
+            self.env.company, mode="full"
+        )
+        self.assertEqual(run.state, "done")
+        self.assertEqual(customer.oto_preferred_store_id, self.store)
+        self.assertEqual(customer.oto_seller_id, self.seller)
 
     def test_seller_of_another_store_refused(self):
         with self.assertRaises(ValidationError):
