@@ -148,6 +148,35 @@ class TestStoreSeller(OtoCrmCommon):
             self.env["res.partner"].search(action["domain"]), self.customer_1
         )
 
+    def test_sale_order_seller_from_code_or_salesperson(self):
+        online = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer_1.id,
+                "company_id": self.company.id,
+                "oto_channel": "online",
+                "oto_seller_code": " b1 ",
+            }
+        )
+        self.assertEqual(online.oto_seller_id, self.seller_b1)
+        self.assertEqual(online.oto_store_id, self.store_b)
+        in_store = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer_1.id,
+                "company_id": self.company.id,
+                "user_id": self.user_seller.id,
+            }
+        )
+        self.assertEqual(in_store.oto_seller_id, self.seller_a1)
+        unknown = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer_1.id,
+                "company_id": self.company.id,
+                "oto_seller_code": "NOPE",
+                "user_id": self.env.ref("base.user_root").id,
+            }
+        )
+        self.assertFalse(unknown.oto_seller_id)
+
     def test_sale_order_store_follows_seller(self):
         order = self.env["sale.order"].create(
             {

@@ -25,6 +25,33 @@ class TestUi(HttpCase):
         seller = self.env["oto.seller"].search([("store_id", "=", store.id)])
         self.assertEqual(seller.mapped("code"), ["TOUR-ANA"])
 
+    def test_inactivate_seller_tour(self):
+        manager = new_test_user(
+            self.env, "oto_tour_manager", groups="oto_crm.oto_crm_group_manager"
+        )
+        store = self.env["oto.store"].create(
+            {"name": "Loja Saída", "code": "LS1", "manager_ids": [(4, manager.id)]}
+        )
+        leaving = self.env["oto.seller"].create(
+            {"name": "Saindo Tour", "code": "LS1-SAI", "store_id": store.id}
+        )
+        staying = self.env["oto.seller"].create(
+            {"name": "Ficando Tour", "code": "LS1-FIC", "store_id": store.id}
+        )
+        customers = self.env["res.partner"].create(
+            [
+                {"name": f"Cliente Saída {i}", "oto_seller_id": leaving.id}
+                for i in range(3)
+            ]
+        )
+        self.start_tour(
+            "/odoo/action-oto_crm.oto_seller_action",
+            "oto_crm_inactivate_seller_tour",
+            login="oto_tour_manager",
+        )
+        self.assertFalse(leaving.active)
+        self.assertEqual(customers.oto_seller_id, staying)
+
 
 @tagged("post_install", "-at_install", "oto_crm", "oto_tour")
 class TestUiMobile(HttpCase):

@@ -115,3 +115,30 @@ registry.category("web_tour.tours").add("oto_crm_wallet_mobile_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("oto_crm_inactivate_seller_tour", {
+    steps: () => [
+        {
+            content: "Open the seller who leaves",
+            trigger: ".o_data_row:contains(Saindo Tour)",
+            run: "click",
+        },
+        {
+            content: "Inactivate: the wallet is redistributed",
+            trigger: "button[name=action_inactivate]",
+            run: "click",
+        },
+        {
+            trigger: ".modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "The seller is inactive",
+            trigger: ".o_form_view .ribbon:contains(Inactive)",
+        },
+        {
+            content: "The seller's messages say where the customers went",
+            trigger: ".o-mail-Message:contains(Wallet redistributed)",
+        },
+    ],
+});
