@@ -25,14 +25,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from devtools import environment as envmod  # noqa: E402
-from devtools.run_tests import _odoo_run, ensure_template  # noqa: E402
+from devtools.run_tests import _odoo_run, clone_database, ensure_template  # noqa: E402
 
 DBNAME = "oto_bench"
 
 
 def build_database(odoo, db, args):
     template = ensure_template(odoo, db, "crm", False)
-    db.clone(template, DBNAME)
+    clone_database(db, template, DBNAME)
     rc, _log, path = _odoo_run(odoo, db, DBNAME, ["-i", "oto_crm"], "bench_install.log")
     if rc:
         raise SystemExit(f"install failed: see {path}")

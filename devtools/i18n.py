@@ -14,7 +14,7 @@ import sys
 
 from . import environment as envmod
 from .environment import ADDONS, ROOT, SetupError, say
-from .run_tests import _odoo_run, ensure_template
+from .run_tests import _odoo_run, clone_database, drop_database, ensure_template
 
 
 def main():
@@ -27,7 +27,7 @@ def main():
         return 1
     template = ensure_template(odoo, db, "pos", False)
     dbname = "oto_i18n_export"
-    db.clone(template, dbname)
+    clone_database(db, template, dbname)
     rc, _log, path = _odoo_run(
         odoo, db, dbname, ["-i", ",".join(ADDONS)], "i18n_install.log"
     )
@@ -62,7 +62,7 @@ def main():
                 check=True,
             )
         say(f"{addon}: {pot}")
-    db.drop(dbname)
+    drop_database(db, dbname)
     return 0
 
 

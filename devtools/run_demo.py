@@ -9,10 +9,11 @@ stops after the install.
 
 import argparse
 import os
+import shutil
 import subprocess
 
 from . import environment as envmod
-from .environment import ADDONS, SetupError, say
+from .environment import ADDONS, WORK, SetupError, say
 
 
 def _installed(db, dbname):
@@ -57,9 +58,13 @@ def main(argv=None):
         f"^{dbname}$",
         "--http-interface=127.0.0.1",
         f"--http-port={port}",
+        f"--data-dir={os.path.join(WORK, 'odoo-data')}",
     ]
     if args.reset:
         db.drop(dbname)
+        shutil.rmtree(
+            os.path.join(WORK, "odoo-data", "filestore", dbname), ignore_errors=True
+        )
     if not _installed(db, dbname):
         say(
             f"installing the add-ons and the demo brand in database '{dbname}' "

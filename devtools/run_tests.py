@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -27,6 +28,8 @@ from . import environment as envmod
 from .environment import ADDONS, ROOT, WORK, SetupError, say
 
 VENV = os.path.join(WORK, "venv")
+# Odoo's data dir (filestores) for the test and template databases.
+DATA_DIR = os.path.join(WORK, "odoo-data")
 LOGS = os.path.join(WORK, "logs")
 # Odoo modules our add-ons build on, installed once in template databases.
 # point_of_sale is kept out of the "crm" base: with it, oto_crm_pos (a bridge,
@@ -174,6 +177,7 @@ def _odoo_run(odoo, db, dbname, args, log_name):
         "--http-interface=127.0.0.1",
         f"--http-port={_free_port()}",
         "--max-cron-threads=0",
+        f"--data-dir={DATA_DIR}",
         "--stop-after-init",
         "--log-level=info",
         *args,
@@ -204,22 +208,39 @@ def ensure_template(odoo, db, base, demo, rebuild=False):
         return name
     _REBUILT.add(name)
     say(f"building the template database {name} (once; later runs clone it)")
-    db.drop(name)
+    drop_database(db, name)
     args = ["-i", ",".join(BASES[base])]
     if not demo:
         args.append("--without-demo=all")
     rc, log, path = _odoo_run(odoo, db, name, args, f"{name}.log")
     if rc or ERROR_RE.search(log):
-        db.drop(name)
+        drop_database(db, name)
         raise SetupError(f"the template database {name} could not be built: see {path}")
     return name
+
+
+def _filestore(dbname):
+    return os.path.join(DATA_DIR, "filestore", dbname)
+
+
+def clone_database(db, template, dbname):
+    """A database and its filestore (attachments), copied from a template."""
+    drop_database(db, dbname)
+    db.clone(template, dbname)
+    if os.path.isdir(_filestore(template)):
+        shutil.copytree(_filestore(template), _filestore(dbname))
+
+
+def drop_database(db, dbname):
+    db.drop(dbname)
+    shutil.rmtree(_filestore(dbname), ignore_errors=True)
 
 
 def run_scenario(odoo, db, name, rebuild=False):
     base, demo, modules, tags = SCENARIOS[name]
     template = ensure_template(odoo, db, base, demo, rebuild)
     dbname = f"oto_test_{name}"
-    db.clone(template, dbname)
+    clone_database(db, template, dbname)
     started = time.time()
     say(f"Odoo tests: {name} (install {modules}, tags {tags})")
     rc, log, path = _odoo_run(
@@ -249,7 +270,8 @@ def run_scenario(odoo, db, name, rebuild=False):
     if bad:
         for line in errors[-10:]:
             print("    " + line[:300])
-    db.drop(dbname)
+    else:
+        drop_database(db, dbname)
     return counts
 
 

@@ -120,7 +120,7 @@ registry.category("web_tour.tours").add("oto_crm_inactivate_seller_tour", {
     steps: () => [
         {
             content: "Open the seller who leaves",
-            trigger: ".o_data_row:contains(Saindo Tour)",
+            trigger: ".o_data_cell:contains(Saindo Tour)",
             run: "click",
         },
         {
