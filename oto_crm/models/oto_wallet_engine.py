@@ -23,6 +23,8 @@ from ..tools.wallet_rules import parse_criteria
 _logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 5000
+# From this many customers queued, a full run works in set-based passes.
+DEFAULT_FULL_PASS = 50000
 
 
 def _testing():
@@ -72,7 +74,15 @@ class OtoWalletEngine(models.AbstractModel):
             )
         )
         resumed = bool(run.processed)
-        processed = self._process_queue(run, batch_size)
+        full_pass = int(
+            self.env["ir.config_parameter"].get_param(
+                "oto_crm.wallet_full_pass_from", DEFAULT_FULL_PASS
+            )
+        )
+        if run.mode == "full" and not resumed and run.total >= full_pass:
+            processed = self._refresh_all(run)
+        else:
+            processed = self._process_queue(run, batch_size)
         incremental = run.mode == "incremental" and not resumed
         self._place_customers(run, processed if incremental else None)
         if run.mode == "store" or incremental:
@@ -224,12 +234,25 @@ class OtoWalletEngine(models.AbstractModel):
             self._commit()
         return processed
 
-    def _refresh_batch(self, company, partner_ids, window_start):
-        """Recompute the engine state of these customers; returns how many
-        changed seller by the rule."""
-        self._refresh_pairs(company, partner_ids, window_start)
-        self._refresh_customer_stats(company, partner_ids)
-        self._refresh_preferred(company, partner_ids)
+    def _refresh_all(self, run):
+        """A full run over many customers: the same steps as the batches, each
+        one set-based pass over all the company's purchases (one scan of the
+        orders instead of an index probe per customer). Not resumable midway:
+        a crash reruns it whole, with the same result."""
+        company = run.company_id
+        self._refresh_pairs(company, None, run.window_start)
+        self._refresh_customer_stats(company, None)
+        self._refresh_preferred(company)
+        self._invalidate_engine_fields()
+        moved = self._apply_preferred(company, None)
+        self.env.cr.execute(
+            SQL("DELETE FROM oto_wallet_run_queue WHERE run_id = %s", run.id)
+        )
+        run.write({"processed": run.total, "moved": moved})
+        self._commit()
+        return None
+
+    def _invalidate_engine_fields(self):
         self.env["oto.wallet.pair"].invalidate_model()
         self.env["res.partner"].invalidate_model(
             [
@@ -240,15 +263,31 @@ class OtoWalletEngine(models.AbstractModel):
                 "oto_preferred_seller_id",
             ]
         )
+
+    def _refresh_batch(self, company, partner_ids, window_start):
+        """Recompute the engine state of these customers; returns how many
+        changed seller by the rule."""
+        self._refresh_pairs(company, partner_ids, window_start)
+        self._refresh_customer_stats(company, partner_ids)
+        self._refresh_preferred(company, partner_ids)
+        self._invalidate_engine_fields()
         return self._apply_preferred(company, partner_ids)
 
+    def _partner_scope(self, column, partner_ids):
+        """SQL: ``column`` among ``partner_ids``, or any customer (None)."""
+        if partner_ids is None:
+            return SQL("%s IS NOT NULL", SQL.identifier(*column.split(".")))
+        return SQL("%s = ANY(%s)", SQL.identifier(*column.split(".")), partner_ids)
+
     def _refresh_pairs(self, company, partner_ids, window_start):
+        """Rebuild the engine state of these customers (None: all) from
+        their purchases in the window."""
         cr = self.env.cr
         cr.execute(
             SQL(
-                "DELETE FROM oto_wallet_pair WHERE company_id = %s AND partner_id = ANY(%s)",
+                "DELETE FROM oto_wallet_pair WHERE company_id = %s AND %s",
                 company.id,
-                partner_ids,
+                self._partner_scope("partner_id", partner_ids),
             )
         )
         cr.execute(
@@ -257,7 +296,7 @@ class OtoWalletEngine(models.AbstractModel):
                 WITH purchase AS (
                     SELECT partner_id, store_id, seller_id, day, date, amount
                       FROM oto_purchase
-                     WHERE company_id = %(company)s AND partner_id = ANY(%(partners)s)
+                     WHERE company_id = %(company)s AND %(scope)s
                        AND date >= %(start)s AND store_id IS NOT NULL
                 ), visit AS (
                     SELECT partner_id, store_id, seller_id, day, max(date) AS at
@@ -285,13 +324,24 @@ class OtoWalletEngine(models.AbstractModel):
                  GROUP BY p.partner_id, p.store_id
                 """,
                 company=company.id,
-                partners=partner_ids,
+                scope=self._partner_scope("partner_id", partner_ids),
                 start=window_start,
                 keep=company.oto_preferred_orders,
             )
         )
 
     def _refresh_customer_stats(self, company, partner_ids):
+        if partner_ids is None:
+            targets = SQL(
+                """
+                SELECT partner_id AS id FROM oto_wallet_pair WHERE company_id = %(company)s
+                UNION
+                SELECT id FROM res_partner WHERE oto_purchase_count > 0
+                """,
+                company=company.id,
+            )
+        else:
+            targets = SQL("SELECT unnest(%s::int[]) AS id", partner_ids)
         self.env.cr.execute(
             SQL(
                 """
@@ -301,7 +351,7 @@ class OtoWalletEngine(models.AbstractModel):
                        oto_purchase_amount = COALESCE(s.amount, 0)
                   FROM (SELECT ids.id AS partner_id, max(wp.last_purchase) AS last_purchase,
                                sum(wp.order_count) AS order_count, sum(wp.amount) AS amount
-                          FROM unnest(%(partners)s::int[]) AS ids(id)
+                          FROM (%(targets)s) AS ids
                           LEFT JOIN oto_wallet_pair wp
                                  ON wp.partner_id = ids.id AND wp.company_id = %(company)s
                          GROUP BY ids.id) s
@@ -311,7 +361,7 @@ class OtoWalletEngine(models.AbstractModel):
                         OR p.oto_purchase_amount IS DISTINCT FROM COALESCE(s.amount, 0))
                 """,
                 company=company.id,
-                partners=partner_ids,
+                targets=targets,
             )
         )
 
@@ -400,12 +450,14 @@ class OtoWalletEngine(models.AbstractModel):
                 """
                 SELECT p.id, p.oto_preferred_seller_id
                   FROM res_partner p
-                 WHERE p.id = ANY(%(partners)s)
-                   AND p.oto_preferred_seller_id IS NOT NULL
+                  JOIN oto_seller s ON s.id = p.oto_preferred_seller_id
+                                   AND s.company_id = %(company)s
+                 WHERE %(scope)s
                    AND p.oto_seller_id IS DISTINCT FROM p.oto_preferred_seller_id
                    AND NOT COALESCE(p.oto_wallet_pinned, FALSE)
                 """,
-                partners=partner_ids,
+                scope=self._partner_scope("p.id", partner_ids),
+                company=company.id,
             )
         )
         moves = self.env.cr.fetchall()

@@ -422,7 +422,15 @@ class TestWalletEngine(TransactionCase):
     # ------------------------------------------------- SQL = reference
 
     def test_engine_matches_the_python_reference(self):
-        rng = random.Random(7)
+        self._check_reference(seed=7)
+
+    def test_full_pass_matches_the_python_reference(self):
+        """A full run over many customers takes the set-based path."""
+        self.env["ir.config_parameter"].set_param("oto_crm.wallet_full_pass_from", 1)
+        self._check_reference(seed=11)
+
+    def _check_reference(self, seed):
+        rng = random.Random(seed)
         sellers = [self.a1, self.a2, self.a3, self.b1, self.b2]
         customers = [self._customer(f"Ref {i}") for i in range(25)]
         purchases = []
