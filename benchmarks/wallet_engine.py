@@ -94,6 +94,18 @@ ANALYZE bench_ids;
 CREATE TEMP TABLE bench_store_sellers AS
 SELECT store_id, array_agg(id ORDER BY id) AS ids FROM oto_seller GROUP BY store_id;
 
+-- Foreign keys are checked row by row at the end of the load (three quarters
+-- of its time): drop them, load, and put them back NOT VALID (they hold for
+-- new rows; the generated ones are valid by construction).
+CREATE TEMP TABLE bench_fkeys AS
+SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
+ WHERE conrelid = 'sale_order'::regclass AND contype = 'f';
+DO $$ DECLARE r record; BEGIN
+  FOR r IN SELECT conname FROM bench_fkeys LOOP
+    EXECUTE 'ALTER TABLE sale_order DROP CONSTRAINT ' || quote_ident(r.conname);
+  END LOOP;
+END $$;
+
 -- The indexes are built after the load (faster); the engine's come back too.
 CREATE TEMP TABLE bench_indexes AS
 SELECT indexdef FROM pg_indexes
@@ -125,6 +137,12 @@ SELECT 'B' || o.g, c.id, c.id, c.id, 1,
 
 DO $$ DECLARE r record; BEGIN
   FOR r IN SELECT indexdef FROM bench_indexes LOOP EXECUTE r.indexdef; END LOOP;
+END $$;
+DO $$ DECLARE r record; BEGIN
+  FOR r IN SELECT conname, def FROM bench_fkeys LOOP
+    EXECUTE 'ALTER TABLE sale_order ADD CONSTRAINT ' || quote_ident(r.conname)
+            || ' ' || r.def || ' NOT VALID';
+  END LOOP;
 END $$;
 VACUUM ANALYZE sale_order;
 VACUUM ANALYZE res_partner;

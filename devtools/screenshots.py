@@ -69,6 +69,33 @@ SHOTS = (
         844,
         True,
     ),
+    (
+        "my-wallet-phone.png",
+        "ana.souza",
+        "Oto@demo2026",
+        "/odoo/action-oto_crm.res_partner_action_oto_my_wallet",
+        390,
+        844,
+        True,
+    ),
+    (
+        "customer-form-desktop.png",
+        "marcos.lima",
+        "Oto@demo2026",
+        "/odoo/action-oto_crm.res_partner_action_oto_customers/{customer}",
+        1366,
+        900,
+        False,
+    ),
+    (
+        "purchases-desktop.png",
+        "admin",
+        "admin",
+        "/odoo/action-oto_crm.oto_purchase_action?view_type=graph",
+        1366,
+        768,
+        False,
+    ),
 )
 
 
@@ -165,6 +192,16 @@ def take(base, out):
                 "document.querySelector('.oe_login_form').submit();"
             )
             time.sleep(3)
+            if "{customer}" in path:
+                # A customer with a purchase history, so the Wallet tab says something.
+                customer = browser.js(
+                    "fetch('/web/dataset/call_kw', {method: 'POST', headers: "
+                    "{'Content-Type': 'application/json'}, body: JSON.stringify({"
+                    "jsonrpc: '2.0', method: 'call', params: {model: 'res.partner', "
+                    "method: 'search', args: [[['oto_purchase_count', '>', 5]]], "
+                    "kwargs: {limit: 1}}})}).then(r => r.json()).then(r => r.result[0])"
+                )
+                path = path.format(customer=customer)
             browser.goto(base + path)
             data = browser.call("Page.captureScreenshot", format="png")["data"]
             with open(os.path.join(out, name), "wb") as fh:

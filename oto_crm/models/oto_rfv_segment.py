@@ -20,7 +20,18 @@ class OtoRfvSegment(models.Model):
         index=True,
         help="Empty: the segment applies to every company.",
     )
-    color = fields.Integer(help="Badge color.")
+    tone = fields.Selection(
+        [
+            ("success", "Green"),
+            ("info", "Blue"),
+            ("warning", "Orange"),
+            ("danger", "Red"),
+            ("muted", "Grey"),
+        ],
+        default="muted",
+        required=True,
+        help="The color of the segment's badge next to the customer's name.",
+    )
     description = fields.Char(translate=True)
     r_min = fields.Integer("Recency from", default=1)
     r_max = fields.Integer("Recency to", default=5)

@@ -64,7 +64,7 @@ class ResPartner(models.Model):
     oto_rfv_segment_id = fields.Many2one(
         "oto.rfv.segment", string="RFV segment", readonly=True, index="btree_not_null"
     )
-    oto_rfv_color = fields.Integer(related="oto_rfv_segment_id.color")
+    oto_rfv_tone = fields.Selection(related="oto_rfv_segment_id.tone")
     oto_preferred_store_id = fields.Many2one(
         "oto.store", string="Preferred store", readonly=True
     )
