@@ -10,6 +10,7 @@ Layers, as Odoo's own lead assignment: ``_cron_wallet_refresh`` ->
 
 import json
 import logging
+import re
 import threading
 from datetime import timedelta
 
@@ -240,6 +241,15 @@ class OtoWalletEngine(models.AbstractModel):
         orders instead of an index probe per customer). Not resumable midway:
         a crash reruns it whole, with the same result."""
         company = run.company_id
+        # Sorts of millions of rows: give this transaction the memory to do
+        # them without spilling to disk.
+        work_mem = self.env["ir.config_parameter"].get_param(
+            "oto_crm.wallet_work_mem", "256MB"
+        )
+        if re.fullmatch(r"\d{1,5}(kB|MB|GB)", work_mem or ""):
+            self.env.cr.execute(
+                SQL("SELECT set_config('work_mem', %s, true)", work_mem)
+            )
         self._refresh_pairs(company, None, run.window_start)
         self._refresh_customer_stats(company, None)
         self._refresh_preferred(company)
@@ -425,7 +435,8 @@ class OtoWalletEngine(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                WITH store AS MATERIALIZED (%(store)s), seller AS (%(seller)s)
+                WITH store AS MATERIALIZED (%(store)s),
+                     seller AS MATERIALIZED (%(seller)s)
                 UPDATE res_partner p
                    SET oto_preferred_store_id = n.store_id,
                        oto_preferred_seller_id = n.seller_id
@@ -478,10 +489,10 @@ class OtoWalletEngine(models.AbstractModel):
         cr.execute(
             SQL(
                 """
-                WITH m AS (
+                WITH m AS MATERIALIZED (
                     SELECT * FROM unnest(%(partners)s::int[], %(sellers)s::int[])
                            AS m(partner_id, seller_id)
-                ), old AS (
+                ), old AS MATERIALIZED (
                     SELECT p.id, p.oto_seller_id, p.oto_store_id, p.company_id
                       FROM res_partner p JOIN m ON m.partner_id = p.id
                 ), upd AS (
@@ -763,7 +774,7 @@ class OtoWalletEngine(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                WITH seg_map AS (
+                WITH seg_map AS MATERIALIZED (
                     SELECT rs, fs, vs,
                            (SELECT seg.id FROM oto_rfv_segment seg
                              WHERE seg.active
@@ -796,7 +807,7 @@ class OtoWalletEngine(models.AbstractModel):
                            1 + (base.v > %(v1)s)::int + (base.v > %(v2)s)::int
                              + (base.v > %(v3)s)::int + (base.v > %(v4)s)::int AS vs
                       FROM base
-                ), final AS (
+                ), final AS MATERIALIZED (
                     SELECT scored.id,
                            CASE WHEN has_purchases THEN scored.rs ELSE 0 END AS rs,
                            CASE WHEN has_purchases THEN scored.fs ELSE 0 END AS fs,
