@@ -252,21 +252,18 @@ def run_engine(odoo, db, args):
         )
         cr.commit()
 
-        cr.execute(
-            SQL(
-                "SELECT oto_seller_id FROM res_partner WHERE oto_seller_id IS NOT NULL "
-                "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
-            )
+        # A seller whose wallet is exactly 1,000 customers of their store.
+        store = env["oto.store"].search([], limit=1)
+        seller = env["oto.seller"].create(
+            {"name": "Vendedor 1000", "code": "V-1000", "store_id": store.id}
         )
-        seller = env["oto.seller"].browse(cr.fetchone()[0])
         cr.execute(
             SQL(
-                "UPDATE res_partner SET oto_seller_id = %s, oto_store_id = %s WHERE id IN "
-                "(SELECT id FROM res_partner WHERE oto_store_id = %s AND starts_with(name, 'Cliente ') "
-                " ORDER BY id LIMIT 1000)",
+                "UPDATE res_partner SET oto_seller_id = %s WHERE id IN "
+                "(SELECT id FROM res_partner WHERE oto_store_id = %s "
+                " AND starts_with(name, 'Cliente ') ORDER BY id LIMIT 1000)",
                 seller.id,
-                seller.store_id.id,
-                seller.store_id.id,
+                store.id,
             )
         )
         env.invalidate_all()
