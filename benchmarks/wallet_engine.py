@@ -282,7 +282,7 @@ def main():
     parser.add_argument("--stores", type=int, default=300)
     parser.add_argument("--sellers", type=int, default=3000)
     parser.add_argument("--new-orders", type=int, default=30_000)
-    parser.add_argument("--batch", type=int, default=20_000)
+    parser.add_argument("--batch", type=int, default=5_000)
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
     try:
