@@ -96,6 +96,15 @@ class OtoPurchase(models.Model):
             "CREATE INDEX IF NOT EXISTS sale_order_oto_write_date_idx "
             "ON sale_order (write_date)"
         )
+        # The engine reads each customer's confirmed orders of the window:
+        # a covering index lets it do so without visiting the orders.
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS sale_order_oto_purchase_idx "
+            "ON sale_order (partner_id, date_order) "
+            "INCLUDE (company_id, oto_store_id, oto_seller_id, amount_total, "
+            "currency_rate) "
+            "WHERE state = 'sale'"
+        )
         tools.drop_view_if_exists(self.env.cr, self._table)
         query = SQL(" UNION ALL ").join(self._get_purchase_queries())
         self.env.cr.execute(

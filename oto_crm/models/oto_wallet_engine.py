@@ -565,7 +565,15 @@ class OtoWalletEngine(models.AbstractModel):
         company = run.company_id
         scope = SQL("TRUE")
         if partner_ids is not None:
-            scope = SQL("(p.id = ANY(%s) OR p.oto_seller_id IS NULL)", partner_ids)
+            # Two index-driven sets (the queue, the partial index of customers
+            # without a seller) rather than an OR that scans every customer.
+            scope = SQL(
+                """p.id IN (SELECT unnest(%s::int[])
+                            UNION
+                            SELECT id FROM res_partner
+                             WHERE oto_seller_id IS NULL AND active)""",
+                partner_ids,
+            )
         if run.store_id:
             scope = SQL(
                 "(p.oto_store_id = %(store)s OR p.oto_preferred_store_id = %(store)s)",
