@@ -13,13 +13,15 @@ Odoo is found, in this order:
 PostgreSQL: ``ODOO_DB_HOST`` / ``ODOO_DB_PORT`` / ``ODOO_DB_USER`` /
 ``ODOO_DB_PASSWORD`` name an existing server; without ``ODOO_DB_HOST`` a
 private cluster is created in ``.work/postgres`` and started on 127.0.0.1
-(port ``OTO_PG_PORT``, default 55432).
+(port ``OTO_PG_PORT``, else the first free one from 55432, kept in
+``.work/postgres/port``).
 """
 
 import glob
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -260,6 +262,39 @@ def _as_owner(cmd, owner):
     return ["su", owner, "-s", "/bin/sh", "-c", " ".join(cmd)]
 
 
+def _port_free(port):
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _cluster_port(base):
+    """The private cluster's port: ``OTO_PG_PORT``, else the one it was
+    created with, else the first free one from 55432 (another checkout's
+    cluster may hold 55432)."""
+    if os.environ.get("OTO_PG_PORT"):
+        return int(os.environ["OTO_PG_PORT"])
+    pid_file = os.path.join(base, "data", "postmaster.pid")
+    if os.path.exists(pid_file):
+        # A running cluster: its 4th line is the port it listens on.
+        with open(pid_file) as fh:
+            lines = fh.read().splitlines()
+        if len(lines) > 3 and lines[3].strip().isdigit():
+            return int(lines[3])
+    port_file = os.path.join(base, "port")
+    if os.path.exists(port_file):
+        with open(port_file) as fh:
+            return int(fh.read().strip())
+    port = next(p for p in range(55432, 55532) if _port_free(p))
+    os.makedirs(base, exist_ok=True)
+    with open(port_file, "w") as fh:
+        fh.write(str(port))
+    return port
+
+
 def ensure_database():
     """Return a ``Database``: the configured server, or the private cluster."""
     if os.environ.get("ODOO_DB_HOST"):
@@ -275,8 +310,8 @@ def ensure_database():
         bindir = _pg_bindir()
         if not bindir:
             raise SetupError("PostgreSQL was installed but pg_ctl is not found.")
-    port = int(os.environ.get("OTO_PG_PORT", "55432"))
     base = os.path.join(WORK, "postgres")
+    port = _cluster_port(base)
     data = os.path.join(base, "data")
     owner = None
     if os.geteuid() == 0:
