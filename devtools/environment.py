@@ -156,6 +156,14 @@ def ensure_project_requirements(odoo):
     )
 
 
+def prepare():
+    """(Odoo, Database) ready to use: Odoo found, our requirements in its
+    Python, PostgreSQL up. Raises ``SetupError``."""
+    odoo = find_odoo()
+    ensure_project_requirements(odoo)
+    return odoo, ensure_database()
+
+
 # ---------------------------------------------------------------- PostgreSQL
 
 

@@ -19,9 +19,7 @@ from .run_tests import _odoo_run, clone_database, drop_database, ensure_template
 
 def main():
     try:
-        odoo = envmod.find_odoo()
-        envmod.ensure_project_requirements(odoo)
-        db = envmod.ensure_database()
+        odoo, db = envmod.prepare()
     except SetupError as exc:
         say(str(exc))
         return 1

@@ -40,9 +40,7 @@ def main(argv=None):
     parser.add_argument("--init-only", action="store_true", help="install, then stop")
     args = parser.parse_args(argv)
     try:
-        odoo = envmod.find_odoo()
-        envmod.ensure_project_requirements(odoo)
-        db = envmod.ensure_database()
+        odoo, db = envmod.prepare()
     except SetupError as exc:
         say(str(exc))
         return 1

@@ -43,42 +43,28 @@ XML_FILES = _files("*.xml")
 TOOLS_FILES = _files("tools/*.py") + _files("tools/**/*.py")
 
 
-def test_ruff():
+def _tool(*command):
+    """Run one of the pinned tools of the venv from the repository root."""
     proc = subprocess.run(
-        [os.path.join(BIN, "ruff"), "check", "--no-cache", "."],
+        [os.path.join(BIN, command[0]), *command[1:]],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_ruff():
+    _tool("ruff", "check", "--no-cache", ".")
 
 
 def test_ruff_format():
-    proc = subprocess.run(
-        [os.path.join(BIN, "ruff"), "format", "--check", "--no-cache", "."],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _tool("ruff", "format", "--check", "--no-cache", ".")
 
 
 def test_pylint_odoo():
-    proc = subprocess.run(
-        [
-            os.path.join(BIN, "pylint"),
-            "--rcfile=.pylintrc",
-            "--output-format=text",
-            *ADDONS,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _tool("pylint", "--rcfile=.pylintrc", "--output-format=text", *ADDONS)
 
 
 @pytest.mark.parametrize("path", XML_FILES, ids=_rel)

@@ -778,7 +778,6 @@ class OtoWalletEngine(models.AbstractModel):
             scope = self._rfv_incremental_scope(partner_ids, thresholds, since, today)
         if not thresholds:
             return
-        r, f, v = (thresholds[key] for key in ("r", "f", "v"))
         self.env.cr.execute(
             SQL(
                 """
@@ -808,13 +807,15 @@ class OtoWalletEngine(models.AbstractModel):
                                    SELECT 1 WHERE p.company_id = %(company)s)
                 ), scored AS (
                     SELECT base.id, base.has_purchases,
-                           5 - (base.r > %(r1)s)::int - (base.r > %(r2)s)::int
-                             - (base.r > %(r3)s)::int - (base.r > %(r4)s)::int AS rs,
-                           1 + (base.f > %(f1)s)::int + (base.f > %(f2)s)::int
-                             + (base.f > %(f3)s)::int + (base.f > %(f4)s)::int AS fs,
-                           1 + (base.v > %(v1)s)::int + (base.v > %(v2)s)::int
-                             + (base.v > %(v3)s)::int + (base.v > %(v4)s)::int AS vs
-                      FROM base
+                           5 - (base.r > t.r[1])::int - (base.r > t.r[2])::int
+                             - (base.r > t.r[3])::int - (base.r > t.r[4])::int AS rs,
+                           1 + (base.f > t.f[1])::int + (base.f > t.f[2])::int
+                             + (base.f > t.f[3])::int + (base.f > t.f[4])::int AS fs,
+                           1 + (base.v > t.v[1])::int + (base.v > t.v[2])::int
+                             + (base.v > t.v[3])::int + (base.v > t.v[4])::int AS vs
+                      FROM base,
+                           (SELECT %(r)s::float8[] AS r, %(f)s::float8[] AS f,
+                                   %(v)s::float8[] AS v) t
                 ), final AS MATERIALIZED (
                     SELECT scored.id,
                            CASE WHEN has_purchases THEN scored.rs ELSE 0 END AS rs,
@@ -838,18 +839,9 @@ class OtoWalletEngine(models.AbstractModel):
                 company=company.id,
                 today=today,
                 scope=scope,
-                r1=r[0],
-                r2=r[1],
-                r3=r[2],
-                r4=r[3],
-                f1=f[0],
-                f2=f[1],
-                f3=f[2],
-                f4=f[3],
-                v1=v[0],
-                v2=v[1],
-                v3=v[2],
-                v4=v[3],
+                r=thresholds["r"],
+                f=thresholds["f"],
+                v=thresholds["v"],
             )
         )
         self.env["res.partner"].invalidate_model(

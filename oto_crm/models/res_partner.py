@@ -133,31 +133,23 @@ class ResPartner(models.Model):
             and self.oto_preferred_store_id
         ):
             company = self.oto_seller_id.company_id
-            pair = (
-                self.env["oto.wallet.pair"]
-                .sudo()
-                .search(
-                    [
-                        ("partner_id", "=", self.id),
-                        ("store_id", "=", self.oto_preferred_store_id.id),
-                    ],
-                    limit=1,
-                )
-            )
+            # One read of the engine state (the seller/day arrays are not fields).
             self.env.cr.execute(
                 SQL(
-                    "SELECT recent_seller_ids FROM oto_wallet_pair WHERE id = %s",
-                    pair.id or 0,
+                    "SELECT order_count, recent_seller_ids FROM oto_wallet_pair "
+                    "WHERE partner_id = %s AND store_id = %s",
+                    self.id,
+                    self.oto_preferred_store_id.id,
                 )
             )
-            row = self.env.cr.fetchone()
-            recent = (row and row[0]) or []
+            order_count, recent = self.env.cr.fetchone() or (0, None)
+            recent = recent or []
             return self.env._(
                 "Preferred store %(store)s: %(count)s purchase(s) there in the last "
                 "%(months)s months. %(seller)s made %(votes)s of the customer's last "
                 "%(visits)s visit(s) to it.",
                 store=self.oto_preferred_store_id.name,
-                count=pair.order_count,
+                count=order_count,
                 months=company.oto_window_months,
                 seller=self.oto_seller_id.name,
                 votes=recent.count(self.oto_seller_id.id),
