@@ -209,7 +209,7 @@ def run_engine(odoo, db, args):
         cr.commit()
         timed(
             "preferred store and seller, all customers (from state)",
-            lambda: engine._refresh_preferred(company),
+            lambda: engine._refresh_customers(company),
             floor,
         )
         timed(
@@ -219,7 +219,8 @@ def run_engine(odoo, db, args):
         )
         cr.commit()
 
-        # One day of new orders (about 30,000), then the incremental run.
+        # One day of new orders (about 30,000, dated after the last run), then
+        # the incremental run.
         cr.execute(
             SQL(
                 """
@@ -227,7 +228,7 @@ def run_engine(odoo, db, args):
                 company_id, date_order, state, amount_total, amount_untaxed, currency_rate,
                 oto_seller_id, oto_store_id, oto_channel, create_date, write_date,
                 create_uid, write_uid)
-            SELECT 'N' || g, p.id, p.id, p.id, 1, now() - interval '1 hour', 'sale',
+            SELECT 'N' || g, p.id, p.id, p.id, 1, now(), 'sale',
                    120, 120, 1.0, s.id, s.store_id, 'store', now(), now(), 1, 1
               FROM generate_series(1, %s) g
               JOIN LATERAL (SELECT id, oto_store_id FROM res_partner

@@ -8,6 +8,7 @@ from . import sale_order
 from . import oto_purchase
 from . import oto_wallet_history
 from . import oto_wallet_pair
+from . import oto_wallet_customer
 from . import oto_wallet_run
 from . import oto_wallet_engine
 from . import oto_demo

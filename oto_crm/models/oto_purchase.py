@@ -75,6 +75,42 @@ class OtoPurchase(models.Model):
             tz=PURCHASE_TIMEZONE,
         )
 
+    @api.model
+    def _get_changed_partner_queries(self, company_id, since, until, written_since):
+        """Queries of (partner_id, delta): customers whose purchases were
+        written since ``written_since`` (the engine's last run, less a margin
+        for transactions still open then) or are dated between ``since`` (the
+        last run) and ``until``. ``delta`` is true for a purchase dated after
+        ``since`` (new: the engine adds it to the customer's state); any other
+        change (an order edited, cancelled, back-dated) rebuilds the
+        customer's state. Bridges append the changes their view part cannot
+        see (orders that left it)."""
+        return [
+            SQL(
+                """
+                SELECT partner_id, date > %(since)s AS delta FROM oto_purchase
+                 WHERE company_id = %(company)s
+                   AND (write_date >= %(written_since)s
+                        OR (date > %(since)s AND date <= %(until)s))
+                """,
+                company=company_id,
+                since=since,
+                until=until,
+                written_since=written_since,
+            ),
+            # A counted order that left the confirmed state.
+            SQL(
+                """
+                SELECT partner_id, FALSE FROM sale_order
+                 WHERE company_id = %(company)s AND write_date >= %(written_since)s
+                   AND state <> 'sale' AND date_order <= %(since)s
+                """,
+                company=company_id,
+                since=since,
+                written_since=written_since,
+            ),
+        ]
+
     def _get_source_models(self):
         """{source: model} of the orders behind the rows."""
         return {"sale": "sale.order"}

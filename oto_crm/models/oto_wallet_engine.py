@@ -126,13 +126,18 @@ class OtoWalletEngine(models.AbstractModel):
         if mode == "incremental" and not last:
             mode = "full"
         window_start = self._window_start(company, now)
+        # The engine state holds the purchases dated up to the watermark of
+        # the last company run; a store run keeps to it, so that the next
+        # incremental run adds exactly the purchases dated after it.
+        watermark = last if mode == "store" and last else now
         run = self.env["oto.wallet.run"].create(
             {
                 "company_id": company.id,
                 "store_id": store.id if store else False,
                 "mode": mode,
                 "window_start": window_start,
-                "watermark": now,
+                "watermark": watermark,
+                "since": last if mode == "incremental" else False,
             }
         )
         params = {"run": run.id, "company": company.id, "start": window_start}
@@ -161,24 +166,38 @@ class OtoWalletEngine(models.AbstractModel):
                 **params,
             )
         else:
-            previous_start = self._window_start(company, last)
-            selection = SQL(
+            # Customers whose purchases changed (new ones only: delta), and
+            # those with purchases leaving the window (rebuilt).
+            # Orders written shortly before the last run may have been
+            # committed after it read them: they are looked at again.
+            margin = int(
+                self.env["ir.config_parameter"].get_param(
+                    "oto_crm.wallet_write_margin_minutes", 60
+                )
+            )
+            changed = self.env["oto.purchase"]._get_changed_partner_queries(
+                company.id, last, now, last - timedelta(minutes=margin)
+            )
+            leaving = SQL(
                 """
-                SELECT partner_id FROM oto_purchase
-                 WHERE company_id = %(company)s AND partner_id IS NOT NULL
-                   AND (write_date >= %(last)s
-                        OR (date >= %(previous_start)s AND date < %(start)s))
+                SELECT partner_id, FALSE FROM oto_purchase
+                 WHERE company_id = %(company)s
+                   AND date >= %(previous_start)s AND date < %(start)s
                 """,
-                last=last,
-                previous_start=previous_start,
+                previous_start=self._window_start(company, last),
                 **params,
             )
+            selection = SQL(" UNION ALL ").join([*changed, leaving])
+        if mode != "incremental":
+            selection = SQL("SELECT q.partner_id, FALSE FROM (%s) q", selection)
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO oto_wallet_run_queue (run_id, partner_id)
-                SELECT DISTINCT %(run)s, q.partner_id FROM (%(selection)s) q
+                INSERT INTO oto_wallet_run_queue (run_id, partner_id, delta)
+                SELECT %(run)s, q.partner_id, bool_and(q.delta)
+                  FROM (%(selection)s) AS q(partner_id, delta)
                  WHERE q.partner_id IS NOT NULL
+                 GROUP BY q.partner_id
                 ON CONFLICT DO NOTHING
                 """,
                 run=run.id,
@@ -198,22 +217,22 @@ class OtoWalletEngine(models.AbstractModel):
             cr.execute(
                 SQL(
                     """
-                    SELECT partner_id FROM oto_wallet_run_queue
+                    SELECT partner_id, delta FROM oto_wallet_run_queue
                      WHERE run_id = %s ORDER BY partner_id LIMIT %s
                     """,
                     run.id,
                     batch_size,
                 )
             )
-            partner_ids = [row[0] for row in cr.fetchall()]
-            if not partner_ids:
+            rows = cr.fetchall()
+            if not rows:
                 break
+            partner_ids = [row[0] for row in rows]
+            delta_ids = [row[0] for row in rows if row[1]]
             # A batch is all or nothing: its results and its removal from the
             # queue land together (then the cron commits).
             with cr.savepoint():
-                moved = self._refresh_batch(
-                    run.company_id, partner_ids, run.window_start
-                )
+                moved = self._refresh_batch(run, partner_ids, delta_ids)
                 cr.execute(
                     SQL(
                         "DELETE FROM oto_wallet_run_queue WHERE run_id = %s AND partner_id = ANY(%s)",
@@ -241,18 +260,9 @@ class OtoWalletEngine(models.AbstractModel):
         orders instead of an index probe per customer). Not resumable midway:
         a crash reruns it whole, with the same result."""
         company = run.company_id
-        # Sorts of millions of rows: give this transaction the memory to do
-        # them without spilling to disk.
-        work_mem = self.env["ir.config_parameter"].get_param(
-            "oto_crm.wallet_work_mem", "256MB"
-        )
-        if re.fullmatch(r"\d{1,5}(kB|MB|GB)", work_mem or ""):
-            self.env.cr.execute(
-                SQL("SELECT set_config('work_mem', %s, true)", work_mem)
-            )
-        self._refresh_pairs(company, None, run.window_start)
-        self._refresh_customer_stats(company, None)
-        self._refresh_preferred(company)
+        self._set_work_mem()
+        self._refresh_pairs(company, None, run.window_start, run.watermark)
+        self._refresh_customers(company)
         self._invalidate_engine_fields()
         moved = self._apply_preferred(company, None)
         self.env.cr.execute(
@@ -262,24 +272,48 @@ class OtoWalletEngine(models.AbstractModel):
         self._commit()
         return None
 
+    def _set_work_mem(self):
+        """Sorts of many rows: give this transaction the memory to do them
+        without spilling to disk (``oto_crm.wallet_work_mem``)."""
+        work_mem = self.env["ir.config_parameter"].get_param(
+            "oto_crm.wallet_work_mem", "256MB"
+        )
+        if re.fullmatch(r"\d{1,5}(kB|MB|GB)", work_mem or ""):
+            self.env.cr.execute(
+                SQL("SELECT set_config('work_mem', %s, true)", work_mem)
+            )
+
     def _invalidate_engine_fields(self):
         self.env["oto.wallet.pair"].invalidate_model()
+        self.env["oto.wallet.customer"].invalidate_model()
         self.env["res.partner"].invalidate_model(
             [
+                "oto_wallet_state_ids",
                 "oto_last_purchase",
                 "oto_purchase_count",
                 "oto_purchase_amount",
                 "oto_preferred_store_id",
                 "oto_preferred_seller_id",
+                "oto_r_score",
+                "oto_f_score",
+                "oto_v_score",
+                "oto_recency_days",
             ]
         )
 
-    def _refresh_batch(self, company, partner_ids, window_start):
-        """Recompute the engine state of these customers; returns how many
-        changed seller by the rule."""
-        self._refresh_pairs(company, partner_ids, window_start)
-        self._refresh_customer_stats(company, partner_ids)
-        self._refresh_preferred(company, partner_ids)
+    def _refresh_batch(self, run, partner_ids, delta_ids=()):
+        """Bring the engine state of these customers up to date: rebuilt from
+        their purchases, or for ``delta_ids`` (incremental run) with their new
+        purchases added. Returns how many changed seller by the rule."""
+        company = run.company_id
+        self._set_work_mem()
+        delta = set(delta_ids) if run.since else set()
+        rebuild = [pid for pid in partner_ids if pid not in delta]
+        if rebuild:
+            self._refresh_pairs(company, rebuild, run.window_start, run.watermark)
+        if delta:
+            self._add_new_purchases(company, sorted(delta), run.since, run.watermark)
+        self._refresh_customers(company, partner_ids)
         self._invalidate_engine_fields()
         return self._apply_preferred(company, partner_ids)
 
@@ -289,89 +323,99 @@ class OtoWalletEngine(models.AbstractModel):
             return SQL("%s IS NOT NULL", SQL.identifier(*column.split(".")))
         return SQL("%s = ANY(%s)", SQL.identifier(*column.split(".")), partner_ids)
 
-    def _refresh_pairs(self, company, partner_ids, window_start):
+    def _pairs_sql(self, company, partner_ids, window_start, until):
+        """SQL: the engine state per (customer, store) of these customers
+        (None: all) from their purchases in the window, with the columns of
+        ``oto_wallet_pair``."""
+        return SQL(
+            """
+            WITH purchase AS (
+                SELECT partner_id, store_id, seller_id, day, date, amount
+                  FROM oto_purchase
+                 WHERE company_id = %(company)s AND %(scope)s
+                   AND date >= %(start)s AND date <= %(until)s AND store_id IS NOT NULL
+            ), visit AS (
+                SELECT partner_id, store_id, seller_id, day, max(date) AS at
+                  FROM purchase WHERE seller_id IS NOT NULL
+                 GROUP BY partner_id, store_id, seller_id, day
+            ), ranked AS (
+                SELECT partner_id, store_id, seller_id, day,
+                       row_number() OVER (PARTITION BY partner_id, store_id
+                                          ORDER BY at DESC, seller_id) AS rn
+                  FROM visit
+            ), recent AS (
+                SELECT partner_id, store_id, array_agg(seller_id ORDER BY rn) AS ids,
+                       array_agg(day ORDER BY rn) AS days
+                  FROM ranked WHERE rn <= %(keep)s
+                 GROUP BY partner_id, store_id
+            )
+            SELECT p.partner_id, p.store_id, %(company)s AS company_id,
+                   count(*) AS order_count, sum(p.amount) AS amount,
+                   max(p.date) AS last_purchase, min(recent.ids) AS recent_seller_ids,
+                   min(recent.days) AS recent_days
+              FROM purchase p
+              LEFT JOIN recent ON recent.partner_id = p.partner_id
+                              AND recent.store_id = p.store_id
+             GROUP BY p.partner_id, p.store_id
+            """,
+            company=company.id,
+            scope=self._partner_scope("partner_id", partner_ids),
+            start=window_start,
+            until=until,
+            keep=company.oto_preferred_orders,
+        )
+
+    def _refresh_pairs(self, company, partner_ids, window_start, until):
         """Rebuild the engine state of these customers (None: all) from
         their purchases in the window."""
         cr = self.env.cr
-        cr.execute(
-            SQL(
-                "DELETE FROM oto_wallet_pair WHERE company_id = %s AND %s",
-                company.id,
-                self._partner_scope("partner_id", partner_ids),
-            )
+        columns = SQL(
+            "partner_id, store_id, company_id, order_count, amount, last_purchase, "
+            "recent_seller_ids, recent_days"
         )
-        cr.execute(
-            SQL(
-                """
-                WITH purchase AS (
-                    SELECT partner_id, store_id, seller_id, day, date, amount
-                      FROM oto_purchase
-                     WHERE company_id = %(company)s AND %(scope)s
-                       AND date >= %(start)s AND store_id IS NOT NULL
-                ), visit AS (
-                    SELECT partner_id, store_id, seller_id, day, max(date) AS at
-                      FROM purchase WHERE seller_id IS NOT NULL
-                     GROUP BY partner_id, store_id, seller_id, day
-                ), ranked AS (
-                    SELECT partner_id, store_id, seller_id, day,
-                           row_number() OVER (PARTITION BY partner_id, store_id
-                                              ORDER BY at DESC, seller_id) AS rn
-                      FROM visit
-                ), recent AS (
-                    SELECT partner_id, store_id, array_agg(seller_id ORDER BY rn) AS ids,
-                           array_agg(day ORDER BY rn) AS days
-                      FROM ranked WHERE rn <= %(keep)s
-                     GROUP BY partner_id, store_id
-                )
-                INSERT INTO oto_wallet_pair (partner_id, store_id, company_id, order_count,
-                                             amount, last_purchase, recent_seller_ids,
-                                             recent_days)
-                SELECT p.partner_id, p.store_id, %(company)s, count(*), sum(p.amount),
-                       max(p.date), min(recent.ids), min(recent.days)
-                  FROM purchase p
-                  LEFT JOIN recent ON recent.partner_id = p.partner_id
-                                  AND recent.store_id = p.store_id
-                 GROUP BY p.partner_id, p.store_id
-                """,
-                company=company.id,
-                scope=self._partner_scope("partner_id", partner_ids),
-                start=window_start,
-                keep=company.oto_preferred_orders,
-            )
-        )
-
-    def _refresh_customer_stats(self, company, partner_ids):
+        state = self._pairs_sql(company, partner_ids, window_start, until)
         if partner_ids is None:
-            targets = SQL(
-                """
-                SELECT partner_id AS id FROM oto_wallet_pair WHERE company_id = %(company)s
-                UNION
-                SELECT id FROM res_partner WHERE oto_purchase_count > 0
-                """,
-                company=company.id,
+            cr.execute(
+                SQL("DELETE FROM oto_wallet_pair WHERE company_id = %s", company.id)
             )
-        else:
-            targets = SQL("SELECT unnest(%s::int[]) AS id", partner_ids)
-        self.env.cr.execute(
+            cr.execute(
+                SQL(
+                    "INSERT INTO oto_wallet_pair (%(columns)s) "
+                    "SELECT %(columns)s FROM (%(state)s) AS n",
+                    columns=columns,
+                    state=state,
+                )
+            )
+            return
+        # A batch: merge, so that unchanged rows stay as they are and changed
+        # ones are updated in place (no index nor foreign key work).
+        cr.execute(
             SQL(
                 """
-                UPDATE res_partner p
-                   SET oto_last_purchase = s.last_purchase,
-                       oto_purchase_count = COALESCE(s.order_count, 0),
-                       oto_purchase_amount = COALESCE(s.amount, 0)
-                  FROM (SELECT ids.id AS partner_id, max(wp.last_purchase) AS last_purchase,
-                               sum(wp.order_count) AS order_count, sum(wp.amount) AS amount
-                          FROM (%(targets)s) AS ids
-                          LEFT JOIN oto_wallet_pair wp
-                                 ON wp.partner_id = ids.id AND wp.company_id = %(company)s
-                         GROUP BY ids.id) s
-                 WHERE p.id = s.partner_id
-                   AND (p.oto_last_purchase IS DISTINCT FROM s.last_purchase
-                        OR p.oto_purchase_count IS DISTINCT FROM COALESCE(s.order_count, 0)
-                        OR p.oto_purchase_amount IS DISTINCT FROM COALESCE(s.amount, 0))
+                WITH n AS MATERIALIZED (%(state)s),
+                gone AS (
+                    DELETE FROM oto_wallet_pair wp
+                     WHERE wp.partner_id = ANY(%(partners)s) AND wp.company_id = %(company)s
+                       AND NOT EXISTS (SELECT 1 FROM n WHERE n.partner_id = wp.partner_id
+                                                       AND n.store_id = wp.store_id)
+                )
+                INSERT INTO oto_wallet_pair AS wp (%(columns)s)
+                SELECT %(columns)s FROM n
+                ON CONFLICT (partner_id, store_id) DO UPDATE
+                   SET order_count = EXCLUDED.order_count, amount = EXCLUDED.amount,
+                       last_purchase = EXCLUDED.last_purchase,
+                       recent_seller_ids = EXCLUDED.recent_seller_ids,
+                       recent_days = EXCLUDED.recent_days
+                 WHERE (wp.order_count, wp.amount, wp.last_purchase, wp.recent_seller_ids,
+                        wp.recent_days)
+                       IS DISTINCT FROM (EXCLUDED.order_count, EXCLUDED.amount,
+                                         EXCLUDED.last_purchase, EXCLUDED.recent_seller_ids,
+                                         EXCLUDED.recent_days)
                 """,
+                state=state,
+                partners=partner_ids,
                 company=company.id,
-                targets=targets,
+                columns=columns,
             )
         )
 
@@ -385,19 +429,20 @@ class OtoWalletEngine(models.AbstractModel):
             columns[c] for c in parse_criteria(company.oto_store_criteria)
         )
 
-    def _preferred_seller_sql(self, company, pairs):
+    def _preferred_seller_sql(self, company, pairs, state=None):
         """SQL of (partner_id, seller_id): the elected seller of each
         (partner_id, store_id) row of ``pairs`` (an SQL query): most visits
         among the recent ones, then the most recent sale day, then the lowest
-        code; only active sellers who work at that store."""
+        code; only active sellers who work at that store. ``state``: where
+        the pairs' recent visits are read (default ``oto_wallet_pair``)."""
         return SQL(
             """
             SELECT DISTINCT ON (v.partner_id) v.partner_id, v.seller_id
               FROM (SELECT pr.partner_id, pr.store_id, x.seller_id, count(*) AS votes,
                            max(x.day) AS last_day
                       FROM (%(pairs)s) pr
-                      JOIN oto_wallet_pair wp ON wp.partner_id = pr.partner_id
-                                             AND wp.store_id = pr.store_id
+                      JOIN %(state)s wp ON wp.partner_id = pr.partner_id
+                                       AND wp.store_id = pr.store_id
                      CROSS JOIN LATERAL unnest(wp.recent_seller_ids, wp.recent_days)
                            AS x(seller_id, day)
                      GROUP BY pr.partner_id, pr.store_id, x.seller_id) v
@@ -406,51 +451,154 @@ class OtoWalletEngine(models.AbstractModel):
              ORDER BY v.partner_id, v.votes DESC, v.last_day DESC, s.code
             """,
             pairs=pairs,
+            state=state or SQL("oto_wallet_pair"),
         )
 
-    def _refresh_preferred(self, company, partner_ids=None):
-        """Preferred store and seller from the engine state (``oto_wallet_pair``)
-        for these customers, or every customer of the company (None)."""
-        if partner_ids is None:
-            scope = SQL("TRUE")
-            targets = SQL(
-                "SELECT DISTINCT partner_id AS id FROM oto_wallet_pair WHERE company_id = %s",
-                company.id,
-            )
-        else:
-            scope = SQL("wp.partner_id = ANY(%s)", partner_ids)
-            targets = SQL("SELECT unnest(%s::int[]) AS id", partner_ids)
-        preferred_store = SQL(
-            """
-            SELECT DISTINCT ON (wp.partner_id) wp.partner_id, wp.store_id
-              FROM oto_wallet_pair wp
-              JOIN oto_store st ON st.id = wp.store_id AND st.active
-             WHERE wp.company_id = %(company)s AND %(scope)s
-             ORDER BY wp.partner_id, %(order)s, st.sequence, st.id
-            """,
-            company=company.id,
-            scope=scope,
-            order=self._store_order_sql(company),
-        )
+    def _add_new_purchases(self, company, partner_ids, since, until):
+        """Add to the engine state of these customers their purchases dated
+        after ``since`` (the previous run), up to ``until``: counts, amounts
+        and last purchase grow; the new visits go ahead of the recent ones.
+
+        Exact, not an approximation: every new visit is later than every
+        visit in the state, so the merged list, a visit once per (seller,
+        day), most recent first, trimmed to the orders considered, is the one
+        a rebuild would give. Only for customers whose other purchases did
+        not change (the run's queue knows)."""
         self.env.cr.execute(
             SQL(
                 """
-                WITH store AS MATERIALIZED (%(store)s),
-                     seller AS MATERIALIZED (%(seller)s)
-                UPDATE res_partner p
-                   SET oto_preferred_store_id = n.store_id,
-                       oto_preferred_seller_id = n.seller_id
-                  FROM (SELECT ids.id AS partner_id, store.store_id, seller.seller_id
-                          FROM (%(targets)s) AS ids
-                          LEFT JOIN store ON store.partner_id = ids.id
-                          LEFT JOIN seller ON seller.partner_id = ids.id) n
-                 WHERE p.id = n.partner_id
-                   AND (p.oto_preferred_store_id IS DISTINCT FROM n.store_id
-                        OR p.oto_preferred_seller_id IS DISTINCT FROM n.seller_id)
+                WITH purchase AS MATERIALIZED (
+                    SELECT partner_id, store_id, seller_id, day, date, amount
+                      FROM oto_purchase
+                     WHERE company_id = %(company)s AND partner_id = ANY(%(partners)s)
+                       AND date > %(since)s AND date <= %(until)s
+                       AND store_id IS NOT NULL
+                ), visit AS (
+                    SELECT partner_id, store_id, seller_id, day, max(date) AS at
+                      FROM purchase WHERE seller_id IS NOT NULL
+                     GROUP BY partner_id, store_id, seller_id, day
+                ), new_visits AS (
+                    SELECT partner_id, store_id,
+                           array_agg(seller_id ORDER BY at DESC, seller_id) AS ids,
+                           array_agg(day ORDER BY at DESC, seller_id) AS days
+                      FROM visit GROUP BY partner_id, store_id
+                ), added AS (
+                    SELECT partner_id, store_id, count(*) AS order_count,
+                           sum(amount) AS amount, max(date) AS last_purchase
+                      FROM purchase GROUP BY partner_id, store_id
+                )
+                INSERT INTO oto_wallet_pair AS wp (partner_id, store_id, company_id,
+                    order_count, amount, last_purchase, recent_seller_ids, recent_days)
+                SELECT a.partner_id, a.store_id, %(company)s,
+                       COALESCE(old.order_count, 0) + a.order_count,
+                       COALESCE(old.amount, 0) + a.amount,
+                       GREATEST(old.last_purchase, a.last_purchase),
+                       merged.ids, merged.days
+                  FROM added a
+                  LEFT JOIN oto_wallet_pair old ON old.partner_id = a.partner_id
+                                               AND old.store_id = a.store_id
+                  LEFT JOIN new_visits nv ON nv.partner_id = a.partner_id
+                                         AND nv.store_id = a.store_id
+                 CROSS JOIN LATERAL (
+                    SELECT array_agg(k.seller_id ORDER BY k.rank) AS ids,
+                           array_agg(k.day ORDER BY k.rank) AS days
+                      FROM (SELECT d.seller_id, d.day, d.rank
+                              FROM (SELECT DISTINCT ON (u.seller_id, u.day)
+                                           u.seller_id, u.day, u.rank
+                                      FROM (SELECT v.seller_id, v.day, v.n AS rank
+                                              FROM unnest(nv.ids, nv.days)
+                                                   WITH ORDINALITY AS v(seller_id, day, n)
+                                            UNION ALL
+                                            SELECT o.seller_id, o.day, 1000000 + o.n
+                                              FROM unnest(old.recent_seller_ids, old.recent_days)
+                                                   WITH ORDINALITY AS o(seller_id, day, n)) u
+                                     ORDER BY u.seller_id, u.day, u.rank) d
+                             ORDER BY d.rank
+                             LIMIT %(keep)s) k
+                 ) merged
+                ON CONFLICT (partner_id, store_id) DO UPDATE
+                   SET order_count = EXCLUDED.order_count, amount = EXCLUDED.amount,
+                       last_purchase = EXCLUDED.last_purchase,
+                       recent_seller_ids = EXCLUDED.recent_seller_ids,
+                       recent_days = EXCLUDED.recent_days
+                """,
+                company=company.id,
+                partners=partner_ids,
+                since=since,
+                until=until,
+                keep=company.oto_preferred_orders,
+            )
+        )
+
+    def _refresh_customers(self, company, partner_ids=None):
+        """The state of these customers (None: all the company's) in
+        ``oto_wallet_customer``, from their pairs: totals, preferred store
+        (by the brand's criteria, active stores only) and preferred seller.
+        Rows of customers left without purchases in the window go."""
+        cr = self.env.cr
+        scope = self._partner_scope("wp.partner_id", partner_ids)
+        cr.execute(
+            SQL(
+                """
+                DELETE FROM oto_wallet_customer c
+                 WHERE c.company_id = %(company)s AND %(scope)s
+                   AND NOT EXISTS (SELECT 1 FROM oto_wallet_pair wp
+                                    WHERE wp.partner_id = c.partner_id
+                                      AND wp.company_id = %(company)s)
+                """,
+                company=company.id,
+                scope=self._partner_scope("c.partner_id", partner_ids),
+            )
+        )
+        preferred_store = SQL(
+            """
+            SELECT DISTINCT ON (wp.partner_id) wp.partner_id, wp.store_id
+              FROM mine wp
+              JOIN oto_store st ON st.id = wp.store_id AND st.active
+             ORDER BY wp.partner_id, %(order)s, st.sequence, st.id
+            """,
+            order=self._store_order_sql(company),
+        )
+        cr.execute(
+            SQL(
+                """
+                WITH mine AS MATERIALIZED (
+                    SELECT wp.* FROM oto_wallet_pair wp
+                     WHERE wp.company_id = %(company)s AND %(scope)s
+                ),
+                     store AS MATERIALIZED (%(store)s),
+                     seller AS MATERIALIZED (%(seller)s),
+                     total AS MATERIALIZED (
+                    SELECT wp.partner_id, max(wp.last_purchase) AS last_purchase,
+                           sum(wp.order_count) AS order_count, sum(wp.amount) AS amount
+                      FROM mine wp
+                     GROUP BY wp.partner_id
+                )
+                INSERT INTO oto_wallet_customer AS c
+                       (partner_id, company_id, last_purchase, order_count, amount,
+                        preferred_store_id, preferred_seller_id)
+                SELECT total.partner_id, %(company)s, total.last_purchase,
+                       total.order_count, total.amount, store.store_id, seller.seller_id
+                  FROM total
+                  LEFT JOIN store ON store.partner_id = total.partner_id
+                  LEFT JOIN seller ON seller.partner_id = total.partner_id
+                ON CONFLICT (partner_id, company_id) DO UPDATE
+                   SET last_purchase = EXCLUDED.last_purchase,
+                       order_count = EXCLUDED.order_count, amount = EXCLUDED.amount,
+                       preferred_store_id = EXCLUDED.preferred_store_id,
+                       preferred_seller_id = EXCLUDED.preferred_seller_id
+                 WHERE (c.last_purchase, c.order_count, c.amount, c.preferred_store_id,
+                        c.preferred_seller_id)
+                       IS DISTINCT FROM (EXCLUDED.last_purchase, EXCLUDED.order_count,
+                                         EXCLUDED.amount, EXCLUDED.preferred_store_id,
+                                         EXCLUDED.preferred_seller_id)
                 """,
                 store=preferred_store,
-                seller=self._preferred_seller_sql(company, SQL("SELECT * FROM store")),
-                targets=targets,
+                seller=self._preferred_seller_sql(
+                    company, SQL("SELECT * FROM store"), state=SQL("mine")
+                ),
+                company=company.id,
+                scope=scope,
             )
         )
 
@@ -459,15 +607,15 @@ class OtoWalletEngine(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT p.id, p.oto_preferred_seller_id
-                  FROM res_partner p
-                  JOIN oto_seller s ON s.id = p.oto_preferred_seller_id
-                                   AND s.company_id = %(company)s
-                 WHERE %(scope)s
-                   AND p.oto_seller_id IS DISTINCT FROM p.oto_preferred_seller_id
+                SELECT p.id, c.preferred_seller_id
+                  FROM oto_wallet_customer c
+                  JOIN res_partner p ON p.id = c.partner_id
+                 WHERE c.company_id = %(company)s AND %(scope)s
+                   AND c.preferred_seller_id IS NOT NULL
+                   AND p.oto_seller_id IS DISTINCT FROM c.preferred_seller_id
                    AND NOT COALESCE(p.oto_wallet_pinned, FALSE)
                 """,
-                scope=self._partner_scope("p.id", partner_ids),
+                scope=self._partner_scope("c.partner_id", partner_ids),
                 company=company.id,
             )
         )
@@ -545,7 +693,7 @@ class OtoWalletEngine(models.AbstractModel):
             p.active AND NOT COALESCE(p.is_company, FALSE) AND p.parent_id IS NULL
             AND NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id)
             AND (p.customer_rank > 0 OR p.oto_store_id IS NOT NULL
-                 OR p.oto_last_purchase IS NOT NULL)
+                 OR EXISTS (SELECT 1 FROM oto_wallet_customer c WHERE c.partner_id = p.id))
             AND (p.company_id = %(company)s
                  OR EXISTS (SELECT 1 FROM oto_store s
                              WHERE s.id = p.oto_store_id AND s.company_id = %(company)s)
@@ -576,22 +724,27 @@ class OtoWalletEngine(models.AbstractModel):
             )
         if run.store_id:
             scope = SQL(
-                "(p.oto_store_id = %(store)s OR p.oto_preferred_store_id = %(store)s)",
+                """p.id IN (SELECT id FROM res_partner WHERE oto_store_id = %(store)s
+                            UNION
+                            SELECT partner_id FROM oto_wallet_customer
+                             WHERE preferred_store_id = %(store)s)""",
                 store=run.store_id.id,
             )
         self.env.cr.execute(
             SQL(
                 """
-                SELECT p.id, COALESCE(p.oto_preferred_store_id, cur.store_id, p.oto_store_id)
+                SELECT p.id, COALESCE(c.preferred_store_id, cur.store_id, p.oto_store_id)
                   FROM res_partner p
+                  LEFT JOIN oto_wallet_customer c ON c.partner_id = p.id
+                                                 AND c.company_id = %(company)s
                   LEFT JOIN oto_seller cur ON cur.id = p.oto_seller_id AND cur.active
                   LEFT JOIN oto_store st ON st.id = p.oto_store_id
                  WHERE %(customers)s AND %(scope)s
                    AND (st.id IS NULL OR st.company_id = %(company)s)
                    AND (cur.id IS NULL
-                        OR (p.oto_preferred_store_id IS NOT NULL
-                            AND cur.store_id <> p.oto_preferred_store_id
-                            AND p.oto_preferred_seller_id IS NULL
+                        OR (c.preferred_store_id IS NOT NULL
+                            AND cur.store_id <> c.preferred_store_id
+                            AND c.preferred_seller_id IS NULL
                             AND NOT COALESCE(p.oto_wallet_pinned, FALSE)))
                  ORDER BY p.id
                 """,
@@ -611,8 +764,14 @@ class OtoWalletEngine(models.AbstractModel):
         # and capacity; the others had an unavailable seller: redistribution.
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM res_partner WHERE id = ANY(%s) AND oto_preferred_store_id IS NULL",
+                """
+                SELECT u.pid FROM unnest(%s::int[]) AS u(pid)
+                 WHERE NOT EXISTS (SELECT 1 FROM oto_wallet_customer c
+                                    WHERE c.partner_id = u.pid AND c.company_id = %s
+                                      AND c.preferred_store_id IS NOT NULL)
+                """,
                 list(result),
+                company.id,
             )
         )
         new_customers = {row[0] for row in self.env.cr.fetchall()}
@@ -774,13 +933,27 @@ class OtoWalletEngine(models.AbstractModel):
                 {"oto_rfv_thresholds": json.dumps(thresholds), "oto_rfv_date": today}
             )
             scope = SQL("TRUE")
+            cleared = SQL("TRUE")
         else:
             scope = self._rfv_incremental_scope(partner_ids, thresholds, since, today)
-        if not thresholds:
-            return
-        self.env.cr.execute(
+            cleared = SQL("p.id = ANY(%s)", partner_ids)
+        cr = self.env.cr
+        # Customers without purchases in the window any more: no segment.
+        cr.execute(
             SQL(
                 """
+                UPDATE res_partner p SET oto_rfv_segment_id = NULL
+                 WHERE p.oto_rfv_segment_id IS NOT NULL AND %s
+                   AND NOT EXISTS (SELECT 1 FROM oto_wallet_customer c
+                                    WHERE c.partner_id = p.id)
+                """,
+                cleared,
+            )
+        )
+        if thresholds:
+            cr.execute(
+                SQL(
+                    """
                 WITH seg_map AS MATERIALIZED (
                     SELECT rs, fs, vs,
                            (SELECT seg.id FROM oto_rfv_segment seg
@@ -793,20 +966,13 @@ class OtoWalletEngine(models.AbstractModel):
                       FROM generate_series(1, 5) rs, generate_series(1, 5) fs,
                            generate_series(1, 5) vs
                 ), base AS (
-                    SELECT p.id,
-                           COALESCE(p.oto_purchase_count, 0) > 0 AS has_purchases,
-                           (%(today)s::date - p.oto_last_purchase::date) AS r,
-                           p.oto_purchase_count AS f, p.oto_purchase_amount AS v
-                      FROM res_partner p
-                     WHERE %(scope)s
-                       AND (p.oto_rfv_segment_id IS NOT NULL OR p.oto_purchase_count > 0)
-                       AND EXISTS (SELECT 1 FROM oto_wallet_pair wp
-                                    WHERE wp.partner_id = p.id
-                                      AND wp.company_id = %(company)s
-                                   UNION ALL
-                                   SELECT 1 WHERE p.company_id = %(company)s)
+                    SELECT c.id, c.partner_id, c.segment_id AS old_segment_id,
+                           (%(today)s::date - c.last_purchase::date) AS r,
+                           c.order_count AS f, c.amount AS v
+                      FROM oto_wallet_customer c
+                     WHERE c.company_id = %(company)s AND %(scope)s
                 ), scored AS (
-                    SELECT base.id, base.has_purchases,
+                    SELECT base.id, base.partner_id, base.old_segment_id,
                            5 - (base.r > t.r[1])::int - (base.r > t.r[2])::int
                              - (base.r > t.r[3])::int - (base.r > t.r[4])::int AS rs,
                            1 + (base.f > t.f[1])::int + (base.f > t.f[2])::int
@@ -817,32 +983,39 @@ class OtoWalletEngine(models.AbstractModel):
                            (SELECT %(r)s::float8[] AS r, %(f)s::float8[] AS f,
                                    %(v)s::float8[] AS v) t
                 ), final AS MATERIALIZED (
-                    SELECT scored.id,
-                           CASE WHEN has_purchases THEN scored.rs ELSE 0 END AS rs,
-                           CASE WHEN has_purchases THEN scored.fs ELSE 0 END AS fs,
-                           CASE WHEN has_purchases THEN scored.vs ELSE 0 END AS vs,
-                           CASE WHEN has_purchases THEN seg_map.segment_id END AS segment_id
+                    SELECT scored.*, seg_map.segment_id
                       FROM scored
                       LEFT JOIN seg_map ON seg_map.rs = scored.rs AND seg_map.fs = scored.fs
                                        AND seg_map.vs = scored.vs
+                ), scores AS (
+                    UPDATE oto_wallet_customer c
+                       SET r_score = s.rs, f_score = s.fs, v_score = s.vs,
+                           segment_id = s.segment_id
+                      FROM final s
+                     WHERE c.id = s.id
+                       AND (c.r_score, c.f_score, c.v_score, c.segment_id)
+                           IS DISTINCT FROM (s.rs, s.fs, s.vs, s.segment_id)
                 )
+                -- The customer's badge: written when the segment changed
+                -- (every customer on a full pass, to heal any drift).
                 UPDATE res_partner p
-                   SET oto_r_score = s.rs, oto_f_score = s.fs, oto_v_score = s.vs,
-                       oto_rfv_segment_id = s.segment_id
+                   SET oto_rfv_segment_id = s.segment_id
                   FROM final s
-                 WHERE p.id = s.id
-                   AND (p.oto_r_score IS DISTINCT FROM s.rs
-                        OR p.oto_f_score IS DISTINCT FROM s.fs
-                        OR p.oto_v_score IS DISTINCT FROM s.vs
-                        OR p.oto_rfv_segment_id IS DISTINCT FROM s.segment_id)
+                 WHERE p.id = s.partner_id
+                   AND (%(every)s OR s.segment_id IS DISTINCT FROM s.old_segment_id)
+                   AND p.oto_rfv_segment_id IS DISTINCT FROM s.segment_id
                 """,
-                company=company.id,
-                today=today,
-                scope=scope,
-                r=thresholds["r"],
-                f=thresholds["f"],
-                v=thresholds["v"],
+                    every=partner_ids is None or stale,
+                    company=company.id,
+                    today=today,
+                    scope=scope,
+                    r=thresholds["r"],
+                    f=thresholds["f"],
+                    v=thresholds["v"],
+                )
             )
+        self.env["oto.wallet.customer"].invalidate_model(
+            ["r_score", "f_score", "v_score", "segment_id"]
         )
         self.env["res.partner"].invalidate_model(
             ["oto_r_score", "oto_f_score", "oto_v_score", "oto_rfv_segment_id"]
@@ -856,15 +1029,13 @@ class OtoWalletEngine(models.AbstractModel):
             SQL(
                 """
                 SELECT percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8])
-                         WITHIN GROUP (ORDER BY %(today)s::date - p.oto_last_purchase::date),
+                         WITHIN GROUP (ORDER BY %(today)s::date - c.last_purchase::date),
                        percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8])
-                         WITHIN GROUP (ORDER BY p.oto_purchase_count),
+                         WITHIN GROUP (ORDER BY c.order_count),
                        percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8])
-                         WITHIN GROUP (ORDER BY p.oto_purchase_amount)
-                  FROM res_partner p
-                 WHERE p.oto_purchase_count > 0
-                   AND EXISTS (SELECT 1 FROM oto_wallet_pair wp
-                                WHERE wp.partner_id = p.id AND wp.company_id = %(company)s)
+                         WITHIN GROUP (ORDER BY c.amount)
+                  FROM oto_wallet_customer c
+                 WHERE c.company_id = %(company)s
                 """,
                 today=today,
                 company=company.id,
@@ -879,7 +1050,7 @@ class OtoWalletEngine(models.AbstractModel):
         """Customers to rescore: those whose purchases changed, and those whose
         recency (days since the last purchase) crossed a threshold between
         ``since`` and ``today``."""
-        parts = [SQL("p.id = ANY(%s)", partner_ids)]
+        parts = [SQL("c.partner_id = ANY(%s)", partner_ids)]
         elapsed = (today - since.date()).days if since else 1
         for threshold in thresholds["r"]:
             # Recency crosses ``threshold`` the day it becomes floor(t) + 1.
@@ -887,7 +1058,7 @@ class OtoWalletEngine(models.AbstractModel):
             last_day_new = today - timedelta(days=int(threshold))
             parts.append(
                 SQL(
-                    "(p.oto_last_purchase >= %s AND p.oto_last_purchase < %s)",
+                    "(c.last_purchase >= %s AND c.last_purchase < %s)",
                     fields.Datetime.to_datetime(last_day_old),
                     fields.Datetime.to_datetime(last_day_new),
                 )

@@ -33,7 +33,13 @@ class OtoWalletRun(models.Model):
     finished = fields.Datetime()
     window_start = fields.Datetime(required=True)
     watermark = fields.Datetime(
-        help="Purchases written up to this moment are taken into account."
+        help="Purchases dated up to this moment are taken into account; the "
+        "next run adds those dated after it."
+    )
+    since = fields.Datetime(
+        string="Previous watermark",
+        help="The watermark of the previous run: purchases dated after it are "
+        "new to the engine state."
     )
     total = fields.Integer("Customers queued")
     processed = fields.Integer("Customers processed")
@@ -53,6 +59,12 @@ class OtoWalletRun(models.Model):
                 """,
                 SQL.identifier(self._table),
             )
+        )
+        # ``delta``: the customer's only changes are new purchases, added to
+        # the engine state rather than rebuilding it.
+        self.env.cr.execute(
+            "ALTER TABLE oto_wallet_run_queue "
+            "ADD COLUMN IF NOT EXISTS delta boolean NOT NULL DEFAULT false"
         )
 
     def _queue_size(self):

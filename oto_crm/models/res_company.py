@@ -50,6 +50,22 @@ class ResCompany(models.Model):
         copy=False,
     )
 
+    # Settings that change the engine state itself: the next run rebuilds it.
+    _OTO_ENGINE_SETTINGS = ("oto_window_months", "oto_preferred_orders")
+
+    def write(self, vals):
+        if any(key in vals for key in self._OTO_ENGINE_SETTINGS):
+            changed = self.filtered(
+                lambda c: any(
+                    c[key] != vals[key] for key in vals if key in c._OTO_ENGINE_SETTINGS
+                )
+            )
+            result = super().write(vals)
+            if changed:
+                super(ResCompany, changed).write({"oto_last_engine_run": False})
+            return result
+        return super().write(vals)
+
     def _oto_rfv_thresholds(self):
         self.ensure_one()
         try:

@@ -2,9 +2,38 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools.phone import PhoneError, normalize_phone
+
+_COMPARE = {
+    "=": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def _default_matches(operator, value, default):
+    """Whether a customer without engine state (every value ``default``:
+    False, or 0 for numbers) satisfies ``(field, operator, value)``, with
+    Odoo's semantics (False never compares with ``<`` or ``>``)."""
+    if operator in ("in", "not in"):
+        values = set(value) if isinstance(value, list | tuple | set) else {value}
+        hit = bool(values & {default, False, None})
+        return hit if operator == "in" else not hit
+    if operator not in _COMPARE:
+        return False
+    if default is False:
+        if operator == "=":
+            return not value
+        if operator == "!=":
+            return bool(value)
+        return False
+    return _COMPARE[operator](default, value or 0)
 
 
 class ResPartner(models.Model):
@@ -47,29 +76,57 @@ class ResPartner(models.Model):
         index="btree_not_null",
         help="The customer's mobile, else phone, normalized to E.164.",
     )
-    # Engine results (written by oto.wallet.engine, set-based).
-    oto_last_purchase = fields.Datetime(
-        string="Last purchase", readonly=True, index="btree_not_null"
+    # Engine results: the customer's state in the current company
+    # (oto.wallet.customer, written by the engine, set-based).
+    oto_wallet_state_ids = fields.One2many(
+        "oto.wallet.customer", "partner_id", string="Engine state", readonly=True
     )
-    oto_purchase_count = fields.Integer(string="Purchases in the window", readonly=True)
+    oto_last_purchase = fields.Datetime(
+        string="Last purchase",
+        compute="_compute_oto_wallet_state",
+        search="_search_oto_last_purchase",
+    )
+    oto_purchase_count = fields.Integer(
+        string="Purchases in the window",
+        compute="_compute_oto_wallet_state",
+        search="_search_oto_purchase_count",
+    )
     oto_purchase_amount = fields.Float(
-        string="Value in the window", readonly=True, digits="Product Price"
+        string="Value in the window",
+        digits="Product Price",
+        compute="_compute_oto_wallet_state",
+        search="_search_oto_purchase_amount",
     )
     oto_recency_days = fields.Integer(
         string="Days since last purchase", compute="_compute_oto_recency_days"
     )
-    oto_r_score = fields.Integer(string="Recency score", readonly=True)
-    oto_f_score = fields.Integer(string="Frequency score", readonly=True)
-    oto_v_score = fields.Integer(string="Value score", readonly=True)
+    oto_r_score = fields.Integer(
+        string="Recency score", compute="_compute_oto_wallet_state"
+    )
+    oto_f_score = fields.Integer(
+        string="Frequency score", compute="_compute_oto_wallet_state"
+    )
+    oto_v_score = fields.Integer(
+        string="Value score", compute="_compute_oto_wallet_state"
+    )
+    # Stored for lists, filters and grouping; no index: a segment holds a
+    # fifth of the customers, and without one the engine's nightly updates
+    # of it stay cheap (HOT).
     oto_rfv_segment_id = fields.Many2one(
-        "oto.rfv.segment", string="RFV segment", readonly=True, index="btree_not_null"
+        "oto.rfv.segment", string="RFV segment", readonly=True
     )
     oto_rfv_tone = fields.Selection(related="oto_rfv_segment_id.tone")
     oto_preferred_store_id = fields.Many2one(
-        "oto.store", string="Preferred store", readonly=True
+        "oto.store",
+        string="Preferred store",
+        compute="_compute_oto_wallet_state",
+        search="_search_oto_preferred_store_id",
     )
     oto_preferred_seller_id = fields.Many2one(
-        "oto.seller", string="Preferred seller", readonly=True
+        "oto.seller",
+        string="Preferred seller",
+        compute="_compute_oto_wallet_state",
+        search="_search_oto_preferred_seller_id",
     )
     oto_wallet_explanation = fields.Text(
         string="Why this seller", compute="_compute_oto_wallet_explanation"
@@ -103,6 +160,63 @@ class ResPartner(models.Model):
                 except PhoneError:
                     continue
             partner.oto_phone_e164 = e164
+
+    @api.depends_context("company")
+    @api.depends("oto_wallet_state_ids")
+    def _compute_oto_wallet_state(self):
+        states = (
+            self.env["oto.wallet.customer"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self._origin.ids),
+                    ("company_id", "=", self.env.company.id),
+                ]
+            )
+        )
+        by_partner = {state.partner_id.id: state for state in states}
+        for partner in self:
+            state = by_partner.get(partner._origin.id, states.browse())
+            partner.oto_last_purchase = state.last_purchase
+            partner.oto_purchase_count = state.order_count
+            partner.oto_purchase_amount = state.amount
+            partner.oto_preferred_store_id = state.preferred_store_id.id
+            partner.oto_preferred_seller_id = state.preferred_seller_id.id
+            partner.oto_r_score = state.r_score
+            partner.oto_f_score = state.f_score
+            partner.oto_v_score = state.v_score
+
+    def _oto_search_wallet_state(self, column, operator, value, default):
+        """Domain on the customer's engine state in the current company; a
+        customer without state (no purchase in the window) has ``default``."""
+        company = [("company_id", "=", self.env.company.id)]
+        domain = [
+            ("oto_wallet_state_ids", "any", [(column, operator, value), *company])
+        ]
+        if _default_matches(operator, value, default):
+            domain = expression.OR(
+                [domain, [("oto_wallet_state_ids", "not any", company)]]
+            )
+        return domain
+
+    def _search_oto_last_purchase(self, operator, value):
+        return self._oto_search_wallet_state("last_purchase", operator, value, False)
+
+    def _search_oto_purchase_count(self, operator, value):
+        return self._oto_search_wallet_state("order_count", operator, value, 0)
+
+    def _search_oto_purchase_amount(self, operator, value):
+        return self._oto_search_wallet_state("amount", operator, value, 0)
+
+    def _search_oto_preferred_store_id(self, operator, value):
+        return self._oto_search_wallet_state(
+            "preferred_store_id", operator, value, False
+        )
+
+    def _search_oto_preferred_seller_id(self, operator, value):
+        return self._oto_search_wallet_state(
+            "preferred_seller_id", operator, value, False
+        )
 
     @api.depends("oto_last_purchase")
     def _compute_oto_recency_days(self):

@@ -76,6 +76,14 @@ class TestWalletEngine(TransactionCase):
             {"name": "Cliente", "company_id": cls.company.id, "customer_rank": 1}
         )
 
+    def setUp(self):
+        super().setUp()
+        # Orders' write dates follow the frozen clock, as they follow the real
+        # one in production (the test transaction's timestamp would not).
+        self.startPatcher(
+            patch.object(type(self.env.cr), "now", lambda cr: datetime.now())
+        )
+
     def _customer(self, name="Cliente", **values):
         return self.env["res.partner"].create(
             {"name": name, "company_id": self.company.id, "customer_rank": 1, **values}
@@ -381,6 +389,120 @@ class TestWalletEngine(TransactionCase):
         self.assertEqual(self.customer.oto_seller_id, self.a2)
         self.assertTrue(late)
 
+    def _engine_state(self, customers):
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT partner_id, store_id, order_count, round(amount::numeric, 2),
+                   last_purchase, recent_seller_ids, recent_days
+              FROM oto_wallet_pair WHERE partner_id = ANY(%s)
+             ORDER BY partner_id, store_id
+            """,
+            [customers.ids],
+        )
+        pairs = self.env.cr.fetchall()
+        self.env.invalidate_all()
+        totals = [
+            (
+                c.id,
+                c.oto_purchase_count,
+                round(c.oto_purchase_amount, 2),
+                c.oto_last_purchase,
+                c.oto_preferred_store_id.id,
+                c.oto_preferred_seller_id.id,
+                c.oto_seller_id.id,
+            )
+            for c in customers
+        ]
+        return pairs, totals
+
+    def test_incremental_adds_new_purchases_exactly_as_a_rebuild(self):
+        rng = random.Random(5)
+        sellers = [self.a1, self.a2, self.a3, self.b1, self.b2]
+        customers = self.env["res.partner"]
+        old_orders = []
+        # Written well before the run (orders written just before it are
+        # looked at again by the next one, in case they committed late).
+        with freeze_time(NOW - timedelta(hours=2)):
+            for index in range(12):
+                customer = self._customer(f"Delta {index}")
+                customers |= customer
+                for _n in range(rng.randint(1, 7)):
+                    old_orders.append(
+                        self._order(
+                            customer,
+                            rng.choice(sellers),
+                            rng.randint(1, 300),
+                            amount=rng.choice((50.0, 120.0)),
+                            hour=rng.choice((9, 11)),
+                        )
+                    )
+            self.env.flush_all()
+        self._refresh()
+        # The next day: new purchases (the same seller twice the same day,
+        # orders without seller, a first purchase at another store), and one
+        # old order cancelled.
+        with freeze_time(NOW + timedelta(days=1)):
+            for index, customer in enumerate(customers[:8]):
+                seller = sellers[index % len(sellers)]
+                self._order(customer, seller, -1, hour=10)
+                self._order(customer, seller, -1, hour=11, amount=70.0)
+                if index % 3 == 0:
+                    self._order(customer, self.a3, -1, hour=12)
+                if index % 4 == 0:
+                    self._order(customer, None, -1, hour=13, store=self.store_b)
+            cancelled = old_orders[-1]
+            cancelled.write({"state": "cancel"})
+            self.env.flush_all()
+        added = []
+        original = OtoWalletEngine._add_new_purchases
+
+        def spy(engine, company, partner_ids, since, until):
+            added.extend(partner_ids)
+            return original(engine, company, partner_ids, since, until)
+
+        with freeze_time(NOW + timedelta(days=1, hours=5)):
+            with patch.object(OtoWalletEngine, "_add_new_purchases", spy):
+                run = self._refresh(mode="incremental")
+            incremental = self._engine_state(customers)
+            self._refresh(mode="full")
+            rebuilt = self._engine_state(customers)
+        self.assertEqual(run.mode, "incremental")
+        self.assertEqual(set(added), set((customers[:8] - cancelled.partner_id).ids))
+        self.assertEqual(incremental, rebuilt)
+
+    def test_wallet_state_is_searchable(self):
+        buyer = self._customer("Compradora")
+        self._order(buyer, self.a1, 10)
+        idle = self._customer("Sem compras")
+        self._refresh()
+        Partner = self.env["res.partner"]
+        scope = [("id", "in", (buyer | idle).ids)]
+        self.assertEqual(Partner.search([*scope, ("oto_purchase_count", "=", 0)]), idle)
+        self.assertEqual(
+            Partner.search([*scope, ("oto_purchase_count", ">", 0)]), buyer
+        )
+        self.assertEqual(
+            Partner.search([*scope, ("oto_last_purchase", "<", NOW)]), buyer
+        )
+        self.assertEqual(
+            Partner.search([*scope, ("oto_last_purchase", "=", False)]), idle
+        )
+        self.assertEqual(
+            Partner.search([*scope, ("oto_preferred_seller_id", "=", self.a1.id)]),
+            buyer,
+        )
+
+    def test_engine_settings_change_makes_the_next_run_full(self):
+        self._order(self.customer, self.a1, 3)
+        self._refresh()
+        self.assertTrue(self.company.oto_last_engine_run)
+        self.company.oto_window_months = 12  # unchanged: nothing happens
+        self.assertTrue(self.company.oto_last_engine_run)
+        self.company.oto_preferred_orders = 3
+        self.assertFalse(self.company.oto_last_engine_run)
+        self.assertEqual(self._refresh(mode=None).mode, "full")
+
     def test_crash_in_the_middle_resumes_without_loss_or_duplicates(self):
         customers = [self._customer(f"Lote {i}") for i in range(9)]
         for index, customer in enumerate(customers):
@@ -388,11 +510,11 @@ class TestWalletEngine(TransactionCase):
         calls = {"n": 0}
         original = OtoWalletEngine._refresh_batch
 
-        def flaky(engine, company, partner_ids, window_start):
+        def flaky(engine, run, partner_ids, delta_ids=()):
             calls["n"] += 1
             if calls["n"] == 2:
                 raise RuntimeError("server killed")
-            return original(engine, company, partner_ids, window_start)
+            return original(engine, run, partner_ids, delta_ids)
 
         crashed = False
         # Not assertRaises: Odoo's rolls back everything done inside it.
