@@ -11,4 +11,10 @@ from . import oto_wallet_pair
 from . import oto_wallet_customer
 from . import oto_wallet_run
 from . import oto_wallet_engine
+from . import oto_consent
+from . import oto_seller_dayoff
+from . import oto_campaign
+from . import oto_suggestion
+from . import oto_contact
+from . import oto_suggestion_engine
 from . import oto_demo

@@ -77,6 +77,12 @@ class OtoSeller(models.Model):
     )
     customer_ids = fields.One2many("res.partner", "oto_seller_id", string="Wallet")
     customer_count = fields.Integer(compute="_compute_customer_count")
+    dayoff_ids = fields.One2many("oto.seller.dayoff", "seller_id", string="Days off")
+    seller_link = fields.Char(
+        compute="_compute_seller_link",
+        help="The online store's address with this seller's code: orders "
+        "placed through it count for the seller.",
+    )
 
     _sql_constraints = [
         (
@@ -95,6 +101,23 @@ class OtoSeller(models.Model):
             "The daily suggestion limit cannot be negative.",
         ),
     ]
+
+    @api.depends("code", "company_id.oto_online_store_url")
+    def _compute_seller_link(self):
+        for seller in self:
+            url = seller.company_id.oto_online_store_url
+            seller.seller_link = (
+                url.replace("{code}", seller.code) if url and seller.code else False
+            )
+
+    def _daily_limit(self):
+        """The seller's limiter: their own, else the store's, else the brand's."""
+        self.ensure_one()
+        return (
+            self.daily_limit
+            or self.store_id.daily_limit
+            or self.company_id.oto_daily_limit
+        )
 
     @api.depends("customer_ids")
     def _compute_customer_count(self):

@@ -74,6 +74,10 @@ class OtoStore(models.Model):
         help="Login shared by the store's sellers on the store's device; each "
         "seller then identifies with a personal PIN.",
     )
+    daily_limit = fields.Integer(
+        string="Daily suggestion limit",
+        help="Suggestions per seller and day at this store; 0 uses the brand's.",
+    )
     seller_ids = fields.One2many("oto.seller", "store_id", string="Sellers")
     customer_ids = fields.One2many("res.partner", "oto_store_id", string="Customers")
     seller_count = fields.Integer(compute="_compute_counts")
@@ -84,6 +88,11 @@ class OtoStore(models.Model):
             "code_company_uniq",
             "unique(company_id, code)",
             "Another store of this company already uses this code.",
+        ),
+        (
+            "daily_limit_positive",
+            "CHECK(daily_limit >= 0)",
+            "The daily suggestion limit cannot be negative (0 uses the brand's).",
         ),
     ]
 

@@ -39,7 +39,7 @@ class OtoWalletRun(models.Model):
     since = fields.Datetime(
         string="Previous watermark",
         help="The watermark of the previous run: purchases dated after it are "
-        "new to the engine state."
+        "new to the engine state.",
     )
     total = fields.Integer("Customers queued")
     processed = fields.Integer("Customers processed")

@@ -36,6 +36,34 @@ class ResCompany(models.Model):
         default="count,amount,recent",
         required=True,
     )
+    oto_daily_limit = fields.Integer(
+        string="Daily suggestions per seller",
+        default=30,
+        help="The brand's limiter: at most this many suggestions per seller and "
+        "day; a store or a seller may have their own.",
+    )
+    oto_quarantine_mode = fields.Selection(
+        [("fixed", "Fixed days"), ("smart", "Smart frequency")],
+        string="Quarantine",
+        default="smart",
+        required=True,
+        help="Fixed: the same rest after every contact. Smart frequency: "
+        "learned per customer from their purchase cycle and their answers.",
+    )
+    oto_quarantine_days = fields.Integer(
+        string="Quarantine days",
+        default=15,
+        help="Fixed mode: the rest after a contact. Smart mode: the rest for a "
+        "customer without purchases yet.",
+    )
+    oto_interval_min = fields.Integer(string="Shortest rest (days)", default=7)
+    oto_interval_max = fields.Integer(string="Longest rest (days)", default=60)
+    oto_online_store_url = fields.Char(
+        string="Seller link",
+        help="The online store's address for a seller's link and QR code, with "
+        "{code} where the seller code goes, e.g. "
+        "https://loja.example.com/?vendedor={code}",
+    )
     oto_rfv_thresholds = fields.Char(
         string="RFV thresholds",
         readonly=True,
@@ -72,6 +100,48 @@ class ResCompany(models.Model):
             return json.loads(self.oto_rfv_thresholds or "{}")
         except ValueError:
             return {}
+
+    @api.constrains(
+        "oto_daily_limit",
+        "oto_quarantine_days",
+        "oto_interval_min",
+        "oto_interval_max",
+        "oto_online_store_url",
+    )
+    def _check_oto_suggestion_settings(self):
+        for company in self:
+            if company.oto_daily_limit < 1:
+                raise ValidationError(
+                    self.env._(
+                        "The daily suggestions per seller must be at least 1, not "
+                        "%(limit)s (to stop a campaign, archive it).",
+                        limit=company.oto_daily_limit,
+                    )
+                )
+            if company.oto_quarantine_days < 1:
+                raise ValidationError(
+                    self.env._("The quarantine lasts at least one day.")
+                )
+            if not 1 <= company.oto_interval_min <= company.oto_interval_max:
+                raise ValidationError(
+                    self.env._(
+                        "The shortest rest (%(minimum)s days) must be at least one "
+                        "day and no longer than the longest (%(maximum)s days).",
+                        minimum=company.oto_interval_min,
+                        maximum=company.oto_interval_max,
+                    )
+                )
+            url = company.oto_online_store_url
+            if url and (
+                "{code}" not in url or not url.startswith(("https://", "http://"))
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The seller link must be a web address with {code} where "
+                        "the seller code goes, e.g. "
+                        "https://loja.example.com/?vendedor={code}"
+                    )
+                )
 
     @api.constrains("oto_window_months", "oto_preferred_orders")
     def _check_oto_engine_settings(self):

@@ -15,3 +15,21 @@ class ResConfigSettings(models.TransientModel):
     oto_store_criteria = fields.Selection(
         related="company_id.oto_store_criteria", readonly=False
     )
+    oto_daily_limit = fields.Integer(
+        related="company_id.oto_daily_limit", readonly=False
+    )
+    oto_quarantine_mode = fields.Selection(
+        related="company_id.oto_quarantine_mode", readonly=False
+    )
+    oto_quarantine_days = fields.Integer(
+        related="company_id.oto_quarantine_days", readonly=False
+    )
+    oto_interval_min = fields.Integer(
+        related="company_id.oto_interval_min", readonly=False
+    )
+    oto_interval_max = fields.Integer(
+        related="company_id.oto_interval_max", readonly=False
+    )
+    oto_online_store_url = fields.Char(
+        related="company_id.oto_online_store_url", readonly=False
+    )

@@ -1,11 +1,12 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools.phone import PhoneError, normalize_phone
+from ..tools.suggestion_rules import smart_interval
 
 _COMPARE = {
     "=": lambda a, b: a == b,
@@ -131,6 +132,42 @@ class ResPartner(models.Model):
     oto_wallet_explanation = fields.Text(
         string="Why this seller", compute="_compute_oto_wallet_explanation"
     )
+    # Contact pressure and consent (changed through the consent ledger and
+    # the contact outcomes, never silently).
+    oto_optout_whatsapp = fields.Boolean(string="No WhatsApp messages", tracking=True)
+    oto_optout_sms = fields.Boolean(string="No SMS", tracking=True)
+    oto_optout_call = fields.Boolean(string="No phone calls", tracking=True)
+    oto_optout_email = fields.Boolean(string="No marketing emails", tracking=True)
+    oto_phone_invalid = fields.Boolean(
+        string="Phone invalid",
+        tracking=True,
+        help="Set when a seller found the number wrong: the customer is not "
+        "suggested until a manager confirms a corrected number.",
+    )
+    oto_phone_invalid_reason = fields.Char(string="Why the phone is invalid")
+    oto_consent_ids = fields.One2many(
+        "oto.consent", "partner_id", string="Consent ledger"
+    )
+    oto_last_contact = fields.Datetime(string="Last contact", readonly=True)
+    oto_quarantine_until = fields.Date(
+        string="Rests until",
+        readonly=True,
+        help="No suggestion for this customer before this day (quarantine "
+        "after a contact).",
+    )
+    oto_contact_interval = fields.Integer(
+        string="Days between contacts",
+        readonly=True,
+        help="The quarantine after a contact: fixed, or learned from the "
+        "customer (smart frequency).",
+    )
+    oto_contact_interval_explanation = fields.Char(
+        string="Why this interval", compute="_compute_oto_contact_interval_explanation"
+    )
+    oto_suggestion_ids = fields.One2many(
+        "oto.suggestion", "partner_id", string="Suggestions"
+    )
+    oto_contact_ids = fields.One2many("oto.contact", "partner_id", string="Contacts")
 
     def init(self):
         result = super().init()
@@ -316,6 +353,23 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        consent = {k: v for k, v in vals.items() if k.startswith("oto_optout_")}
+        if consent and not self.env.context.get("oto_consent_ledger"):
+            # A change of consent by hand goes through the ledger (proof).
+            vals = {k: v for k, v in vals.items() if k not in consent}
+            for field, optout in consent.items():
+                channel = field.removeprefix("oto_optout_")
+                changed = self.filtered(
+                    lambda p, f=field, o=optout: bool(p[f]) != bool(o)
+                )
+                changed._oto_set_consent(
+                    [channel],
+                    not optout,
+                    "manager",
+                    self.env._("Changed on the customer form"),
+                )
+            if not vals:
+                return True
         if "oto_seller_id" not in vals:
             return super().write(vals)
         before = {p.id: (p.oto_seller_id.id, p.oto_store_id.id) for p in self}
@@ -345,3 +399,153 @@ class ResPartner(models.Model):
         ]
         if vals_list:
             self.env["oto.wallet.history"].sudo().create(vals_list)
+
+    # ------------------------------------------------------------ consent
+
+    def _oto_set_consent(self, channels, granted, source, reason, text_shown=None):
+        """Record a grant or revocation per channel in the consent ledger,
+        which updates the customers' current state."""
+        vals_list = [
+            {
+                "partner_id": partner.id,
+                "company_id": (partner.company_id or self.env.company).id,
+                "channel": channel,
+                "granted": granted,
+                "source": source,
+                "reason": reason,
+                "text_shown": text_shown,
+            }
+            for partner in self
+            for channel in channels
+        ]
+        if vals_list:
+            self.env["oto.consent"].sudo().create(vals_list)
+
+    def _oto_mark_phone_invalid(self, reason):
+        self.sudo().write(
+            {"oto_phone_invalid": True, "oto_phone_invalid_reason": reason}
+        )
+
+    def action_oto_phone_corrected(self):
+        """A manager confirms a corrected number: the customer can be
+        suggested again, and the channels that a wrong-number outcome closed
+        open again (a customer's own opt-out stays)."""
+        if not self.env.user.has_group("oto_crm.oto_crm_group_manager"):
+            raise UserError(
+                self.env._(
+                    "Only a store manager can bring a customer back after a "
+                    "wrong number."
+                )
+            )
+        for partner in self:
+            if partner.oto_phone_e164 is False or not partner.oto_phone_e164:
+                raise UserError(
+                    self.env._(
+                        "%(customer)s has no valid phone number: correct it first.",
+                        customer=partner.display_name,
+                    )
+                )
+            reopen = []
+            for channel in ("whatsapp", "sms", "call"):
+                entries = (
+                    self.env["oto.consent"]
+                    .sudo()
+                    .search(
+                        [("partner_id", "=", partner.id), ("channel", "=", channel)]
+                    )
+                )
+                latest = entries[:1]
+                if latest.granted or latest.source != "seller_outcome":
+                    continue
+                # The latest word that is not a wrong-number outcome decides:
+                # a customer's own opt-out stays.
+                decisive = entries.filtered(lambda e: e.source != "seller_outcome")[:1]
+                if not decisive or decisive.granted:
+                    reopen.append(channel)
+            partner._oto_set_consent(
+                reopen,
+                True,
+                "manager",
+                self.env._(
+                    "Phone number corrected by %(user)s", user=self.env.user.name
+                ),
+            )
+            partner.sudo().write(
+                {"oto_phone_invalid": False, "oto_phone_invalid_reason": False}
+            )
+        return True
+
+    # --------------------------------------------------------- quarantine
+
+    def _oto_contact_history(self, extra=None):
+        """(answered, unanswered) among the customer's latest contacts."""
+        self.ensure_one()
+        contacts = (
+            self.env["oto.contact"]
+            .sudo()
+            .search([("partner_id", "=", self.id)], limit=5)
+        )
+        if extra:
+            contacts = (extra | contacts)[:5]
+        answered = len(contacts.filtered(lambda c: c.reached == "yes"))
+        return answered, len(contacts) - answered
+
+    def _oto_compute_contact_interval(self, extra=None):
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        if company.oto_quarantine_mode == "fixed":
+            return company.oto_quarantine_days
+        answered, unanswered = self._oto_contact_history(extra)
+        return smart_interval(
+            self.oto_purchase_count,
+            company.oto_window_months * 30,
+            answered,
+            unanswered,
+            minimum=company.oto_interval_min,
+            maximum=company.oto_interval_max,
+            default=company.oto_quarantine_days,
+        ).days
+
+    @api.depends_context("company")
+    @api.depends("oto_contact_interval", "oto_last_contact")
+    def _compute_oto_contact_interval_explanation(self):
+
+        def label(code, value):
+            if code == "cycle":
+                return self.env._("buys every %(value)s days", value=value)
+            if code == "default":
+                return self.env._("no purchase cycle yet: %(value)s days", value=value)
+            if code == "answered":
+                return self.env._(
+                    "answered %(value)s of the latest contacts (shorter)", value=value
+                )
+            if code == "unanswered":
+                return self.env._("did not answer %(value)s (longer)", value=value)
+            return self.env._(
+                "kept within the brand's bounds: %(value)s days", value=value
+            )
+
+        for partner in self:
+            company = partner.company_id or self.env.company
+            if company.oto_quarantine_mode == "fixed":
+                partner.oto_contact_interval_explanation = self.env._(
+                    "The brand rests every customer %(days)s days after a contact.",
+                    days=company.oto_quarantine_days,
+                )
+                continue
+            answered, unanswered = (
+                partner._oto_contact_history() if partner.id else (0, 0)
+            )
+            interval = smart_interval(
+                partner.oto_purchase_count,
+                company.oto_window_months * 30,
+                answered,
+                unanswered,
+                minimum=company.oto_interval_min,
+                maximum=company.oto_interval_max,
+                default=company.oto_quarantine_days,
+            )
+            reasons = "; ".join(label(code, value) for code, value in interval.reasons)
+            partner.oto_contact_interval_explanation = self.env._(
+                "%(days)s days: %(reasons)s.", days=interval.days, reasons=reasons
+            )

@@ -1,0 +1,178 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .oto_consent import PHONE_CHANNELS
+
+REASONS = [
+    ("number_invalid", "The number does not exist or failed"),
+    ("no_whatsapp", "The number has no WhatsApp"),
+    ("too_recent", "Last message too recent"),
+    ("no_answer", "No answer yet"),
+    ("declined", "Did not want to talk"),
+    ("other", "Other"),
+]
+
+
+class OtoContact(models.Model):
+    """A contact a seller made with a customer (atendimento), and its
+    outcome. Recording it closes the suggestion and has the effects the
+    brand relies on: a wrong number stops the suggestions, a reached
+    customer rests for the quarantine, a follow-up becomes an activity."""
+
+    _name = "oto.contact"
+    _description = "Customer contact"
+    _order = "date desc, id desc"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    seller_id = fields.Many2one(
+        "oto.seller",
+        index=True,
+        check_company=True,
+        default=lambda self: self.env["oto.seller"]._get_current_seller(),
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
+    )
+    suggestion_id = fields.Many2one(
+        "oto.suggestion", check_company=True, index=True, ondelete="set null"
+    )
+    channel = fields.Selection(
+        [
+            ("whatsapp", "WhatsApp"),
+            ("sms", "SMS"),
+            ("call", "Phone call"),
+            ("in_person", "In person"),
+        ],
+        required=True,
+        default="whatsapp",
+    )
+    reached = fields.Selection(
+        [("yes", "Yes"), ("no", "No")],
+        string="Did you reach the customer?",
+        required=True,
+        default="yes",
+    )
+    reason = fields.Selection(REASONS, string="Why not")
+    result = fields.Selection(
+        [("positive", "Positive"), ("neutral", "Neutral"), ("negative", "Negative")],
+        default="neutral",
+    )
+    notes = fields.Text()
+    product_ids = fields.Many2many(
+        "product.product", string="Products offered", check_company=True
+    )
+    followup_date = fields.Date(
+        string="Follow up on", help="Creates a to-do for the seller that day."
+    )
+    consent = fields.Selection(
+        [
+            ("granted", "Agreed to receive messages"),
+            ("revoked", "Asked not to receive messages"),
+        ],
+        string="Consent captured",
+    )
+    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
+
+    @api.constrains("reached", "reason")
+    def _check_reason(self):
+        for contact in self:
+            if contact.reached == "no" and not contact.reason:
+                raise ValidationError(
+                    self.env._(
+                        "Tell why the customer was not reached: it decides when "
+                        "(and whether) the customer is suggested again."
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("reached") == "yes":
+                vals["reason"] = False
+        contacts = super().create(vals_list)
+        for contact in contacts:
+            contact._apply_outcome()
+        return contacts
+
+    def _apply_outcome(self):
+        """The effects of the outcome on the customer, the suggestion and the
+        seller's to-dos."""
+        self.ensure_one()
+        partner = self.partner_id.sudo()
+        today = fields.Date.context_today(self)
+        source = "seller_outcome"
+        if self.reason == "number_invalid":
+            reason = self.env._("Contact outcome: the number does not exist or failed")
+            partner._oto_set_consent(PHONE_CHANNELS, False, source, reason)
+            partner._oto_mark_phone_invalid(reason)
+        elif self.reason == "no_whatsapp":
+            reason = self.env._("Contact outcome: the number has no WhatsApp")
+            partner._oto_set_consent(["whatsapp"], False, source, reason)
+            partner._oto_mark_phone_invalid(reason)
+        if self.consent and self.channel in PHONE_CHANNELS:
+            partner._oto_set_consent(
+                [self.channel],
+                self.consent == "granted",
+                "app",
+                self.env._(
+                    "Captured by %(seller)s during a contact",
+                    seller=self.seller_id.name,
+                ),
+            )
+        values = {"oto_last_contact": self.date}
+        interval = partner._oto_compute_contact_interval(extra=self)
+        values["oto_contact_interval"] = interval
+        if self.reached == "yes" or self.reason == "too_recent":
+            values["oto_quarantine_until"] = today + timedelta(days=interval)
+        partner.write(values)
+        suggestion = self.suggestion_id
+        if not suggestion:
+            suggestion = (
+                self.env["oto.suggestion"]
+                .sudo()
+                .create(
+                    {
+                        "type": "contact",
+                        "partner_id": partner.id,
+                        "seller_id": self.seller_id.id,
+                        "store_id": self.seller_id.store_id.id,
+                        "company_id": self.company_id.id,
+                        "date": today,
+                    }
+                )
+            )
+            self.suggestion_id = suggestion
+        suggestion.sudo().write(
+            {
+                "state": "done",
+                "result": self.result
+                if self.reached == "yes"
+                else "negative"
+                if self.reason in ("number_invalid", "no_whatsapp", "declined")
+                else "neutral",
+            }
+        )
+        if self.followup_date:
+            user = (
+                self.seller_id.user_id
+                or self.seller_id.store_id.user_id
+                or self.env.user
+            )
+            self.activity_id = partner.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=self.followup_date,
+                summary=self.env._(
+                    "Follow up with %(customer)s", customer=partner.name
+                ),
+                note=self.notes or False,
+                user_id=user.id,
+            )
