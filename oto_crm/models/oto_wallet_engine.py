@@ -10,6 +10,7 @@ Layers, as Odoo's own lead assignment: ``_cron_wallet_refresh`` ->
 
 import json
 import logging
+import math
 import re
 import threading
 from datetime import timedelta
@@ -357,14 +358,27 @@ class OtoWalletEngine(models.AbstractModel):
                        array_agg(day ORDER BY rn) AS days
                   FROM ranked WHERE rn <= %(keep)s
                  GROUP BY partner_id, store_id
+            ), vote AS (
+                SELECT partner_id, store_id, seller_id, count(*) AS votes,
+                       max(day) AS last_day
+                  FROM ranked WHERE rn <= %(keep)s
+                 GROUP BY partner_id, store_id, seller_id
+            ), elected AS (
+                SELECT v.partner_id, v.store_id,
+                       array_agg(v.seller_id ORDER BY v.votes DESC, v.last_day DESC, s.code)
+                           AS ids
+                  FROM vote v JOIN oto_seller s ON s.id = v.seller_id
+                 GROUP BY v.partner_id, v.store_id
             )
             SELECT p.partner_id, p.store_id, %(company)s AS company_id,
                    count(*) AS order_count, sum(p.amount) AS amount,
                    max(p.date) AS last_purchase, min(recent.ids) AS recent_seller_ids,
-                   min(recent.days) AS recent_days
+                   min(recent.days) AS recent_days, min(elected.ids) AS elected_ids
               FROM purchase p
               LEFT JOIN recent ON recent.partner_id = p.partner_id
                               AND recent.store_id = p.store_id
+              LEFT JOIN elected ON elected.partner_id = p.partner_id
+                               AND elected.store_id = p.store_id
              GROUP BY p.partner_id, p.store_id
             """,
             company=company.id,
@@ -380,7 +394,7 @@ class OtoWalletEngine(models.AbstractModel):
         cr = self.env.cr
         columns = SQL(
             "partner_id, store_id, company_id, order_count, amount, last_purchase, "
-            "recent_seller_ids, recent_days"
+            "recent_seller_ids, recent_days, elected_ids"
         )
         state = self._pairs_sql(company, partner_ids, window_start, until)
         if partner_ids is None:
@@ -414,12 +428,13 @@ class OtoWalletEngine(models.AbstractModel):
                    SET order_count = EXCLUDED.order_count, amount = EXCLUDED.amount,
                        last_purchase = EXCLUDED.last_purchase,
                        recent_seller_ids = EXCLUDED.recent_seller_ids,
-                       recent_days = EXCLUDED.recent_days
+                       recent_days = EXCLUDED.recent_days,
+                       elected_ids = EXCLUDED.elected_ids
                  WHERE (wp.order_count, wp.amount, wp.last_purchase, wp.recent_seller_ids,
-                        wp.recent_days)
+                        wp.recent_days, wp.elected_ids)
                        IS DISTINCT FROM (EXCLUDED.order_count, EXCLUDED.amount,
                                          EXCLUDED.last_purchase, EXCLUDED.recent_seller_ids,
-                                         EXCLUDED.recent_days)
+                                         EXCLUDED.recent_days, EXCLUDED.elected_ids)
                 """,
                 state=state,
                 partners=partner_ids,
@@ -438,29 +453,46 @@ class OtoWalletEngine(models.AbstractModel):
             columns[c] for c in parse_criteria(company.oto_store_criteria)
         )
 
-    def _preferred_seller_sql(self, company, pairs, state=None):
+    def _elected_seller_sql(self, elected, store, first):
+        """SQL expression: the first seller of the ranking ``elected`` (an
+        array: most visits among the recent ones, then the most recent day,
+        then the lowest code) who is active and works at ``store``.
+        ``first``: that seller when the ranking's first one qualifies (a
+        join done by the caller), else NULL: only then is the ranking
+        searched further."""
+        return SQL(
+            """COALESCE(
+                   %(first)s,
+                   (SELECT s.id
+                      FROM unnest(%(elected)s) WITH ORDINALITY AS x(seller_id, n)
+                      JOIN oto_seller s ON s.id = x.seller_id AND s.active
+                                       AND s.store_id = %(store)s
+                     ORDER BY x.n LIMIT 1))""",
+            first=first,
+            elected=elected,
+            store=store,
+        )
+
+    def _preferred_seller_sql(self, company, pairs):
         """SQL of (partner_id, seller_id): the elected seller of each
-        (partner_id, store_id) row of ``pairs`` (an SQL query): most visits
-        among the recent ones, then the most recent sale day, then the lowest
-        code; only active sellers who work at that store. ``state``: where
-        the pairs' recent visits are read (default ``oto_wallet_pair``)."""
+        (partner_id, store_id) row of ``pairs`` (an SQL query), from the
+        pair's ranking (``_elected_seller_sql``)."""
         return SQL(
             """
-            SELECT DISTINCT ON (v.partner_id) v.partner_id, v.seller_id
-              FROM (SELECT pr.partner_id, pr.store_id, x.seller_id, count(*) AS votes,
-                           max(x.day) AS last_day
-                      FROM (%(pairs)s) pr
-                      JOIN %(state)s wp ON wp.partner_id = pr.partner_id
-                                       AND wp.store_id = pr.store_id
-                     CROSS JOIN LATERAL unnest(wp.recent_seller_ids, wp.recent_days)
-                           AS x(seller_id, day)
-                     GROUP BY pr.partner_id, pr.store_id, x.seller_id) v
-              JOIN oto_seller s ON s.id = v.seller_id AND s.active
-                               AND s.store_id = v.store_id
-             ORDER BY v.partner_id, v.votes DESC, v.last_day DESC, s.code
+            SELECT q.partner_id, q.seller_id FROM (
+                SELECT pr.partner_id, %(seller)s AS seller_id
+                  FROM (%(pairs)s) pr
+                  JOIN oto_wallet_pair wp ON wp.partner_id = pr.partner_id
+                                         AND wp.store_id = pr.store_id
+                  LEFT JOIN oto_seller first ON first.id = wp.elected_ids[1] AND first.active
+                                            AND first.store_id = pr.store_id
+            ) q
+             WHERE q.seller_id IS NOT NULL
             """,
             pairs=pairs,
-            state=state or SQL("oto_wallet_pair"),
+            seller=self._elected_seller_sql(
+                SQL("wp.elected_ids"), SQL("pr.store_id"), SQL("first.id")
+            ),
         )
 
     def _add_new_purchases(self, company, partner_ids, since, until):
@@ -499,12 +531,18 @@ class OtoWalletEngine(models.AbstractModel):
                       FROM visit GROUP BY partner_id, store_id
                 )
                 INSERT INTO oto_wallet_pair AS wp (partner_id, store_id, company_id,
-                    order_count, amount, last_purchase, recent_seller_ids, recent_days)
+                    order_count, amount, last_purchase, recent_seller_ids, recent_days,
+                    elected_ids)
                 SELECT a.partner_id, a.store_id, %(company)s,
                        COALESCE(old.order_count, 0) + a.order_count,
                        COALESCE(old.amount, 0) + a.amount,
                        GREATEST(old.last_purchase, a.last_purchase),
-                       merged.ids, merged.days
+                       merged.ids, merged.days,
+                       (SELECT array_agg(e.seller_id ORDER BY e.votes DESC, e.last_day DESC,
+                                         (%(code_rank)s::int[])[e.seller_id])
+                          FROM (SELECT x.seller_id, count(*) AS votes, max(x.day) AS last_day
+                                  FROM unnest(merged.ids, merged.days) AS x(seller_id, day)
+                                 GROUP BY x.seller_id) e)
                   FROM added a
                   LEFT JOIN oto_wallet_pair old ON old.partner_id = a.partner_id
                                                AND old.store_id = a.store_id
@@ -529,15 +567,28 @@ class OtoWalletEngine(models.AbstractModel):
                    SET order_count = EXCLUDED.order_count, amount = EXCLUDED.amount,
                        last_purchase = EXCLUDED.last_purchase,
                        recent_seller_ids = EXCLUDED.recent_seller_ids,
-                       recent_days = EXCLUDED.recent_days
+                       recent_days = EXCLUDED.recent_days,
+                       elected_ids = EXCLUDED.elected_ids
                 """,
                 company=company.id,
                 partners=partner_ids,
                 since=since,
                 until=until,
                 keep=company.oto_preferred_orders,
+                code_rank=self._seller_code_rank(),
             )
         )
+
+    def _seller_code_rank(self):
+        """An array indexed by seller id: the seller's rank by code (the
+        last tie-break of the election), for per-row use in SQL."""
+        self.env.cr.execute("SELECT id FROM oto_seller ORDER BY code, id")
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        rank = [None] * (max(ids, default=0) + 1)
+        for position, seller_id in enumerate(ids, 1):
+            rank[seller_id] = position
+        # PostgreSQL arrays start at 1: drop index 0.
+        return rank[1:]
 
     def _refresh_customers(self, company, partner_ids=None, removable=None):
         """The state of these customers (None: all the company's) in
@@ -552,14 +603,25 @@ class OtoWalletEngine(models.AbstractModel):
         self._merge_customers(company, scope)
 
     def _drop_customers_without_purchases(self, company, partner_ids):
+        """Customers left without purchases in the window lose their state,
+        and their segment badge (unless another company's state holds)."""
         self.env.cr.execute(
             SQL(
                 """
-                DELETE FROM oto_wallet_customer c
-                 WHERE c.company_id = %(company)s AND %(scope)s
-                   AND NOT EXISTS (SELECT 1 FROM oto_wallet_pair wp
-                                    WHERE wp.partner_id = c.partner_id
-                                      AND wp.company_id = %(company)s)
+                WITH gone AS (
+                    DELETE FROM oto_wallet_customer c
+                     WHERE c.company_id = %(company)s AND %(scope)s
+                       AND NOT EXISTS (SELECT 1 FROM oto_wallet_pair wp
+                                        WHERE wp.partner_id = c.partner_id
+                                          AND wp.company_id = %(company)s)
+                    RETURNING c.partner_id
+                )
+                UPDATE res_partner p SET oto_rfv_segment_id = NULL
+                  FROM gone
+                 WHERE p.id = gone.partner_id AND p.oto_rfv_segment_id IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM oto_wallet_customer o
+                                    WHERE o.partner_id = p.id
+                                      AND o.company_id <> %(company)s)
                 """,
                 company=company.id,
                 scope=self._partner_scope("c.partner_id", partner_ids),
@@ -567,55 +629,65 @@ class OtoWalletEngine(models.AbstractModel):
         )
 
     def _merge_customers(self, company, scope):
-        preferred_store = SQL(
-            """
-            SELECT DISTINCT ON (wp.partner_id) wp.partner_id, wp.store_id
-              FROM mine wp
-              JOIN oto_store st ON st.id = wp.store_id AND st.active
-             ORDER BY wp.partner_id, %(order)s, st.sequence, st.id
-            """,
-            order=self._store_order_sql(company),
-        )
+        """One sort of the pairs by customer gives the totals (window sums)
+        and the preferred store (the first row by the brand's criteria,
+        active stores first); the seller is the first active one of that
+        pair's ranking. Only rows that changed are written."""
+        self._set_work_mem()
         self.env.cr.execute(
             SQL(
                 """
-                WITH mine AS MATERIALIZED (
-                    SELECT wp.* FROM oto_wallet_pair wp
+                WITH best AS MATERIALIZED (
+                    SELECT DISTINCT ON (wp.partner_id)
+                           wp.partner_id, wp.store_id, wp.elected_ids, st.active,
+                           sum(wp.order_count) OVER w AS order_count,
+                           sum(wp.amount) OVER w AS amount,
+                           max(wp.last_purchase) OVER w AS last_purchase
+                      FROM oto_wallet_pair wp
+                      JOIN oto_store st ON st.id = wp.store_id
                      WHERE wp.company_id = %(company)s AND %(scope)s
-                ),
-                     store AS MATERIALIZED (%(store)s),
-                     seller AS MATERIALIZED (%(seller)s),
-                     total AS MATERIALIZED (
-                    SELECT wp.partner_id, max(wp.last_purchase) AS last_purchase,
-                           sum(wp.order_count) AS order_count, sum(wp.amount) AS amount
-                      FROM mine wp
-                     GROUP BY wp.partner_id
+                    WINDOW w AS (PARTITION BY wp.partner_id)
+                     ORDER BY wp.partner_id, st.active DESC, %(order)s, st.sequence, st.id
+                ), n AS (
+                    SELECT best.partner_id, best.order_count, best.amount,
+                           best.last_purchase,
+                           CASE WHEN best.active THEN best.store_id END AS store_id,
+                           CASE WHEN best.active THEN %(seller)s END AS seller_id
+                      FROM best
+                      LEFT JOIN oto_seller first ON first.id = best.elected_ids[1]
+                                                AND first.active
+                                                AND first.store_id = best.store_id
+                ), diff AS MATERIALIZED (
+                    SELECT n.*, c.id AS state_id
+                      FROM n
+                      LEFT JOIN oto_wallet_customer c ON c.partner_id = n.partner_id
+                                                     AND c.company_id = %(company)s
+                     WHERE c.id IS NULL
+                        OR (c.last_purchase, c.order_count, c.amount, c.preferred_store_id,
+                            c.preferred_seller_id)
+                           IS DISTINCT FROM (n.last_purchase, n.order_count, n.amount,
+                                             n.store_id, n.seller_id)
+                ), changed AS (
+                    UPDATE oto_wallet_customer c
+                       SET last_purchase = d.last_purchase, order_count = d.order_count,
+                           amount = d.amount, preferred_store_id = d.store_id,
+                           preferred_seller_id = d.seller_id
+                      FROM diff d
+                     WHERE c.id = d.state_id
                 )
-                INSERT INTO oto_wallet_customer AS c
+                INSERT INTO oto_wallet_customer
                        (partner_id, company_id, last_purchase, order_count, amount,
                         preferred_store_id, preferred_seller_id)
-                SELECT total.partner_id, %(company)s, total.last_purchase,
-                       total.order_count, total.amount, store.store_id, seller.seller_id
-                  FROM total
-                  LEFT JOIN store ON store.partner_id = total.partner_id
-                  LEFT JOIN seller ON seller.partner_id = total.partner_id
-                ON CONFLICT (partner_id, company_id) DO UPDATE
-                   SET last_purchase = EXCLUDED.last_purchase,
-                       order_count = EXCLUDED.order_count, amount = EXCLUDED.amount,
-                       preferred_store_id = EXCLUDED.preferred_store_id,
-                       preferred_seller_id = EXCLUDED.preferred_seller_id
-                 WHERE (c.last_purchase, c.order_count, c.amount, c.preferred_store_id,
-                        c.preferred_seller_id)
-                       IS DISTINCT FROM (EXCLUDED.last_purchase, EXCLUDED.order_count,
-                                         EXCLUDED.amount, EXCLUDED.preferred_store_id,
-                                         EXCLUDED.preferred_seller_id)
+                SELECT d.partner_id, %(company)s, d.last_purchase, d.order_count, d.amount,
+                       d.store_id, d.seller_id
+                  FROM diff d WHERE d.state_id IS NULL
                 """,
-                store=preferred_store,
-                seller=self._preferred_seller_sql(
-                    company, SQL("SELECT * FROM store"), state=SQL("mine")
+                seller=self._elected_seller_sql(
+                    SQL("best.elected_ids"), SQL("best.store_id"), SQL("first.id")
                 ),
                 company=company.id,
                 scope=scope,
+                order=self._store_order_sql(company),
             )
         )
 
@@ -950,85 +1022,59 @@ class OtoWalletEngine(models.AbstractModel):
                 {"oto_rfv_thresholds": json.dumps(thresholds), "oto_rfv_date": today}
             )
             scope = SQL("TRUE")
-            cleared = SQL("TRUE")
         else:
             scope = self._rfv_incremental_scope(partner_ids, thresholds, since, today)
-            cleared = SQL("p.id = ANY(%s)", partner_ids)
         cr = self.env.cr
-        # Customers without purchases in the window any more: no segment.
-        cr.execute(
-            SQL(
-                """
-                UPDATE res_partner p SET oto_rfv_segment_id = NULL
-                 WHERE p.oto_rfv_segment_id IS NOT NULL AND %s
-                   AND NOT EXISTS (SELECT 1 FROM oto_wallet_customer c
-                                    WHERE c.partner_id = p.id)
-                """,
-                cleared,
-            )
-        )
+        # (Customers who lost their state lost their segment with it.)
         if thresholds:
+            self._set_work_mem()
             cr.execute(
                 SQL(
                     """
-                WITH seg_map AS MATERIALIZED (
-                    SELECT rs, fs, vs,
-                           (SELECT seg.id FROM oto_rfv_segment seg
-                             WHERE seg.active
-                               AND (seg.company_id IS NULL OR seg.company_id = %(company)s)
-                               AND rs BETWEEN seg.r_min AND seg.r_max
-                               AND fs BETWEEN seg.f_min AND seg.f_max
-                               AND vs BETWEEN seg.v_min AND seg.v_max
-                             ORDER BY seg.sequence, seg.id LIMIT 1) AS segment_id
-                      FROM generate_series(1, 5) rs, generate_series(1, 5) fs,
-                           generate_series(1, 5) vs
-                ), base AS (
+                WITH scored AS (
                     SELECT c.id, c.partner_id, c.segment_id AS old_segment_id,
-                           (%(today)s::date - c.last_purchase::date) AS r,
-                           c.order_count AS f, c.amount AS v
+                           c.r_score AS old_rs, c.f_score AS old_fs, c.v_score AS old_vs,
+                           5 - width_bucket(%(today)s::date - c.last_purchase::date,
+                                            %(r)s::int[]) AS rs,
+                           5 - width_bucket(-c.order_count, %(f)s::float8[]) AS fs,
+                           5 - width_bucket(-c.amount, %(v)s::float8[]) AS vs
                       FROM oto_wallet_customer c
                      WHERE c.company_id = %(company)s AND %(scope)s
-                ), scored AS (
-                    SELECT base.id, base.partner_id, base.old_segment_id,
-                           5 - (base.r > t.r[1])::int - (base.r > t.r[2])::int
-                             - (base.r > t.r[3])::int - (base.r > t.r[4])::int AS rs,
-                           1 + (base.f > t.f[1])::int + (base.f > t.f[2])::int
-                             + (base.f > t.f[3])::int + (base.f > t.f[4])::int AS fs,
-                           1 + (base.v > t.v[1])::int + (base.v > t.v[2])::int
-                             + (base.v > t.v[3])::int + (base.v > t.v[4])::int AS vs
-                      FROM base,
-                           (SELECT %(r)s::float8[] AS r, %(f)s::float8[] AS f,
-                                   %(v)s::float8[] AS v) t
                 ), final AS MATERIALIZED (
-                    SELECT scored.*, seg_map.segment_id
-                      FROM scored
-                      LEFT JOIN seg_map ON seg_map.rs = scored.rs AND seg_map.fs = scored.fs
-                                       AND seg_map.vs = scored.vs
+                    -- Only the customers whose scores or segment change.
+                    SELECT * FROM (
+                        SELECT scored.*,
+                               (%(segments)s::int[])[(rs - 1) * 25 + (fs - 1) * 5 + vs]
+                                   AS segment_id
+                          FROM scored) k
+                     WHERE (k.old_rs, k.old_fs, k.old_vs, k.old_segment_id)
+                           IS DISTINCT FROM (k.rs, k.fs, k.vs, k.segment_id)
                 ), scores AS (
                     UPDATE oto_wallet_customer c
                        SET r_score = s.rs, f_score = s.fs, v_score = s.vs,
                            segment_id = s.segment_id
                       FROM final s
                      WHERE c.id = s.id
-                       AND (c.r_score, c.f_score, c.v_score, c.segment_id)
-                           IS DISTINCT FROM (s.rs, s.fs, s.vs, s.segment_id)
                 )
-                -- The customer's badge: written when the segment changed
-                -- (every customer on a full pass, to heal any drift).
+                -- The customer's badge: written when the segment changed.
                 UPDATE res_partner p
                    SET oto_rfv_segment_id = s.segment_id
                   FROM final s
                  WHERE p.id = s.partner_id
-                   AND (%(every)s OR s.segment_id IS DISTINCT FROM s.old_segment_id)
+                   AND s.segment_id IS DISTINCT FROM s.old_segment_id
                    AND p.oto_rfv_segment_id IS DISTINCT FROM s.segment_id
                 """,
-                    every=partner_ids is None or stale,
                     company=company.id,
                     today=today,
                     scope=scope,
-                    r=thresholds["r"],
-                    f=thresholds["f"],
-                    v=thresholds["v"],
+                    # A score counts the thresholds passed (5 is best);
+                    # width_bucket counts the sorted bounds <= its operand:
+                    # days r > t is r >= floor(t) + 1; for frequency and
+                    # value, f > t is "not -f >= -t".
+                    r=sorted(math.floor(t) + 1 for t in thresholds["r"]),
+                    f=sorted(-t for t in thresholds["f"]),
+                    v=sorted(-t for t in thresholds["v"]),
+                    segments=self._segment_table(company),
                 )
             )
         self.env["oto.wallet.customer"].invalidate_model(
@@ -1037,6 +1083,32 @@ class OtoWalletEngine(models.AbstractModel):
         self.env["res.partner"].invalidate_model(
             ["oto_r_score", "oto_f_score", "oto_v_score", "oto_rfv_segment_id"]
         )
+
+    def _segment_table(self, company):
+        """The segment of each (R, F, V) score, as a list of 125 ids (or
+        None), index ``(r - 1) * 25 + (f - 1) * 5 + v - 1``: the first active
+        segment by sequence whose ranges hold the scores."""
+        segments = (
+            self.env["oto.rfv.segment"]
+            .with_context(active_test=True)
+            .search([("company_id", "in", (False, company.id))], order="sequence, id")
+        )
+        table = []
+        for r in range(1, 6):
+            for f in range(1, 6):
+                for v in range(1, 6):
+                    match = next(
+                        (
+                            seg.id
+                            for seg in segments
+                            if seg.r_min <= r <= seg.r_max
+                            and seg.f_min <= f <= seg.f_max
+                            and seg.v_min <= v <= seg.v_max
+                        ),
+                        None,
+                    )
+                    table.append(match)
+        return table
 
     def _rfv_thresholds(self, company):
         """Quintile thresholds {r, f, v: [4 values]} over the company's

@@ -10,7 +10,9 @@ class OtoWalletPair(models.Model):
     Filled by the wallet engine with set-based SQL, never by hand. Besides the
     fields, the table keeps ``recent_seller_ids`` and ``recent_days``: the
     seller and day of the customer's most recent visits to the store (a seller
-    counts once per day), most recent first, which elect the preferred seller.
+    counts once per day), most recent first, and ``elected_ids``: the sellers
+    of those visits ranked for election (most visits, then most recent, then
+    lowest code); the preferred seller is the first active one.
     """
 
     _name = "oto.wallet.pair"
@@ -45,7 +47,8 @@ class OtoWalletPair(models.Model):
         self.env.cr.execute(
             SQL(
                 "ALTER TABLE %s ADD COLUMN IF NOT EXISTS recent_seller_ids integer[],"
-                " ADD COLUMN IF NOT EXISTS recent_days date[]",
+                " ADD COLUMN IF NOT EXISTS recent_days date[],"
+                " ADD COLUMN IF NOT EXISTS elected_ids integer[]",
                 SQL.identifier(self._table),
             )
         )

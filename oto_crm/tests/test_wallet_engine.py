@@ -394,7 +394,7 @@ class TestWalletEngine(TransactionCase):
         self.env.cr.execute(
             """
             SELECT partner_id, store_id, order_count, round(amount::numeric, 2),
-                   last_purchase, recent_seller_ids, recent_days
+                   last_purchase, recent_seller_ids, recent_days, elected_ids
               FROM oto_wallet_pair WHERE partner_id = ANY(%s)
              ORDER BY partner_id, store_id
             """,

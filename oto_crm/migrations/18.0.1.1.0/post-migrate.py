@@ -29,4 +29,9 @@ def migrate(cr, version):
             )
         )
     cr.execute("DROP INDEX IF EXISTS res_partner__oto_rfv_segment_id_index")
+    # Segments come back with the full run, from the new state.
+    cr.execute(
+        "UPDATE res_partner SET oto_rfv_segment_id = NULL "
+        "WHERE oto_rfv_segment_id IS NOT NULL"
+    )
     cr.execute("UPDATE res_company SET oto_last_engine_run = NULL")
