@@ -1,5 +1,8 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -79,3 +82,60 @@ class TestUiMobile(HttpCase):
             "oto_crm_wallet_mobile_tour",
             login="oto_tour_seller",
         )
+
+    def test_my_day_mobile_tour(self):
+        """The seller's day on a phone: today's suggestion, WhatsApp with the
+        message, and the contact recorded in one short form."""
+        user = new_test_user(
+            self.env, "oto_tour_day", groups="oto_crm.oto_crm_group_seller"
+        )
+        store = self.env["oto.store"].create({"name": "Loja Dia", "code": "LD1"})
+        seller = self.env["oto.seller"].create(
+            {
+                "name": "Bia Dia",
+                "code": "LD1-BIA",
+                "store_id": store.id,
+                "user_id": user.id,
+            }
+        )
+        customer = self.env["res.partner"].create(
+            {
+                "name": "Cliente Dia",
+                "mobile": "+5511987650042",
+                "customer_rank": 1,
+                "oto_seller_id": seller.id,
+            }
+        )
+        self.env["oto.wallet.customer"].create(
+            {
+                "partner_id": customer.id,
+                "company_id": self.env.company.id,
+                "last_purchase": fields.Datetime.now() - timedelta(days=45),
+                "order_count": 2,
+                "amount": 400,
+            }
+        )
+        self.env["oto.campaign"].create(
+            {
+                "name": "Recompra Dia",
+                "audience": "domain",
+                "domain": "[('name', '=', 'Cliente Dia')]",
+                "holdout_percent": 0,
+                "message": "Oi {first_name}, aqui é {seller}!",
+            }
+        )
+        self.env["oto.suggestion.engine"]._generate(self.env.company)
+        suggestion = self.env["oto.suggestion"].search(
+            [("partner_id", "=", customer.id)]
+        )
+        self.assertEqual(suggestion.seller_id, seller)
+        self.start_tour(
+            "/odoo/action-oto_crm.oto_suggestion_action_my_day",
+            "oto_crm_my_day_mobile_tour",
+            login="oto_tour_day",
+        )
+        self.assertEqual(suggestion.state, "done")
+        contact = suggestion.contact_ids
+        self.assertEqual(contact.notes, "Gostou da nova coleção")
+        self.assertEqual(contact.seller_id, seller)
+        self.assertTrue(customer.oto_quarantine_until)

@@ -142,3 +142,37 @@ registry.category("web_tour.tours").add("oto_crm_inactivate_seller_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("oto_crm_my_day_mobile_tour", {
+    steps: () => [
+        {
+            content: "Today's suggestion, under its campaign, with the reason",
+            trigger: ".o_kanban_record:contains(Cliente Dia):contains(last purchase)",
+        },
+        {
+            content: "One tap opens WhatsApp with the customer's number and the message",
+            trigger: ".o_kanban_record:contains(Cliente Dia) a[href^='https://wa.me/5511987650042?text=Oi%20Cliente']",
+        },
+        {
+            content: "Back in the app: record the contact",
+            trigger: ".o_kanban_record:contains(Cliente Dia) button[name=action_record_contact]",
+            run: "click",
+        },
+        {
+            content: "The short form asks whether the customer was reached",
+            trigger: ".modal .o_field_widget[name=reached]",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=notes] textarea",
+            run: "edit Gostou da nova coleção",
+        },
+        {
+            trigger: ".modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "The suggestion is done",
+            trigger: "body:not(:has(.modal)) .o_kanban_record:contains(Cliente Dia):contains(Done)",
+        },
+    ],
+});
