@@ -47,12 +47,77 @@ class OtoDemo(models.AbstractModel):
         self._post_demo_hook(brand, stores, sellers, customers, products, orders)
         # Wallets, preferred sellers and RFV as the nightly engine leaves them.
         self.env["oto.wallet.engine"]._action_wallet_refresh(company, mode="full")
+        # The brand's campaigns, and today's suggestions for every seller.
+        campaigns = self._create_demo_campaigns(company)
+        self.env["oto.suggestion.engine"]._generate(company)
         _logger.info(
-            "Oto CRM demo brand: %s stores, %s sellers, %s customers, %s orders",
+            "Oto CRM demo brand: %s stores, %s sellers, %s customers, %s orders, "
+            "%s campaigns",
             len(stores),
             len(sellers),
             len(customers),
             len(orders),
+            len(campaigns),
+        )
+
+    def _create_demo_campaigns(self, company):
+        company.oto_online_store_url = "https://aurora.example.com.br/?vendedor={code}"
+        champions = self.env.ref("oto_crm.oto_rfv_segment_champions")
+        loyal = self.env.ref("oto_crm.oto_rfv_segment_loyal")
+        return self.env["oto.campaign"].create(
+            [
+                {
+                    "name": "Aniversariantes da semana",
+                    "kind": "relationship",
+                    "sequence": 1,
+                    "audience": "birthday",
+                    "audience_days": 7,
+                    "holdout_percent": 0,
+                    "validity_days": 3,
+                    "cooldown_days": 300,
+                    "message": "Oi {first_name}! Aqui é {seller}, da {store}. Feliz "
+                    "aniversário! Separei um mimo para você na loja: passa aqui "
+                    "esta semana?",
+                },
+                {
+                    "name": "Pós-venda: 7 dias",
+                    "kind": "relationship",
+                    "sequence": 2,
+                    "audience": "post_sale",
+                    "audience_days": 7,
+                    "holdout_percent": 0,
+                    "channel_call": True,
+                    "message": "Oi {first_name}, tudo bem? Aqui é {seller}, da "
+                    "{store}. Como ficaram as peças que você levou? Qualquer "
+                    "ajuste, é só me chamar.",
+                },
+                {
+                    "name": "Nova coleção para Campeões e Fiéis",
+                    "kind": "sales",
+                    "sequence": 3,
+                    "audience": "segment",
+                    "segment_ids": [fields.Command.set((champions | loyal).ids)],
+                    "channel_sms": True,
+                    "holdout_percent": 10,
+                    "daily_cap": 8,
+                    "message": "Oi {first_name}! Chegou a coleção de verão da Aurora "
+                    "e separei algumas peças com a sua cara. Quer ver? {seller_link}",
+                },
+                {
+                    "name": "Reativação: 90 dias sem comprar",
+                    "kind": "sales",
+                    "sequence": 4,
+                    "audience": "no_purchase",
+                    "audience_days": 90,
+                    "channel_sms": True,
+                    "channel_call": True,
+                    "holdout_percent": 10,
+                    "daily_cap": 5,
+                    "message": "Oi {first_name}, quanto tempo! Aqui é {seller}, da "
+                    "{store}. Temos novidades e condições especiais nesta semana. "
+                    "Posso te mostrar? {seller_link}",
+                },
+            ]
         )
 
     def _post_demo_hook(self, brand, stores, sellers, customers, products, orders):

@@ -42,3 +42,17 @@ class TestDemoBrand(TransactionCase):
         manager = env["res.users"].search([("login", "=", "marcos.lima")])
         self.assertTrue(manager.has_group("oto_crm.oto_crm_group_manager"))
         self.assertIn(manager, stores.manager_ids)
+        # Campaigns and today's suggestions, within each seller's limit.
+        campaigns = env["oto.campaign"].search([("company_id", "=", company.id)])
+        self.assertEqual(len(campaigns), 4)
+        suggestions = env["oto.suggestion"].search([("company_id", "=", company.id)])
+        self.assertTrue(suggestions)
+        self.assertEqual(set(suggestions.mapped("state")), {"assigned"})
+        for seller in sellers:
+            mine = suggestions.filtered(lambda g, s=seller: g.seller_id == s)
+            self.assertLessEqual(len(mine), company.oto_daily_limit)
+            self.assertEqual(
+                mine.partner_id,
+                mine.partner_id.filtered(lambda p, s=seller: p.oto_seller_id == s),
+            )
+        self.assertTrue(all(g.message and "{" not in g.message for g in suggestions))
