@@ -88,7 +88,16 @@ class OtoConsent(models.Model):
 
     def _apply_to_customers(self):
         """The customers' current state per channel follows these entries."""
+        # The latest entry per customer and channel decides; one write per
+        # (channel, state) for all the customers concerned.
+        latest = {}
         for entry in self.sorted(lambda e: (e.date, e.id)):
-            entry.partner_id.sudo().with_context(oto_consent_ledger=True).write(
-                {f"oto_optout_{entry.channel}": not entry.granted}
+            latest[(entry.partner_id, entry.channel)] = not entry.granted
+        groups = {}
+        for (partner, channel), optout in latest.items():
+            key = (channel, optout)
+            groups[key] = groups.get(key, partner.browse()) | partner
+        for (channel, optout), partners in groups.items():
+            partners.sudo().with_context(oto_consent_ledger=True).write(
+                {f"oto_optout_{channel}": optout}
             )

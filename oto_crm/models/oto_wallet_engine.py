@@ -25,6 +25,16 @@ from ..tools.wallet_rules import parse_criteria
 _logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 5000
+# A pair row computed again replaces the stored one (both ways of computing
+# it, rebuilt from the orders or with new purchases added).
+PAIR_UPSERT = SQL(
+    """ON CONFLICT (partner_id, store_id) DO UPDATE
+       SET order_count = EXCLUDED.order_count, amount = EXCLUDED.amount,
+           last_purchase = EXCLUDED.last_purchase,
+           recent_seller_ids = EXCLUDED.recent_seller_ids,
+           recent_days = EXCLUDED.recent_days,
+           elected_ids = EXCLUDED.elected_ids"""
+)
 # From this many customers queued, a full run works in set-based passes.
 DEFAULT_FULL_PASS = 50000
 
@@ -424,12 +434,7 @@ class OtoWalletEngine(models.AbstractModel):
                 )
                 INSERT INTO oto_wallet_pair AS wp (%(columns)s)
                 SELECT %(columns)s FROM n
-                ON CONFLICT (partner_id, store_id) DO UPDATE
-                   SET order_count = EXCLUDED.order_count, amount = EXCLUDED.amount,
-                       last_purchase = EXCLUDED.last_purchase,
-                       recent_seller_ids = EXCLUDED.recent_seller_ids,
-                       recent_days = EXCLUDED.recent_days,
-                       elected_ids = EXCLUDED.elected_ids
+                %(upsert)s
                  WHERE (wp.order_count, wp.amount, wp.last_purchase, wp.recent_seller_ids,
                         wp.recent_days, wp.elected_ids)
                        IS DISTINCT FROM (EXCLUDED.order_count, EXCLUDED.amount,
@@ -440,6 +445,7 @@ class OtoWalletEngine(models.AbstractModel):
                 partners=partner_ids,
                 company=company.id,
                 columns=columns,
+                upsert=PAIR_UPSERT,
             )
         )
 
@@ -563,12 +569,7 @@ class OtoWalletEngine(models.AbstractModel):
                              ORDER BY d.rank
                              LIMIT %(keep)s) k
                  ) merged
-                ON CONFLICT (partner_id, store_id) DO UPDATE
-                   SET order_count = EXCLUDED.order_count, amount = EXCLUDED.amount,
-                       last_purchase = EXCLUDED.last_purchase,
-                       recent_seller_ids = EXCLUDED.recent_seller_ids,
-                       recent_days = EXCLUDED.recent_days,
-                       elected_ids = EXCLUDED.elected_ids
+                %(upsert)s
                 """,
                 company=company.id,
                 partners=partner_ids,
@@ -576,6 +577,7 @@ class OtoWalletEngine(models.AbstractModel):
                 until=until,
                 keep=company.oto_preferred_orders,
                 code_rank=self._seller_code_rank(),
+                upsert=PAIR_UPSERT,
             )
         )
 
