@@ -43,6 +43,16 @@ _PROBE = (
 )
 
 
+def _shared_buffers():
+    """An eighth of the machine's memory, between 128MB and 2GB (the usual
+    advice is a quarter on a server of its own; this one shares the machine)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return "512MB"
+    return f"{max(128, min(2048, total // 8 // 2**20))}MB"
+
+
 class SetupError(Exception):
     """A missing piece, said in one sentence for the user."""
 
@@ -371,7 +381,7 @@ def ensure_database():
         opts = (
             f"-c listen_addresses=127.0.0.1 -p {port} -k {base} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=200 -c shared_buffers=512MB "
+            f"-c max_connections=200 -c shared_buffers={_shared_buffers()} "
             # What a production server on SSD runs with (see the README).
             "-c random_page_cost=1.1 -c jit=off"
         )

@@ -82,7 +82,7 @@ SHOTS = (
         "my-day-phone.png",
         "ana.souza",
         "Oto@demo2026",
-        "/odoo/action-oto_crm.oto_suggestion_action_my_day",
+        "/odoo/action-oto_crm.oto_crm_action_my_day",
         390,
         844,
         True,

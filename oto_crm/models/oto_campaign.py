@@ -257,7 +257,7 @@ class OtoCampaign(models.Model):
                 since=since,
             )
         if self.audience == "segment":
-            return SQL("p.oto_rfv_segment_id = ANY(%s)", self.segment_ids.ids)
+            return SQL("c.segment_id = ANY(%s)", self.segment_ids.ids)
         query = self.env["res.partner"].sudo()._search(safe_eval(self.domain or "[]"))
         return SQL("p.id IN %s", query.subselect())
 

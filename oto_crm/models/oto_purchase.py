@@ -44,6 +44,17 @@ class OtoPurchase(models.Model):
     write_date = fields.Datetime(readonly=True)
 
     @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
+        # A view over other models' tables: their pending writes first (Odoo
+        # flushes only the tables a query names).
+        for model in self._get_source_models().values():
+            self.env[model].flush_model()
+        self.env["sale.order.line"].flush_model(["product_uom_qty", "display_type"])
+        return super()._search(
+            domain, offset=offset, limit=limit, order=order, **kwargs
+        )
+
+    @api.model
     def _get_purchase_queries(self):
         """The queries whose UNION ALL is the view; bridges append theirs."""
         return [self._sale_order_purchase_query()]

@@ -43,9 +43,14 @@ class OtoRfvSegment(models.Model):
 
     def _compute_customer_count(self):
         counts = dict(
-            self.env["res.partner"]._read_group(
-                [("oto_rfv_segment_id", "in", self.ids)],
-                ["oto_rfv_segment_id"],
+            self.env["oto.wallet.customer"]
+            .sudo()
+            ._read_group(
+                [
+                    ("segment_id", "in", self.ids),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                ["segment_id"],
                 ["__count"],
             )
         )

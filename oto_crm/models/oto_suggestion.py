@@ -3,7 +3,7 @@
 from urllib.parse import quote
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools.suggestion_rules import first_name, render_template
 
@@ -116,6 +116,73 @@ class OtoSuggestion(models.Model):
             "ON oto_suggestion (seller_id, date)"
         )
 
+    # ------------------------------------------------------------ create
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A suggestion made by hand goes to the customer's wallet seller
+        unless one is chosen; the store follows the seller."""
+        Partner = self.env["res.partner"]
+        Seller = self.env["oto.seller"]
+        for vals in vals_list:
+            if not vals.get("seller_id") and vals.get("partner_id"):
+                vals["seller_id"] = Partner.browse(vals["partner_id"]).oto_seller_id.id
+            if vals.get("seller_id") and not vals.get("store_id"):
+                vals["store_id"] = Seller.browse(vals["seller_id"]).store_id.id
+        return super().create(vals_list)
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        if self.partner_id and not self.seller_id:
+            self.seller_id = self.partner_id.oto_seller_id
+
+    @api.onchange("seller_id")
+    def _onchange_seller_id(self):
+        if self.seller_id:
+            self.store_id = self.seller_id.store_id
+
+    @api.constrains("partner_id", "seller_id", "state", "type", "deadline", "date")
+    def _check_manual(self):
+        for suggestion in self:
+            if suggestion.type not in ("manual", "behavior"):
+                continue
+            customer = suggestion.partner_id.display_name
+            if not suggestion.seller_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(customer)s has no seller: choose the seller who should "
+                        "contact them.",
+                        customer=customer,
+                    )
+                )
+            if suggestion.deadline and suggestion.deadline < suggestion.date:
+                raise ValidationError(
+                    self.env._("The deadline cannot be before the suggestion's day.")
+                )
+            if suggestion.state not in OPEN_STATES:
+                continue
+            other = self.sudo().search(
+                [
+                    ("partner_id", "=", suggestion.partner_id.id),
+                    ("state", "in", OPEN_STATES),
+                    ("id", "!=", suggestion.id),
+                ],
+                limit=1,
+            )
+            if other:
+                raise ValidationError(
+                    self.env._(
+                        "%(customer)s already has an open suggestion "
+                        "(%(what)s, %(seller)s): work or edit that one.",
+                        customer=customer,
+                        what=other.campaign_id.name
+                        or dict(self._fields["type"]._description_selection(self.env))[
+                            other.type
+                        ],
+                        seller=other.seller_id.name or "-",
+                    )
+                )
+
     # ----------------------------------------------------------- computes
 
     def _message_values(self):
@@ -145,22 +212,47 @@ class OtoSuggestion(models.Model):
             else:
                 suggestion.message = False
 
-    @api.depends("phone", "message")
+    def _channels(self):
+        """The channels the seller may use: the campaign's (any phone channel
+        without a campaign), less those the customer opted out of; none with
+        an invalid phone."""
+        self.ensure_one()
+        partner = self.partner_id
+        if not self.phone or partner.oto_phone_invalid:
+            return []
+        if self.campaign_id:
+            channels = self.campaign_id._channels()
+        else:
+            channels = ["whatsapp", "sms", "call"]
+        return [c for c in channels if not partner[f"oto_optout_{c}"]]
+
+    @api.depends(
+        "phone",
+        "message",
+        "campaign_id.channel_whatsapp",
+        "campaign_id.channel_sms",
+        "campaign_id.channel_call",
+        "partner_id.oto_optout_whatsapp",
+        "partner_id.oto_optout_sms",
+        "partner_id.oto_optout_call",
+        "partner_id.oto_phone_invalid",
+    )
     def _compute_links(self):
         for suggestion in self:
+            channels = suggestion._channels()
             phone = suggestion.phone
-            if not phone:
-                suggestion.whatsapp_url = suggestion.sms_url = suggestion.call_url = (
-                    False
-                )
-                continue
             text = quote(suggestion.message or "")
-            digits = phone.lstrip("+")
-            suggestion.whatsapp_url = f"https://wa.me/{digits}" + (
-                f"?text={text}" if text else ""
+            suggestion.whatsapp_url = (
+                f"https://wa.me/{phone.lstrip('+')}" + (f"?text={text}" if text else "")
+                if "whatsapp" in channels
+                else False
             )
-            suggestion.sms_url = f"sms:{phone}" + (f"?body={text}" if text else "")
-            suggestion.call_url = f"tel:{phone}"
+            suggestion.sms_url = (
+                f"sms:{phone}" + (f"?body={text}" if text else "")
+                if "sms" in channels
+                else False
+            )
+            suggestion.call_url = f"tel:{phone}" if "call" in channels else False
 
     @api.depends("campaign_id", "score", "partner_id")
     def _compute_reason(self):
@@ -238,3 +330,102 @@ class OtoSuggestion(models.Model):
                 "default_seller_id": self.seller_id.id,
             },
         }
+
+    # ----------------------------------------------------- seller's phone
+
+    @api.model
+    def get_seller_day(self, seller_id=None):
+        """What the seller's phone screen shows: today's campaigns in the
+        brand's order with their counts, and each one's suggestions in the
+        suggested order (open ones, and today's worked ones).
+
+        ``seller_id``: a manager looking at a seller's day; default: the
+        current user's seller."""
+        Seller = self.env["oto.seller"]
+        seller = Seller.browse(seller_id).exists() if seller_id else None
+        seller = seller or Seller._get_current_seller()
+        if not seller:
+            return {"seller": False}
+        seller.check_access("read")
+        today = fields.Date.context_today(self)
+        suggestions = self.search(
+            [
+                ("seller_id", "=", seller.id),
+                "|",
+                ("state", "in", OPEN_STATES),
+                "&",
+                ("date", "=", today),
+                ("state", "=", "done"),
+            ],
+            order="campaign_sequence, campaign_id, type, priority desc, rank, id",
+        )
+        types = dict(self._fields["type"]._description_selection(self.env))
+        states = dict(self._fields["state"]._description_selection(self.env))
+        results = dict(self._fields["result"]._description_selection(self.env))
+        groups = {}
+        for suggestion in suggestions:
+            campaign = suggestion.campaign_id
+            key = f"campaign-{campaign.id}" if campaign else f"type-{suggestion.type}"
+            group = groups.setdefault(
+                key,
+                {
+                    "key": key,
+                    "name": campaign.name or types[suggestion.type],
+                    "kind": campaign.kind or False,
+                    "open": 0,
+                    "done": 0,
+                    "suggestions": [],
+                },
+            )
+            is_open = suggestion.state in OPEN_STATES
+            group["open" if is_open else "done"] += 1
+            partner = suggestion.partner_id
+            group["suggestions"].append(
+                {
+                    "id": suggestion.id,
+                    "partner_id": partner.id,
+                    "name": partner.name,
+                    "segment": partner.oto_rfv_segment_id.name or False,
+                    "tone": partner.oto_rfv_tone or False,
+                    "reason": suggestion.reason or "",
+                    "message": suggestion.message or "",
+                    "phone": suggestion.phone or False,
+                    "channels": suggestion._channels() if is_open else [],
+                    "open": is_open,
+                    "state": states[suggestion.state],
+                    "result": results.get(suggestion.result, False),
+                    "priority": suggestion.priority,
+                    "deadline": fields.Date.to_string(suggestion.deadline),
+                }
+            )
+        return {
+            "seller": {"id": seller.id, "name": seller.name},
+            "store": seller.store_id.name or "",
+            "date": fields.Date.to_string(today),
+            "groups": list(groups.values()),
+        }
+
+    def action_send(self, channel, message=None):
+        """The seller taps a channel: keep their edit of the message, and the
+        suggestion is in progress. Refused for a channel the suggestion does
+        not allow (campaign, opt-out, invalid phone)."""
+        self.ensure_one()
+        if self.state not in OPEN_STATES:
+            raise UserError(self.env._("This suggestion is no longer open."))
+        if channel not in self._channels():
+            raise UserError(
+                self.env._(
+                    "%(customer)s cannot be contacted by %(channel)s for this "
+                    "suggestion.",
+                    customer=self.partner_id.name,
+                    channel=dict(
+                        self.env["oto.contact"]
+                        ._fields["channel"]
+                        ._description_selection(self.env)
+                    ).get(channel, channel),
+                )
+            )
+        if message is not None and message != self.message:
+            self.message_custom = message
+        self.action_start()
+        return True

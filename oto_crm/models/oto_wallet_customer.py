@@ -55,11 +55,10 @@ class OtoWalletCustomer(models.Model):
         cr.execute(
             SQL("ALTER TABLE %s SET (fillfactor = 80)", SQL.identifier(self._table))
         )
-        # RFV: customers whose recency crosses a threshold, per company.
-        cr.execute(
-            "CREATE INDEX IF NOT EXISTS oto_wallet_customer_last_purchase_idx "
-            "ON oto_wallet_customer (company_id, last_purchase)"
-        )
+        # No index on the last purchase: it changes with every purchase, and
+        # an index on it would make each of those updates touch every index
+        # (no HOT update). The few searches on it scan this narrow table.
+        cr.execute("DROP INDEX IF EXISTS oto_wallet_customer_last_purchase_idx")
         cr.execute(
             "CREATE INDEX IF NOT EXISTS oto_wallet_customer_store_idx "
             "ON oto_wallet_customer (preferred_store_id) "

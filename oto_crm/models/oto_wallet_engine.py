@@ -98,7 +98,9 @@ class OtoWalletEngine(models.AbstractModel):
         incremental = run.mode == "incremental" and not resumed
         self._place_customers(run, processed if incremental else None)
         if run.mode == "store" or incremental:
-            self._compute_rfv(company, processed, since=company.oto_last_engine_run)
+            # The batches scored their customers; left: those whose recency
+            # crossed a threshold since the last run.
+            self._compute_rfv(company, [], since=company.oto_last_engine_run)
         else:
             self._compute_rfv(company)
         run.write({"state": "done", "finished": fields.Datetime.now()})
@@ -252,11 +254,12 @@ class OtoWalletEngine(models.AbstractModel):
             # queue land together (then the cron commits).
             with cr.savepoint():
                 moved = self._refresh_batch(run, partner_ids, delta_ids)
+                last = remaining <= len(partner_ids)
                 cr.execute(
                     SQL(
-                        "DELETE FROM oto_wallet_run_queue WHERE run_id = %s AND partner_id = ANY(%s)",
+                        "DELETE FROM oto_wallet_run_queue WHERE run_id = %s %s",
                         run.id,
-                        partner_ids,
+                        SQL() if last else SQL("AND partner_id = ANY(%s)", partner_ids),
                     )
                 )
                 run.write(
@@ -316,6 +319,7 @@ class OtoWalletEngine(models.AbstractModel):
                 "oto_r_score",
                 "oto_f_score",
                 "oto_v_score",
+                "oto_rfv_segment_id",
                 "oto_recency_days",
             ]
         )
@@ -336,6 +340,19 @@ class OtoWalletEngine(models.AbstractModel):
         self._refresh_customers(company, partner_ids, removable=rebuild)
         self._invalidate_engine_fields()
         return self._apply_preferred(company, partner_ids)
+
+    def _customer_rows(self, company, partner_ids):
+        """SQL (a FROM item): the state rows ``c`` of these customers (None:
+        all), looked up one by one (a list of ids as a filter makes the
+        planner scan the whole table)."""
+        if partner_ids is None:
+            return SQL("oto_wallet_customer c")
+        return SQL(
+            "unnest(%s::int[]) AS scope(id) "
+            "JOIN oto_wallet_customer c ON c.partner_id = scope.id AND c.company_id = %s",
+            partner_ids,
+            company.id,
+        )
 
     def _partner_scope(self, column, partner_ids):
         """SQL: ``column`` among ``partner_ids``, or any customer (None)."""
@@ -507,9 +524,9 @@ class OtoWalletEngine(models.AbstractModel):
         and last purchase grow; the new visits go ahead of the recent ones.
 
         Exact, not an approximation: every new visit is later than every
-        visit in the state, so the merged list, a visit once per (seller,
-        day), most recent first, trimmed to the orders considered, is the one
-        a rebuild would give. Only for customers whose other purchases did
+        visit in the state (or on its last day), so the merged list, a visit
+        once per (seller, day), most recent first, trimmed to the orders
+        considered, is the one a rebuild would give. Only for customers whose other purchases did
         not change (the run's queue knows)."""
         self.env.cr.execute(
             SQL(
@@ -535,40 +552,48 @@ class OtoWalletEngine(models.AbstractModel):
                            array_agg(day ORDER BY at DESC, seller_id)
                                FILTER (WHERE seller_id IS NOT NULL) AS days
                       FROM visit GROUP BY partner_id, store_id
+                ), merged AS (
+                    SELECT a.partner_id, a.store_id,
+                           COALESCE(old.order_count, 0) + a.order_count AS order_count,
+                           COALESCE(old.amount, 0) + a.amount AS amount,
+                           GREATEST(old.last_purchase, a.last_purchase) AS last_purchase,
+                           m.ids, m.days
+                      FROM added a
+                      LEFT JOIN oto_wallet_pair old ON old.partner_id = a.partner_id
+                                                   AND old.store_id = a.store_id
+                     CROSS JOIN LATERAL (
+                        -- The new visits go ahead of the old ones; only when
+                        -- the oldest new visit is on the day of the newest old
+                        -- one can a (seller, day) be in both: then a visit
+                        -- counts once.
+                        SELECT CASE WHEN f.apart
+                                    THEN (a.ids || old.recent_seller_ids)[1:%(keep)s]
+                               ELSE (SELECT array_agg(k.seller_id ORDER BY k.rank)
+                                       FROM (%(overlap)s) k) END AS ids,
+                               CASE WHEN f.apart THEN (a.days || old.recent_days)[1:%(keep)s]
+                               ELSE (SELECT array_agg(k.day ORDER BY k.rank)
+                                       FROM (%(overlap)s) k) END AS days
+                          FROM (SELECT COALESCE(
+                                           old.recent_days[1] < a.days[cardinality(a.days)],
+                                           TRUE) AS apart) f
+                        OFFSET 0  -- computed once per row, not inlined where used
+                     ) m
                 )
                 INSERT INTO oto_wallet_pair AS wp (partner_id, store_id, company_id,
                     order_count, amount, last_purchase, recent_seller_ids, recent_days,
                     elected_ids)
-                SELECT a.partner_id, a.store_id, %(company)s,
-                       COALESCE(old.order_count, 0) + a.order_count,
-                       COALESCE(old.amount, 0) + a.amount,
-                       GREATEST(old.last_purchase, a.last_purchase),
-                       merged.ids, merged.days,
-                       (SELECT array_agg(e.seller_id ORDER BY e.votes DESC, e.last_day DESC,
-                                         (%(code_rank)s::int[])[e.seller_id])
-                          FROM (SELECT x.seller_id, count(*) AS votes, max(x.day) AS last_day
-                                  FROM unnest(merged.ids, merged.days) AS x(seller_id, day)
-                                 GROUP BY x.seller_id) e)
-                  FROM added a
-                  LEFT JOIN oto_wallet_pair old ON old.partner_id = a.partner_id
-                                               AND old.store_id = a.store_id
-                 CROSS JOIN LATERAL (
-                    SELECT array_agg(k.seller_id ORDER BY k.rank) AS ids,
-                           array_agg(k.day ORDER BY k.rank) AS days
-                      FROM (SELECT d.seller_id, d.day, d.rank
-                              FROM (SELECT DISTINCT ON (u.seller_id, u.day)
-                                           u.seller_id, u.day, u.rank
-                                      FROM (SELECT v.seller_id, v.day, v.n AS rank
-                                              FROM unnest(a.ids, a.days)
-                                                   WITH ORDINALITY AS v(seller_id, day, n)
-                                            UNION ALL
-                                            SELECT o.seller_id, o.day, 1000000 + o.n
-                                              FROM unnest(old.recent_seller_ids, old.recent_days)
-                                                   WITH ORDINALITY AS o(seller_id, day, n)) u
-                                     ORDER BY u.seller_id, u.day, u.rank) d
-                             ORDER BY d.rank
-                             LIMIT %(keep)s) k
-                 ) merged
+                SELECT m.partner_id, m.store_id, %(company)s, m.order_count, m.amount,
+                       m.last_purchase, m.ids, m.days,
+                       -- The ranking of the pair's sellers (one seller: itself).
+                       CASE WHEN m.ids <@ m.ids[1:1] THEN m.ids[1:1]
+                       ELSE (SELECT array_agg(e.seller_id ORDER BY e.votes DESC, e.last_day DESC,
+                                              (%(code_rank)s::int[])[e.seller_id])
+                               FROM (SELECT x.seller_id, count(*) AS votes,
+                                            max(x.day) AS last_day
+                                       FROM unnest(m.ids, m.days) AS x(seller_id, day)
+                                      GROUP BY x.seller_id) e)
+                       END
+                  FROM merged m
                 %(upsert)s
                 """,
                 company=company.id,
@@ -578,6 +603,23 @@ class OtoWalletEngine(models.AbstractModel):
                 keep=company.oto_preferred_orders,
                 code_rank=self._seller_code_rank(),
                 upsert=PAIR_UPSERT,
+                overlap=SQL(
+                    """
+                    SELECT d.seller_id, d.day, d.rank
+                      FROM (SELECT DISTINCT ON (u.seller_id, u.day) u.seller_id, u.day, u.rank
+                              FROM (SELECT v.seller_id, v.day, v.n AS rank
+                                      FROM unnest(a.ids, a.days)
+                                           WITH ORDINALITY AS v(seller_id, day, n)
+                                    UNION ALL
+                                    SELECT o.seller_id, o.day, 1000000 + o.n
+                                      FROM unnest(old.recent_seller_ids, old.recent_days)
+                                           WITH ORDINALITY AS o(seller_id, day, n)) u
+                             ORDER BY u.seller_id, u.day, u.rank) d
+                     ORDER BY d.rank
+                     LIMIT %s
+                    """,
+                    company.oto_preferred_orders,
+                ),
             )
         )
 
@@ -602,40 +644,57 @@ class OtoWalletEngine(models.AbstractModel):
         removable = partner_ids if removable is None else removable
         if removable is None or removable:
             self._drop_customers_without_purchases(company, removable)
-        self._merge_customers(company, scope)
+        # A batch also scores its customers (while the thresholds hold);
+        # the pass over all customers leaves that to the RFV pass after it.
+        rfv = self._rfv_params(company) if partner_ids is not None else None
+        self._merge_customers(company, scope, rfv)
 
     def _drop_customers_without_purchases(self, company, partner_ids):
-        """Customers left without purchases in the window lose their state,
-        and their segment badge (unless another company's state holds)."""
+        """Customers left without purchases in the window lose their state
+        (and with it their scores and segment)."""
         self.env.cr.execute(
             SQL(
                 """
-                WITH gone AS (
-                    DELETE FROM oto_wallet_customer c
-                     WHERE c.company_id = %(company)s AND %(scope)s
-                       AND NOT EXISTS (SELECT 1 FROM oto_wallet_pair wp
-                                        WHERE wp.partner_id = c.partner_id
-                                          AND wp.company_id = %(company)s)
-                    RETURNING c.partner_id
-                )
-                UPDATE res_partner p SET oto_rfv_segment_id = NULL
-                  FROM gone
-                 WHERE p.id = gone.partner_id AND p.oto_rfv_segment_id IS NOT NULL
-                   AND NOT EXISTS (SELECT 1 FROM oto_wallet_customer o
-                                    WHERE o.partner_id = p.id
-                                      AND o.company_id <> %(company)s)
+                DELETE FROM oto_wallet_customer c
+                 WHERE c.company_id = %(company)s AND %(scope)s
+                   AND NOT EXISTS (SELECT 1 FROM oto_wallet_pair wp
+                                    WHERE wp.partner_id = c.partner_id
+                                      AND wp.company_id = %(company)s)
                 """,
                 company=company.id,
                 scope=self._partner_scope("c.partner_id", partner_ids),
             )
         )
 
-    def _merge_customers(self, company, scope):
+    def _merge_customers(self, company, scope, rfv=None):
         """One sort of the pairs by customer gives the totals (window sums)
         and the preferred store (the first row by the brand's criteria,
         active stores first); the seller is the first active one of that
-        pair's ranking. Only rows that changed are written."""
+        pair's ranking. With ``rfv`` (``_rfv_params``), the RFV scores and
+        segment too. Only rows that changed are written."""
         self._set_work_mem()
+        if rfv:
+            scores = SQL(
+                """
+                SELECT s.*, (%(segments)s::int[])[(s.rs - 1) * 25 + (s.fs - 1) * 5 + s.vs]
+                           AS segment_id
+                  FROM (SELECT n0.*, %(rs)s AS rs, %(fs)s AS fs, %(vs)s AS vs FROM n0) s
+                """,
+                segments=rfv["segments"],
+                **self._rfv_score_sql(rfv, "n0"),
+            )
+            scores_differ = SQL(
+                "OR (c.r_score, c.f_score, c.v_score, c.segment_id) "
+                "IS DISTINCT FROM (n.rs, n.fs, n.vs, n.segment_id)"
+            )
+            set_scores = SQL(
+                ", r_score = d.rs, f_score = d.fs, v_score = d.vs, segment_id = d.segment_id"
+            )
+            score_columns = SQL(", r_score, f_score, v_score, segment_id")
+            score_values = SQL(", d.rs, d.fs, d.vs, d.segment_id")
+        else:
+            scores = SQL("SELECT n0.*, NULL::int AS segment_id FROM n0")
+            scores_differ = set_scores = score_columns = score_values = SQL()
         self.env.cr.execute(
             SQL(
                 """
@@ -650,7 +709,7 @@ class OtoWalletEngine(models.AbstractModel):
                      WHERE wp.company_id = %(company)s AND %(scope)s
                     WINDOW w AS (PARTITION BY wp.partner_id)
                      ORDER BY wp.partner_id, st.active DESC, %(order)s, st.sequence, st.id
-                ), n AS (
+                ), n0 AS (
                     SELECT best.partner_id, best.order_count, best.amount,
                            best.last_purchase,
                            CASE WHEN best.active THEN best.store_id END AS store_id,
@@ -659,6 +718,7 @@ class OtoWalletEngine(models.AbstractModel):
                       LEFT JOIN oto_seller first ON first.id = best.elected_ids[1]
                                                 AND first.active
                                                 AND first.store_id = best.store_id
+                ), n AS (%(scores)s
                 ), diff AS MATERIALIZED (
                     SELECT n.*, c.id AS state_id
                       FROM n
@@ -669,19 +729,20 @@ class OtoWalletEngine(models.AbstractModel):
                             c.preferred_seller_id)
                            IS DISTINCT FROM (n.last_purchase, n.order_count, n.amount,
                                              n.store_id, n.seller_id)
+                        %(scores_differ)s
                 ), changed AS (
                     UPDATE oto_wallet_customer c
                        SET last_purchase = d.last_purchase, order_count = d.order_count,
                            amount = d.amount, preferred_store_id = d.store_id,
-                           preferred_seller_id = d.seller_id
+                           preferred_seller_id = d.seller_id %(set_scores)s
                       FROM diff d
                      WHERE c.id = d.state_id
                 )
                 INSERT INTO oto_wallet_customer
                        (partner_id, company_id, last_purchase, order_count, amount,
-                        preferred_store_id, preferred_seller_id)
+                        preferred_store_id, preferred_seller_id %(score_columns)s)
                 SELECT d.partner_id, %(company)s, d.last_purchase, d.order_count, d.amount,
-                       d.store_id, d.seller_id
+                       d.store_id, d.seller_id %(score_values)s
                   FROM diff d WHERE d.state_id IS NULL
                 """,
                 seller=self._elected_seller_sql(
@@ -690,6 +751,11 @@ class OtoWalletEngine(models.AbstractModel):
                 company=company.id,
                 scope=scope,
                 order=self._store_order_sql(company),
+                scores=scores,
+                scores_differ=scores_differ,
+                set_scores=set_scores,
+                score_columns=score_columns,
+                score_values=score_values,
             )
         )
 
@@ -699,14 +765,14 @@ class OtoWalletEngine(models.AbstractModel):
             SQL(
                 """
                 SELECT p.id, c.preferred_seller_id
-                  FROM oto_wallet_customer c
+                  FROM %(customers)s
                   JOIN res_partner p ON p.id = c.partner_id
-                 WHERE c.company_id = %(company)s AND %(scope)s
+                 WHERE c.company_id = %(company)s
                    AND c.preferred_seller_id IS NOT NULL
                    AND p.oto_seller_id IS DISTINCT FROM c.preferred_seller_id
                    AND NOT COALESCE(p.oto_wallet_pinned, FALSE)
                 """,
-                scope=self._partner_scope("c.partner_id", partner_ids),
+                customers=self._customer_rows(company, partner_ids),
                 company=company.id,
             )
         )
@@ -804,14 +870,20 @@ class OtoWalletEngine(models.AbstractModel):
         company = run.company_id
         scope = SQL("TRUE")
         if partner_ids is not None:
-            # Two index-driven sets (the queue, the partial index of customers
-            # without a seller) rather than an OR that scans every customer.
+            # Two index-driven sets rather than an OR that scans every
+            # customer: the processed ones without a preferred seller (the
+            # others were just given theirs, an active one, unless pinned to
+            # theirs), and the customers without a seller (a partial index).
             scope = SQL(
-                """p.id IN (SELECT unnest(%s::int[])
+                """p.id IN (SELECT s.id FROM unnest(%s::int[]) AS s(id)
+                              LEFT JOIN oto_wallet_customer c
+                                     ON c.partner_id = s.id AND c.company_id = %s
+                             WHERE c.preferred_seller_id IS NULL
                             UNION
                             SELECT id FROM res_partner
                              WHERE oto_seller_id IS NULL AND active)""",
                 partner_ids,
+                company.id,
             )
         if run.store_id:
             scope = SQL(
@@ -1007,39 +1079,31 @@ class OtoWalletEngine(models.AbstractModel):
         purchases in the window (5 is best; ties share a score). The
         thresholds are recomputed, with every customer's scores, on a full
         run or when older than a week (``oto_rfv_date``); in between, an
-        incremental run rescores only ``partner_ids`` (whose purchases
-        changed) and the customers whose recency crossed a threshold since
-        ``since`` (the previous run).
+        incremental run rescores only ``partner_ids`` (the batches scored
+        the customers they processed: none left then) and the customers
+        whose recency crossed a threshold since ``since`` (the previous run).
         """
         today = fields.Date.context_today(self)
-        thresholds = company._oto_rfv_thresholds()
-        stale = (
-            not thresholds
-            or not company.oto_rfv_date
-            or ((today - company.oto_rfv_date).days >= 7)
-        )
-        if partner_ids is None or stale:
+        rfv = self._rfv_params(company)
+        if partner_ids is None or not rfv:
             thresholds = self._rfv_thresholds(company)
             company.sudo().write(
                 {"oto_rfv_thresholds": json.dumps(thresholds), "oto_rfv_date": today}
             )
+            rfv = self._rfv_params(company)
             scope = SQL("TRUE")
         else:
-            scope = self._rfv_incremental_scope(partner_ids, thresholds, since, today)
+            scope = self._rfv_incremental_scope(company, partner_ids, rfv, since, today)
         cr = self.env.cr
         # (Customers who lost their state lost their segment with it.)
-        if thresholds:
+        if rfv and scope is not None:
             self._set_work_mem()
             cr.execute(
                 SQL(
                     """
                 WITH scored AS (
-                    SELECT c.id, c.partner_id, c.segment_id AS old_segment_id,
-                           c.r_score AS old_rs, c.f_score AS old_fs, c.v_score AS old_vs,
-                           5 - width_bucket(%(today)s::date - c.last_purchase::date,
-                                            %(r)s::int[]) AS rs,
-                           5 - width_bucket(-c.order_count, %(f)s::float8[]) AS fs,
-                           5 - width_bucket(-c.amount, %(v)s::float8[]) AS vs
+                    SELECT c.id, c.segment_id AS old_segment_id, c.r_score AS old_rs, c.f_score AS old_fs, c.v_score AS old_vs,
+                           %(rs)s AS rs, %(fs)s AS fs, %(vs)s AS vs
                       FROM oto_wallet_customer c
                      WHERE c.company_id = %(company)s AND %(scope)s
                 ), final AS MATERIALIZED (
@@ -1051,32 +1115,17 @@ class OtoWalletEngine(models.AbstractModel):
                           FROM scored) k
                      WHERE (k.old_rs, k.old_fs, k.old_vs, k.old_segment_id)
                            IS DISTINCT FROM (k.rs, k.fs, k.vs, k.segment_id)
-                ), scores AS (
-                    UPDATE oto_wallet_customer c
-                       SET r_score = s.rs, f_score = s.fs, v_score = s.vs,
-                           segment_id = s.segment_id
-                      FROM final s
-                     WHERE c.id = s.id
                 )
-                -- The customer's badge: written when the segment changed.
-                UPDATE res_partner p
-                   SET oto_rfv_segment_id = s.segment_id
+                UPDATE oto_wallet_customer c
+                   SET r_score = s.rs, f_score = s.fs, v_score = s.vs,
+                       segment_id = s.segment_id
                   FROM final s
-                 WHERE p.id = s.partner_id
-                   AND s.segment_id IS DISTINCT FROM s.old_segment_id
-                   AND p.oto_rfv_segment_id IS DISTINCT FROM s.segment_id
+                 WHERE c.id = s.id
                 """,
                     company=company.id,
-                    today=today,
                     scope=scope,
-                    # A score counts the thresholds passed (5 is best);
-                    # width_bucket counts the sorted bounds <= its operand:
-                    # days r > t is r >= floor(t) + 1; for frequency and
-                    # value, f > t is "not -f >= -t".
-                    r=sorted(math.floor(t) + 1 for t in thresholds["r"]),
-                    f=sorted(-t for t in thresholds["f"]),
-                    v=sorted(-t for t in thresholds["v"]),
-                    segments=self._segment_table(company),
+                    segments=rfv["segments"],
+                    **self._rfv_score_sql(rfv, "c"),
                 )
             )
         self.env["oto.wallet.customer"].invalidate_model(
@@ -1085,6 +1134,51 @@ class OtoWalletEngine(models.AbstractModel):
         self.env["res.partner"].invalidate_model(
             ["oto_r_score", "oto_f_score", "oto_v_score", "oto_rfv_segment_id"]
         )
+
+    def _rfv_params(self, company):
+        """What scoring needs: the company's thresholds while they hold (less
+        than a week old), the day, and the segment table; None otherwise."""
+        today = fields.Date.context_today(self)
+        thresholds = company._oto_rfv_thresholds()
+        if (
+            not thresholds
+            or not company.oto_rfv_date
+            or (today - company.oto_rfv_date).days >= 7
+        ):
+            return None
+        return {
+            "today": today,
+            "thresholds": thresholds,
+            # A score counts the thresholds passed (5 is best); width_bucket
+            # counts the sorted bounds <= its operand: days r > t is
+            # r >= floor(t) + 1; for frequency and value, f > t is
+            # "not -f >= -t".
+            "r": sorted(math.floor(t) + 1 for t in thresholds["r"]),
+            "f": sorted(-t for t in thresholds["f"]),
+            "v": sorted(-t for t in thresholds["v"]),
+            "segments": self._segment_table(company),
+        }
+
+    def _rfv_score_sql(self, rfv, alias):
+        """SQL of the R, F and V scores of the state row ``alias``."""
+        return {
+            "rs": SQL(
+                "5 - width_bucket(%s::date - %s::date, %s::int[])",
+                rfv["today"],
+                SQL.identifier(alias, "last_purchase"),
+                rfv["r"],
+            ),
+            "fs": SQL(
+                "5 - width_bucket(-%s, %s::float8[])",
+                SQL.identifier(alias, "order_count"),
+                rfv["f"],
+            ),
+            "vs": SQL(
+                "5 - width_bucket(-%s, %s::float8[])",
+                SQL.identifier(alias, "amount"),
+                rfv["v"],
+            ),
+        }
 
     def _segment_table(self, company):
         """The segment of each (R, F, V) score, as a list of 125 ids (or
@@ -1137,24 +1231,49 @@ class OtoWalletEngine(models.AbstractModel):
             return {}
         return {"r": r, "f": f, "v": v}
 
-    def _rfv_incremental_scope(self, partner_ids, thresholds, since, today):
-        """Customers to rescore: those whose purchases changed, and those whose
-        recency (days since the last purchase) crossed a threshold between
-        ``since`` and ``today``."""
-        parts = [SQL("c.partner_id = ANY(%s)", partner_ids)]
-        elapsed = (today - since.date()).days if since else 1
-        for threshold in thresholds["r"]:
-            # Recency crosses ``threshold`` the day it becomes floor(t) + 1.
-            last_day_old = today - timedelta(days=int(threshold) + elapsed)
-            last_day_new = today - timedelta(days=int(threshold))
+    def _rfv_incremental_scope(self, company, partner_ids, rfv, since, today):
+        """SQL condition on the state rows ``c`` to rescore (None: none):
+        ``partner_ids``, and the customers whose recency crossed a threshold
+        between ``since`` and ``today``: their last purchase was on the
+        day(s) that put them past it. Found through their purchases of those
+        days (an index), not by reading every customer's state."""
+        parts = []
+        if partner_ids:
             parts.append(
                 SQL(
-                    "(c.last_purchase >= %s AND c.last_purchase < %s)",
-                    fields.Datetime.to_datetime(last_day_old),
-                    fields.Datetime.to_datetime(last_day_new),
+                    "SELECT c2.id FROM unnest(%s::int[]) AS s(id) "
+                    "JOIN oto_wallet_customer c2 ON c2.partner_id = s.id "
+                    "AND c2.company_id = %s",
+                    partner_ids,
+                    company.id,
                 )
             )
-        return SQL("(%s)", SQL(" OR ").join(parts))
+        elapsed = (today - since.date()).days if since else 1
+        for threshold in rfv["thresholds"]["r"] if elapsed > 0 else ():
+            # Recency crosses ``threshold`` the day it becomes floor(t) + 1.
+            start = fields.Datetime.to_datetime(
+                today - timedelta(days=int(threshold) + elapsed)
+            )
+            end = fields.Datetime.to_datetime(today - timedelta(days=int(threshold)))
+            parts.append(
+                SQL(
+                    """
+                    SELECT c2.id
+                      FROM (SELECT DISTINCT partner_id FROM oto_purchase
+                             WHERE company_id = %(company)s
+                               AND date >= %(start)s AND date < %(end)s) b
+                      JOIN oto_wallet_customer c2 ON c2.partner_id = b.partner_id
+                                                 AND c2.company_id = %(company)s
+                     WHERE c2.last_purchase >= %(start)s AND c2.last_purchase < %(end)s
+                    """,
+                    company=company.id,
+                    start=start,
+                    end=end,
+                )
+            )
+        if not parts:
+            return None
+        return SQL("c.id IN (%s)", SQL(" UNION ").join(parts))
 
     # ------------------------------------------------------- REDISTRIBUTION
 

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, html2plaintext
 
 from ..tools.phone import PhoneError, normalize_phone
 from ..tools.suggestion_rules import smart_interval
@@ -110,11 +110,11 @@ class ResPartner(models.Model):
     oto_v_score = fields.Integer(
         string="Value score", compute="_compute_oto_wallet_state"
     )
-    # Stored for lists, filters and grouping; no index: a segment holds a
-    # fifth of the customers, and without one the engine's nightly updates
-    # of it stay cheap (HOT).
     oto_rfv_segment_id = fields.Many2one(
-        "oto.rfv.segment", string="RFV segment", readonly=True
+        "oto.rfv.segment",
+        string="RFV segment",
+        compute="_compute_oto_wallet_state",
+        search="_search_oto_rfv_segment_id",
     )
     oto_rfv_tone = fields.Selection(related="oto_rfv_segment_id.tone")
     oto_preferred_store_id = fields.Many2one(
@@ -222,6 +222,7 @@ class ResPartner(models.Model):
             partner.oto_r_score = state.r_score
             partner.oto_f_score = state.f_score
             partner.oto_v_score = state.v_score
+            partner.oto_rfv_segment_id = state.segment_id.id
 
     def _oto_search_wallet_state(self, column, operator, value, default):
         """Domain on the customer's engine state in the current company; a
@@ -244,6 +245,9 @@ class ResPartner(models.Model):
 
     def _search_oto_purchase_amount(self, operator, value):
         return self._oto_search_wallet_state("amount", operator, value, 0)
+
+    def _search_oto_rfv_segment_id(self, operator, value):
+        return self._oto_search_wallet_state("segment_id", operator, value, False)
 
     def _search_oto_preferred_store_id(self, operator, value):
         return self._oto_search_wallet_state(
@@ -549,3 +553,105 @@ class ResPartner(models.Model):
             partner.oto_contact_interval_explanation = self.env._(
                 "%(days)s days: %(reasons)s.", days=interval.days, reasons=reasons
             )
+
+    # ----------------------------------------------------- seller's phone
+
+    def oto_get_profile(self):
+        """The customer as the seller's phone shows them: who they are, their
+        latest purchases and contacts, and the notes left on them."""
+        self.ensure_one()
+        self.check_access("read")
+        Purchase = self.env["oto.purchase"]
+        channels = dict(Purchase._fields["channel"]._description_selection(self.env))
+        Contact = self.env["oto.contact"]
+        contact_channels = dict(
+            Contact._fields["channel"]._description_selection(self.env)
+        )
+        reasons = dict(Contact._fields["reason"]._description_selection(self.env))
+        purchases = Purchase.search(
+            [("partner_id", "=", self.id)], order="date desc", limit=10
+        )
+        contacts = Contact.search([("partner_id", "=", self.id)], limit=10)
+        notes = self.env["mail.message"].search(
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", self.id),
+                ("message_type", "=", "comment"),
+                ("subtype_id", "=", self.env.ref("mail.mt_note").id),
+            ],
+            limit=10,
+        )
+        optouts = [
+            label
+            for field, label in (
+                ("oto_optout_whatsapp", "WhatsApp"),
+                ("oto_optout_sms", "SMS"),
+                ("oto_optout_call", self.env._("Phone call")),
+            )
+            if self[field]
+        ]
+        return {
+            "id": self.id,
+            "name": self.name,
+            "phone": self.oto_phone_e164 or self.mobile or self.phone or "",
+            "phone_invalid": self.oto_phone_invalid,
+            "segment": self.oto_rfv_segment_id.name or False,
+            "tone": self.oto_rfv_tone or False,
+            "seller": self.oto_seller_id.name or "",
+            "store": self.oto_store_id.name or "",
+            "birthday": fields.Date.to_string(self.oto_birthdate),
+            "last_purchase": fields.Date.to_string(
+                self.oto_last_purchase and self.oto_last_purchase.date()
+            ),
+            "purchase_count": self.oto_purchase_count,
+            "purchase_amount": self.oto_purchase_amount,
+            "currency": (self.company_id or self.env.company).currency_id.symbol,
+            "optouts": optouts,
+            "quarantine_until": fields.Date.to_string(self.oto_quarantine_until),
+            "interval": self.oto_contact_interval_explanation or "",
+            "purchases": [
+                {
+                    "date": fields.Date.to_string(p.day),
+                    "store": p.store_id.name or "",
+                    "seller": p.seller_id.name or "",
+                    "amount": p.amount,
+                    "items": p.item_count,
+                    "channel": channels.get(p.channel, ""),
+                }
+                for p in purchases
+            ],
+            "contacts": [
+                {
+                    "date": fields.Date.to_string(c.date.date()),
+                    "channel": contact_channels[c.channel],
+                    "reached": c.reached == "yes",
+                    "reason": reasons.get(c.reason, ""),
+                    "notes": c.notes or "",
+                    "seller": c.seller_id.name or "",
+                }
+                for c in contacts
+            ],
+            "notes": [
+                {
+                    "date": fields.Date.to_string(n.date.date()),
+                    "author": n.author_id.name or "",
+                    "body": html2plaintext(n.body or ""),
+                }
+                for n in notes
+            ],
+        }
+
+    def oto_add_note(self, note):
+        """The seller's note on the customer (kept in the customer's chatter)."""
+        self.ensure_one()
+        note = (note or "").strip()
+        if not note:
+            raise UserError(self.env._("Write the note first."))
+        self.check_access("read")
+        self.sudo().message_post(
+            body=note,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+            author_id=self.env.user.partner_id.id,
+        )
+        return True

@@ -6,3 +6,4 @@ from . import test_demo_brand
 from . import test_suggestions
 from . import test_contacts
 from . import test_ui
+from . import test_seller_day

@@ -436,7 +436,10 @@ class TestSuggestions(SuggestionsCommon):
         self.company.oto_online_store_url = "https://loja.example.com/?vendedor={code}"
         customer = self._customer("Maria Souza", self.ana, "+5511987650001")
         self._campaign(
-            "Recompra", message="Oi {first_name}! {seller} ({store}) {seller_link}"
+            "Recompra",
+            message="Oi {first_name}! {seller} ({store}) {seller_link}",
+            channel_sms=True,
+            channel_call=True,
         )
         self._generate()
         suggestion = self._suggestions(partner_id=customer.id)

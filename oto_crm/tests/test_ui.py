@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -84,8 +84,9 @@ class TestUiMobile(HttpCase):
         )
 
     def test_my_day_mobile_tour(self):
-        """The seller's day on a phone: today's suggestion, WhatsApp with the
-        message, and the contact recorded in one short form."""
+        """The seller's day on a phone: campaigns in order with counts, the
+        customer's reason, WhatsApp with the edited message, the profile with
+        a note, and the contact recorded in one short form."""
         user = new_test_user(
             self.env, "oto_tour_day", groups="oto_crm.oto_crm_group_seller"
         )
@@ -98,44 +99,93 @@ class TestUiMobile(HttpCase):
                 "user_id": user.id,
             }
         )
-        customer = self.env["res.partner"].create(
+        customer, birthday = self.env["res.partner"].create(
+            [
+                {
+                    "name": "Cliente Dia",
+                    "mobile": "+5511987650042",
+                    "customer_rank": 1,
+                    "oto_seller_id": seller.id,
+                },
+                {
+                    "name": "Aniversariante Dia",
+                    "mobile": "+5511987650043",
+                    "customer_rank": 1,
+                    "oto_seller_id": seller.id,
+                    "oto_optout_whatsapp": True,
+                },
+            ]
+        )
+        order = self.env["sale.order"].create(
             {
-                "name": "Cliente Dia",
-                "mobile": "+5511987650042",
-                "customer_rank": 1,
+                "partner_id": customer.id,
                 "oto_seller_id": seller.id,
+                "date_order": fields.Datetime.now() - timedelta(days=45),
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.env["product.product"]
+                            .create({"name": "Vestido Dia", "list_price": 200})
+                            .id,
+                            "product_uom_qty": 2,
+                        }
+                    )
+                ],
             }
         )
+        order.action_confirm()
+        order.date_order = fields.Datetime.now() - timedelta(days=45)
         self.env["oto.wallet.customer"].create(
             {
                 "partner_id": customer.id,
                 "company_id": self.env.company.id,
                 "last_purchase": fields.Datetime.now() - timedelta(days=45),
-                "order_count": 2,
+                "order_count": 1,
                 "amount": 400,
             }
         )
         self.env["oto.campaign"].create(
-            {
-                "name": "Recompra Dia",
-                "audience": "domain",
-                "domain": "[('name', '=', 'Cliente Dia')]",
-                "holdout_percent": 0,
-                "message": "Oi {first_name}, aqui é {seller}!",
-            }
+            [
+                {
+                    "name": "Aniversário Dia",
+                    "sequence": 20,
+                    "audience": "domain",
+                    "domain": "[('name', '=', 'Aniversariante Dia')]",
+                    "holdout_percent": 0,
+                    "channel_sms": True,
+                    "message": "Parabéns, {first_name}!",
+                },
+                {
+                    "name": "Recompra Dia",
+                    "sequence": 5,
+                    "audience": "domain",
+                    "domain": "[('name', '=', 'Cliente Dia')]",
+                    "holdout_percent": 0,
+                    "message": "Oi {first_name}, aqui é {seller}!",
+                },
+            ]
         )
         self.env["oto.suggestion.engine"]._generate(self.env.company)
         suggestion = self.env["oto.suggestion"].search(
             [("partner_id", "=", customer.id)]
         )
         self.assertEqual(suggestion.seller_id, seller)
+        # The birthday customer opted out of WhatsApp: only SMS is offered.
+        other = self.env["oto.suggestion"].search([("partner_id", "=", birthday.id)])
+        self.assertEqual(other._channels(), ["sms"])
+        self.assertFalse(other.whatsapp_url)
         self.start_tour(
-            "/odoo/action-oto_crm.oto_suggestion_action_my_day",
+            "/odoo/action-oto_crm.oto_crm_action_my_day",
             "oto_crm_my_day_mobile_tour",
             login="oto_tour_day",
         )
         self.assertEqual(suggestion.state, "done")
+        self.assertEqual(suggestion.message, "Oi Cliente, chegou a coleção nova!")
         contact = suggestion.contact_ids
         self.assertEqual(contact.notes, "Gostou da nova coleção")
         self.assertEqual(contact.seller_id, seller)
         self.assertTrue(customer.oto_quarantine_until)
+        note = customer.message_ids.filtered(
+            lambda m: "Veste M, prefere azul" in (m.body or "")
+        )
+        self.assertEqual(note.author_id, user.partner_id)

@@ -146,16 +146,68 @@ registry.category("web_tour.tours").add("oto_crm_inactivate_seller_tour", {
 registry.category("web_tour.tours").add("oto_crm_my_day_mobile_tour", {
     steps: () => [
         {
-            content: "Today's suggestion, under its campaign, with the reason",
-            trigger: ".o_kanban_record:contains(Cliente Dia):contains(last purchase)",
+            content: "Home: today's campaigns in the brand's order, with counts",
+            trigger: ".o_oto_group:eq(0):contains(Recompra Dia):contains(1 to contact)",
         },
         {
-            content: "One tap opens WhatsApp with the customer's number and the message",
-            trigger: ".o_kanban_record:contains(Cliente Dia) a[href^='https://wa.me/5511987650042?text=Oi%20Cliente']",
+            trigger: ".o_oto_group:eq(1):contains(Aniversário Dia)",
+        },
+        {
+            trigger: ".o_oto_group:contains(Recompra Dia)",
+            run: "click",
+        },
+        {
+            content: "The campaign's customers in order, with the reason",
+            trigger: ".o_oto_suggestion:contains(Cliente Dia):contains(last purchase)",
+            run: "click",
+        },
+        {
+            content: "Only the campaign's channel: WhatsApp, with the customer's number",
+            trigger: ".o_oto_channels:not(:has(.o_oto_channel_sms)):not(:has(.o_oto_channel_call)) a.o_oto_channel_whatsapp[href^='https://wa.me/5511987650042?text=Oi%20Cliente']",
+        },
+        {
+            content: "The seller edits the message before sending",
+            trigger: "textarea.o_oto_message",
+            run: "edit Oi Cliente, chegou a coleção nova!",
+        },
+        {
+            content: "The link carries the edited message; tapping it keeps the edit",
+            trigger: "a.o_oto_channel_whatsapp[href*='chegou%20a%20cole%C3%A7%C3%A3o%20nova']",
+            run() {
+                // No WhatsApp in the test browser: the tap is done, the page stays.
+                this.anchor.addEventListener("click", (ev) => ev.preventDefault(), {
+                    once: true,
+                });
+                this.anchor.click();
+            },
+        },
+        {
+            content: "The customer's profile: purchases, contacts, notes",
+            trigger: ".o_oto_profile_button",
+            run: "click",
+        },
+        {
+            trigger: ".o_oto_purchases:contains(Loja Dia)",
+        },
+        {
+            trigger: "textarea.o_oto_note_input",
+            run: "edit Veste M, prefere azul",
+        },
+        {
+            trigger: ".o_oto_add_note:enabled",
+            run: "click",
+        },
+        {
+            content: "The note is kept on the customer",
+            trigger: ".o_oto_notes .o_oto_note_body:contains(Veste M, prefere azul)",
+        },
+        {
+            trigger: ".o_oto_back",
+            run: "click",
         },
         {
             content: "Back in the app: record the contact",
-            trigger: ".o_kanban_record:contains(Cliente Dia) button[name=action_record_contact]",
+            trigger: ".o_oto_record",
             run: "click",
         },
         {
@@ -171,8 +223,15 @@ registry.category("web_tour.tours").add("oto_crm_my_day_mobile_tour", {
             run: "click",
         },
         {
-            content: "The suggestion is done",
-            trigger: "body:not(:has(.modal)) .o_kanban_record:contains(Cliente Dia):contains(Done)",
+            content: "The suggestion is done; the campaign has no one left to contact",
+            trigger: "body:not(:has(.modal)) .o_oto_suggestion.o_oto_worked:contains(Cliente Dia):contains(Done)",
+        },
+        {
+            trigger: ".o_oto_back",
+            run: "click",
+        },
+        {
+            trigger: ".o_oto_group:contains(Recompra Dia):contains(0 to contact):contains(1 done)",
         },
     ],
 });

@@ -1,0 +1,176 @@
+/** @odoo-module **/
+// The seller's day on a phone: today's campaigns in the brand's order, each
+// one's customers in the suggested order, one tap to WhatsApp, SMS or a call
+// with the (editable) message, the outcome recorded in one short form, and
+// the customer's profile.
+import { Component, onWillStart, useState } from "@odoo/owl";
+import { deserializeDate, formatDate } from "@web/core/l10n/dates";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+
+const CHANNELS = {
+    whatsapp: { label: "WhatsApp", icon: "fa-whatsapp", css: "btn-success" },
+    sms: { label: "SMS", icon: "fa-comment", css: "btn-secondary" },
+    call: { label: _t("Call"), icon: "fa-phone", css: "btn-secondary" },
+};
+
+export function channelUrl(channel, phone, message) {
+    const text = message ? encodeURIComponent(message) : "";
+    if (channel === "whatsapp") {
+        return `https://wa.me/${phone.replace(/^\+/, "")}` + (text ? `?text=${text}` : "");
+    }
+    if (channel === "sms") {
+        return `sms:${phone}` + (text ? `?body=${text}` : "");
+    }
+    return `tel:${phone}`;
+}
+
+export class OtoMyDay extends Component {
+    static template = "oto_crm.MyDay";
+    static props = ["*"];
+
+    setup() {
+        this.orm = useService("orm");
+        this.action = useService("action");
+        this.notification = useService("notification");
+        this.channels = CHANNELS;
+        this.state = useState({
+            loading: true,
+            day: null,
+            screen: "home",
+            groupKey: null,
+            suggestionId: null,
+            message: "",
+            profile: null,
+            note: "",
+        });
+        onWillStart(() => this.load());
+    }
+
+    async load() {
+        const sellerId = this.props.action?.context?.oto_seller_id || false;
+        this.state.day = await this.orm.call("oto.suggestion", "get_seller_day", [], {
+            seller_id: sellerId,
+        });
+        this.state.loading = false;
+    }
+
+    get groups() {
+        return this.state.day?.groups || [];
+    }
+
+    get currentGroup() {
+        return this.groups.find((g) => g.key === this.state.groupKey);
+    }
+
+    get currentSuggestion() {
+        for (const group of this.groups) {
+            const found = group.suggestions.find((s) => s.id === this.state.suggestionId);
+            if (found) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    get openCount() {
+        return this.groups.reduce((total, g) => total + g.open, 0);
+    }
+
+    get doneCount() {
+        return this.groups.reduce((total, g) => total + g.done, 0);
+    }
+
+    toneClass(tone) {
+        return tone ? `text-bg-${tone}` : "text-bg-light";
+    }
+
+    url(channel) {
+        return channelUrl(channel, this.currentSuggestion.phone, this.state.message);
+    }
+
+    openGroup(group) {
+        this.state.groupKey = group.key;
+        this.state.screen = "campaign";
+    }
+
+    openSuggestion(suggestion) {
+        this.state.suggestionId = suggestion.id;
+        this.state.message = suggestion.message;
+        this.state.screen = "suggestion";
+    }
+
+    back() {
+        const previous = { campaign: "home", suggestion: "campaign", profile: "suggestion" };
+        if (this.state.screen === "profile" && !this.state.suggestionId) {
+            this.state.screen = "campaign";
+        } else {
+            this.state.screen = previous[this.state.screen] || "home";
+        }
+    }
+
+    async onChannel(channel) {
+        // The link opens the app (WhatsApp, messages, phone); the edit of the
+        // message is kept and the suggestion is in progress.
+        const suggestion = this.currentSuggestion;
+        try {
+            await this.orm.call("oto.suggestion", "action_send", [
+                [suggestion.id],
+                channel,
+                this.state.message,
+            ]);
+            suggestion.message = this.state.message;
+        } catch (error) {
+            this.notification.add(error.data?.message || String(error), { type: "danger" });
+        }
+    }
+
+    async recordContact() {
+        const action = await this.orm.call("oto.suggestion", "action_record_contact", [
+            [this.state.suggestionId],
+        ]);
+        await this.action.doAction(action, {
+            onClose: async () => {
+                await this.load();
+                this.state.screen = this.currentGroup ? "campaign" : "home";
+            },
+        });
+    }
+
+    async openProfile() {
+        this.state.profile = await this.orm.call("res.partner", "oto_get_profile", [
+            [this.currentSuggestion.partner_id],
+        ]);
+        this.state.note = "";
+        this.state.screen = "profile";
+    }
+
+    async addNote() {
+        const partnerId = this.state.profile.id;
+        try {
+            await this.orm.call("res.partner", "oto_add_note", [[partnerId], this.state.note]);
+        } catch (error) {
+            this.notification.add(error.data?.message || String(error), { type: "danger" });
+            return;
+        }
+        this.state.profile = await this.orm.call("res.partner", "oto_get_profile", [
+            [partnerId],
+        ]);
+        this.state.note = "";
+    }
+
+    formatDay(value) {
+        return value ? formatDate(deserializeDate(value)) : "";
+    }
+
+    formatAmount(amount) {
+        const currency = this.state.profile?.currency || "";
+        return `${currency} ${(amount || 0).toLocaleString(undefined, {
+            minimumFractionDigits: 2,
+            maximumFractionDigits: 2,
+        })}`;
+    }
+}
+
+registry.category("actions").add("oto_crm.my_day", OtoMyDay);
