@@ -23,7 +23,7 @@ import websocket
 from .environment import ROOT
 
 SHOTS = (
-    # file, login, password, path, width, height, mobile
+    # file, login, password, path, width, height, mobile[, taps before the shot]
     (
         "stores-desktop.png",
         "admin",
@@ -86,6 +86,36 @@ SHOTS = (
         390,
         844,
         True,
+    ),
+    (
+        "my-day-campaign-phone.png",
+        "ana.souza",
+        "Oto@demo2026",
+        "/odoo/action-oto_crm.oto_crm_action_my_day",
+        390,
+        844,
+        True,
+        (".o_oto_group",),
+    ),
+    (
+        "my-day-customer-phone.png",
+        "ana.souza",
+        "Oto@demo2026",
+        "/odoo/action-oto_crm.oto_crm_action_my_day",
+        390,
+        844,
+        True,
+        (".o_oto_group", ".o_oto_suggestion"),
+    ),
+    (
+        "my-day-profile-phone.png",
+        "ana.souza",
+        "Oto@demo2026",
+        "/odoo/action-oto_crm.oto_crm_action_my_day",
+        390,
+        844,
+        True,
+        (".o_oto_group", ".o_oto_suggestion", ".o_oto_profile_button"),
     ),
     (
         "campaigns-desktop.png",
@@ -183,7 +213,10 @@ class Browser:
         )
 
     def goto(
-        self, url, wait_for=".o_action_manager .o_view_controller, .oe_login_form"
+        self,
+        url,
+        wait_for=".o_action_manager .o_view_controller, .o_oto_my_day .o_oto_header, "
+        ".oe_login_form",
     ):
         self.call("Page.navigate", url=url)
         for _ in range(100):
@@ -200,7 +233,7 @@ class Browser:
 
 def take(base, out):
     os.makedirs(out, exist_ok=True)
-    for name, login, password, path, width, height, mobile in SHOTS:
+    for name, login, password, path, width, height, mobile, *taps in SHOTS:
         browser = Browser(width, height, mobile)
         try:
             browser.goto(f"{base}/web/login")
@@ -221,6 +254,9 @@ def take(base, out):
                 )
                 path = path.format(customer=customer)
             browser.goto(base + path)
+            for selector in taps[0] if taps else ():
+                browser.js(f"document.querySelector({json.dumps(selector)}).click()")
+                time.sleep(1.5)
             data = browser.call("Page.captureScreenshot", format="png")["data"]
             with open(os.path.join(out, name), "wb") as fh:
                 fh.write(base64.b64decode(data))

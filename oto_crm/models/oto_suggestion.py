@@ -3,7 +3,7 @@
 from urllib.parse import quote
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.suggestion_rules import first_name, render_template
 
@@ -274,7 +274,8 @@ class OtoSuggestion(models.Model):
                     if days == 0
                     else self.env._("birthday in %(days)s days", days=days)
                 )
-            elif campaign:
+            elif campaign and campaign.audience != "segment":
+                # (A segment campaign: the customer's segment says it below.)
                 parts.append(audiences.get(campaign.audience, ""))
             if partner.oto_last_purchase:
                 parts.append(
@@ -342,10 +343,16 @@ class OtoSuggestion(models.Model):
         ``seller_id``: a manager looking at a seller's day; default: the
         current user's seller."""
         Seller = self.env["oto.seller"]
-        seller = Seller.browse(seller_id).exists() if seller_id else None
-        seller = seller or Seller._get_current_seller()
+        own = Seller._get_current_seller()
+        seller = Seller.browse(seller_id).exists() if seller_id else own
         if not seller:
             return {"seller": False}
+        if (
+            seller != own
+            and not self.env.su
+            and not self.env.user.has_group("oto_crm.oto_crm_group_manager")
+        ):
+            raise AccessError(self.env._("Only managers can see another seller's day."))
         seller.check_access("read")
         today = fields.Date.context_today(self)
         suggestions = self.search(

@@ -3,7 +3,7 @@
 from datetime import timedelta
 from urllib.parse import unquote
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time, new_test_user, tagged
 
 from .test_suggestions import NOW, TODAY, SuggestionsCommon
@@ -117,6 +117,8 @@ class TestSellerDay(SuggestionsCommon):
         self._customer("Cliente da Bia", self.bia)
         self._campaign("Recompra")
         self._generate()
+        with self.assertRaisesRegex(AccessError, "Only managers"):
+            self._day(seller_id=self.bia.id)
         day = self.env["oto.suggestion"].get_seller_day(seller_id=self.bia.id)
         self.assertEqual(day["seller"]["name"], "Bia Reis")
         self.assertEqual(day["groups"][0]["suggestions"][0]["name"], "Cliente da Bia")
