@@ -79,3 +79,65 @@ class TestAccess(OtoCrmCommon):
         self.assertNotIn(self.seller_franchise, sellers)
         with self.assertRaises(AccessError):
             self.seller_a1.with_user(self.user_franchise).read(["name"])
+
+    def test_suggestions_contacts_and_days_off_by_role(self):
+        """A seller sees their own suggestions, contacts and days off; a store
+        manager those of their store's sellers; a brand admin all."""
+        Partner = self.env["res.partner"]
+        records = {}
+        for seller in (self.seller_a1, self.seller_a2, self.seller_b1):
+            customer = Partner.create(
+                {
+                    "name": f"Cliente de {seller.name}",
+                    "company_id": self.company.id,
+                    "customer_rank": 1,
+                    "mobile": "+5511987650000",
+                    "oto_seller_id": seller.id,
+                }
+            )
+            suggestion = self.env["oto.suggestion"].create(
+                {"partner_id": customer.id, "company_id": self.company.id}
+            )
+            contact = self.env["oto.contact"].create(
+                {
+                    "partner_id": customer.id,
+                    "seller_id": seller.id,
+                    "company_id": self.company.id,
+                    "reached": "no",
+                    "reason": "no_answer",
+                }
+            )
+            dayoff = self.env["oto.seller.dayoff"].create(
+                {
+                    "seller_id": seller.id,
+                    "date_from": "2026-12-24",
+                    "date_to": "2026-12-25",
+                }
+            )
+            records[seller] = (suggestion, contact, dayoff)
+
+        def visible(user, index):
+            model = records[self.seller_a1][index]._name
+            found = self.env[model].with_user(user).search([])
+            return {s for s, recs in records.items() if recs[index] in found}
+
+        for index in range(3):
+            self.assertEqual(visible(self.user_seller, index), {self.seller_a1})
+            self.assertEqual(
+                visible(self.user_manager_a, index), {self.seller_a1, self.seller_a2}
+            )
+            self.assertEqual(visible(self.user_manager_b, index), {self.seller_b1})
+            self.assertEqual(
+                visible(self.user_admin, index),
+                {self.seller_a1, self.seller_a2, self.seller_b1},
+            )
+        # Another seller's suggestion, read or changed through the ORM: refused.
+        other = records[self.seller_a2][0].with_user(self.user_seller)
+        with self.assertRaises(AccessError):
+            other.read(["partner_id", "message"])
+        with self.assertRaises(AccessError):
+            other.action_send("whatsapp", "Oi")
+        # The seller still records the outcome of their own.
+        own = records[self.seller_a1][0].with_user(self.user_seller)
+        own.action_send("whatsapp", "Oi")
+        self.assertEqual(own.state, "in_progress")
