@@ -28,6 +28,7 @@
         "views/oto_campaign_views.xml",
         "views/oto_suggestion_views.xml",
         "views/oto_contact_views.xml",
+        "views/oto_attribution_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/oto_wallet_assign_views.xml",
         "views/oto_crm_menus.xml",

@@ -18,3 +18,4 @@ from . import oto_suggestion
 from . import oto_contact
 from . import oto_suggestion_engine
 from . import oto_demo
+from . import oto_attribution

@@ -45,14 +45,18 @@ class OtoPurchase(models.Model):
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
-        # A view over other models' tables: their pending writes first (Odoo
-        # flushes only the tables a query names).
-        for model in self._get_source_models().values():
-            self.env[model].flush_model()
-        self.env["sale.order.line"].flush_model(["product_uom_qty", "display_type"])
+        self._flush_sources()
         return super()._search(
             domain, offset=offset, limit=limit, order=order, **kwargs
         )
+
+    @api.model
+    def _flush_sources(self):
+        """A view over other models' tables: their pending writes first (Odoo
+        flushes only the tables a query names)."""
+        for model in self._get_source_models().values():
+            self.env[model].flush_model()
+        self.env["sale.order.line"].flush_model(["product_uom_qty", "display_type"])
 
     @api.model
     def _get_purchase_queries(self):
@@ -157,3 +161,5 @@ class OtoPurchase(models.Model):
         self.env.cr.execute(
             SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), query)
         )
+        # The views built on this one went with it (CASCADE): back they come.
+        self.env["oto.attribution"].init()

@@ -1,5 +1,6 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
 from urllib.parse import quote
 
 from odoo import api, fields, models
@@ -405,11 +406,23 @@ class OtoSuggestion(models.Model):
                     "deadline": fields.Date.to_string(suggestion.deadline),
                 }
             )
+        # The seller's results: sales from their contacts, last 30 days.
+        since = fields.Datetime.to_datetime(today - timedelta(days=30))
+        sales = self.env["oto.attribution"]._read_group(
+            [("seller_id", "=", seller.id), ("purchase_date", ">=", since)],
+            [],
+            ["__count", "amount:sum"],
+        )[0]
         return {
             "seller": {"id": seller.id, "name": seller.name},
             "store": seller.store_id.name or "",
             "date": fields.Date.to_string(today),
             "groups": list(groups.values()),
+            "results": {
+                "sales": sales[0],
+                "amount": sales[1] or 0.0,
+                "currency": seller.company_id.currency_id.symbol or "",
+            },
         }
 
     def action_send(self, channel, message=None):

@@ -64,6 +64,12 @@ class ResCompany(models.Model):
         "{code} where the seller code goes, e.g. "
         "https://loja.example.com/?vendedor={code}",
     )
+    oto_attribution_days = fields.Integer(
+        string="Attribution window (days)",
+        default=7,
+        help="A purchase up to this many days after a contact that reached "
+        "the customer counts as a sale from that contact (the last one).",
+    )
     oto_rfv_thresholds = fields.Char(
         string="RFV thresholds",
         readonly=True,
@@ -107,9 +113,17 @@ class ResCompany(models.Model):
         "oto_interval_min",
         "oto_interval_max",
         "oto_online_store_url",
+        "oto_attribution_days",
     )
     def _check_oto_suggestion_settings(self):
         for company in self:
+            if company.oto_attribution_days < 1:
+                raise ValidationError(
+                    self.env._(
+                        "The attribution window is at least one day, not %(days)s.",
+                        days=company.oto_attribution_days,
+                    )
+                )
             if company.oto_daily_limit < 1:
                 raise ValidationError(
                     self.env._(

@@ -15,6 +15,9 @@ class ResConfigSettings(models.TransientModel):
     oto_store_criteria = fields.Selection(
         related="company_id.oto_store_criteria", readonly=False
     )
+    oto_attribution_days = fields.Integer(
+        related="company_id.oto_attribution_days", readonly=False
+    )
     oto_daily_limit = fields.Integer(
         related="company_id.oto_daily_limit", readonly=False
     )

@@ -7,3 +7,4 @@ from . import test_suggestions
 from . import test_contacts
 from . import test_ui
 from . import test_seller_day
+from . import test_attribution

@@ -55,6 +55,7 @@ class TestSellerDay(SuggestionsCommon):
         day = self._day()
         self.assertEqual(day["seller"]["name"], "Ana Lima")
         self.assertEqual(day["store"], "Loja Centro")
+        self.assertEqual(day["results"]["sales"], 0)
         self.assertEqual(day["date"], str(TODAY))
         self.assertEqual(
             [g["name"] for g in day["groups"]], ["Recompra", "Aniversário"]

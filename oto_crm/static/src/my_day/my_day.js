@@ -165,8 +165,11 @@ export class OtoMyDay extends Component {
     }
 
     formatAmount(amount) {
-        const currency = this.state.profile?.currency || "";
-        return `${currency} ${(amount || 0).toLocaleString(undefined, {
+        return this.formatMoney(amount, this.state.profile?.currency);
+    }
+
+    formatMoney(amount, currency) {
+        return `${currency || ""} ${(amount || 0).toLocaleString(undefined, {
             minimumFractionDigits: 2,
             maximumFractionDigits: 2,
         })}`;
