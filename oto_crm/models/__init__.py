@@ -14,6 +14,7 @@ from . import oto_wallet_engine
 from . import oto_consent
 from . import oto_seller_dayoff
 from . import oto_campaign
+from . import oto_campaign_lift
 from . import oto_suggestion
 from . import oto_contact
 from . import oto_suggestion_engine

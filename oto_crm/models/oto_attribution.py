@@ -3,7 +3,7 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL, sql
 
-from .oto_purchase import PURCHASE_TIMEZONE
+from .brand_time import PURCHASE_TIMEZONE
 
 
 class OtoAttribution(models.Model):

@@ -13,6 +13,7 @@ from ..tools.suggestion_rules import (
     birthday_keys,
     template_placeholders,
 )
+from .brand_time import brand_today
 
 AUDIENCES = [
     ("birthday", "Birthday in the next days"),
@@ -75,7 +76,9 @@ class OtoCampaign(models.Model):
         "Placeholders: {first_name}, {name}, {seller}, {store}, {brand}, "
         "{seller_link}, {last_purchase}.",
     )
-    date_from = fields.Date(string="Valid from", default=fields.Date.context_today)
+    date_from = fields.Date(
+        string="Valid from", default=lambda self: brand_today(self.env)
+    )
     date_to = fields.Date(string="Valid until")
     store_ids = fields.Many2many(
         "oto.store",
@@ -265,7 +268,7 @@ class OtoCampaign(models.Model):
         """The customers the campaign would reach today (before wallet,
         consent, quarantine and limits)."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
+        today = brand_today(self.env)
         self.env.flush_all()
         self.env.cr.execute(
             SQL(

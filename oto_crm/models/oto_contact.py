@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .brand_time import brand_today
 from .oto_consent import PHONE_CHANNELS
 
 REASONS = [
@@ -108,7 +109,7 @@ class OtoContact(models.Model):
         seller's to-dos."""
         self.ensure_one()
         partner = self.partner_id.sudo()
-        today = fields.Date.context_today(self)
+        today = brand_today(self.env)
         source = "seller_outcome"
         if self.reason == "number_invalid":
             reason = self.env._("Contact outcome: the number does not exist or failed")

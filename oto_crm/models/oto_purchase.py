@@ -3,8 +3,7 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-# The day of a purchase is counted in the brand's local time.
-PURCHASE_TIMEZONE = "America/Sao_Paulo"
+from .brand_time import PURCHASE_TIMEZONE
 
 
 class OtoPurchase(models.Model):

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.suggestion_rules import first_name, render_template
+from .brand_time import brand_today
 
 OPEN_STATES = ("backlog", "assigned", "in_progress")
 
@@ -23,7 +24,11 @@ class OtoSuggestion(models.Model):
     _rec_name = "partner_id"
     _check_company_auto = True
 
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    date = fields.Date(
+        required=True,
+        default=lambda self: brand_today(self.env),
+        index=True,
+    )
     deadline = fields.Date(help="An unworked suggestion expires after this day.")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
@@ -257,7 +262,7 @@ class OtoSuggestion(models.Model):
 
     @api.depends("campaign_id", "score", "partner_id")
     def _compute_reason(self):
-        today = fields.Date.context_today(self)
+        today = brand_today(self.env)
         audiences = dict(
             self.env["oto.campaign"]
             ._fields["audience"]
@@ -355,7 +360,7 @@ class OtoSuggestion(models.Model):
         ):
             raise AccessError(self.env._("Only managers can see another seller's day."))
         seller.check_access("read")
-        today = fields.Date.context_today(self)
+        today = brand_today(self.env)
         suggestions = self.search(
             [
                 ("seller_id", "=", seller.id),

@@ -20,6 +20,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.suggestion_rules import holdout_sql
+from .brand_time import brand_today
 from .oto_wallet_engine import _testing
 
 _logger = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ class OtoSuggestionEngine(models.AbstractModel):
         """Generate ``today``'s suggestions of ``company``; returns
         {campaign: (suggested, held out)}."""
         self = self.sudo().with_company(company)
-        today = today or fields.Date.context_today(self)
+        today = today or brand_today(self.env)
         self.env.flush_all()
         cr = self.env.cr
         self._expire(company, today)

@@ -21,6 +21,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.wallet_rules import parse_criteria
+from .brand_time import brand_today
 
 _logger = logging.getLogger(__name__)
 
@@ -1083,7 +1084,7 @@ class OtoWalletEngine(models.AbstractModel):
         the customers they processed: none left then) and the customers
         whose recency crossed a threshold since ``since`` (the previous run).
         """
-        today = fields.Date.context_today(self)
+        today = brand_today(self.env)
         rfv = self._rfv_params(company)
         if partner_ids is None or not rfv:
             thresholds = self._rfv_thresholds(company)
@@ -1138,7 +1139,7 @@ class OtoWalletEngine(models.AbstractModel):
     def _rfv_params(self, company):
         """What scoring needs: the company's thresholds while they hold (less
         than a week old), the day, and the segment table; None otherwise."""
-        today = fields.Date.context_today(self)
+        today = brand_today(self.env)
         thresholds = company._oto_rfv_thresholds()
         if (
             not thresholds
@@ -1209,7 +1210,7 @@ class OtoWalletEngine(models.AbstractModel):
     def _rfv_thresholds(self, company):
         """Quintile thresholds {r, f, v: [4 values]} over the company's
         customers with purchases in the window; {} when there are none."""
-        today = fields.Date.context_today(self)
+        today = brand_today(self.env)
         self.env.cr.execute(
             SQL(
                 """

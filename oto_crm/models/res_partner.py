@@ -7,6 +7,7 @@ from odoo.tools import SQL, html2plaintext
 
 from ..tools.phone import PhoneError, normalize_phone
 from ..tools.suggestion_rules import smart_interval
+from .brand_time import brand_today
 
 _COMPARE = {
     "=": lambda a, b: a == b,
@@ -261,7 +262,7 @@ class ResPartner(models.Model):
 
     @api.depends("oto_last_purchase")
     def _compute_oto_recency_days(self):
-        today = fields.Date.context_today(self)
+        today = brand_today(self.env)
         for partner in self:
             last = partner.oto_last_purchase
             partner.oto_recency_days = (today - last.date()).days if last else 0

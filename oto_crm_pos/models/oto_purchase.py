@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.oto_crm.models.oto_purchase import PURCHASE_TIMEZONE
+from odoo.addons.oto_crm.models.brand_time import PURCHASE_TIMEZONE
 
 
 class OtoPurchase(models.Model):

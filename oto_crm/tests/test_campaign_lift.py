@@ -1,0 +1,88 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime
+
+from odoo import Command
+from odoo.tests import freeze_time, tagged
+
+from .test_suggestions import NOW, SuggestionsCommon
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+@freeze_time(NOW)
+class TestCampaignLift(SuggestionsCommon):
+    """The campaign's lift: suggested customers against its random holdout."""
+
+    def _buy(self, customer, when, amount=100):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "company_id": self.company.id,
+                "oto_seller_id": self.ana.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 1,
+                            "price_unit": amount,
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        order.date_order = when
+        return order
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create(
+            {"name": "Bolsa Aurora", "list_price": 100}
+        )
+
+    def test_lift_counts_the_window_of_each_group(self):
+        customers = self._customers(24, self.ana)
+        campaign = self._campaign("Recompra", holdout_percent=50, lift_days=10)
+        self._generate()
+        suggested = self._suggestions(campaign_id=campaign.id).partner_id
+        held = (
+            self.env["oto.campaign.holdout"]
+            .search([("campaign_id", "=", campaign.id)])
+            .partner_id
+        )
+        self.assertEqual(suggested | held, customers)
+        self.assertTrue(suggested and held)
+        # Two suggested customers buy in the window (one twice), one held-out
+        # customer buys in it; purchases before the day or after the window
+        # do not count.
+        self._buy(suggested[0], datetime(2026, 11, 25, 15, 0), 100)
+        self._buy(suggested[0], datetime(2026, 11, 26, 15, 0), 50)
+        self._buy(suggested[1], datetime(2026, 12, 2, 15, 0), 300)
+        self._buy(suggested[2], datetime(2026, 12, 3, 15, 0), 999)  # day 10: out
+        self._buy(suggested[3], datetime(2026, 11, 22, 15, 0), 999)  # before
+        self._buy(held[0], datetime(2026, 11, 24, 15, 0), 80)
+        campaign.invalidate_recordset()
+        n_t, n_h = len(suggested), len(held)
+        self.assertEqual(campaign.lift_treated_count, n_t)
+        self.assertEqual(campaign.lift_holdout_count, n_h)
+        # (Percentages kept to one decimal.)
+        self.assertAlmostEqual(campaign.lift_treated_rate, 200 / n_t, delta=0.05)
+        self.assertAlmostEqual(campaign.lift_holdout_rate, 100 / n_h, delta=0.05)
+        self.assertAlmostEqual(campaign.lift_rate, 200 / n_t - 100 / n_h, delta=0.05)
+        self.assertAlmostEqual(campaign.lift_revenue, 450 / n_t - 80 / n_h, delta=0.005)
+        self.assertLess(campaign.lift_rate_low, campaign.lift_rate)
+        self.assertGreater(campaign.lift_rate_high, campaign.lift_rate)
+        # A handful of customers tells nothing yet, and says so.
+        self.assertIn(f"Of the {n_t} customers suggested", campaign.lift_summary)
+        self.assertIn(
+            "No difference can be told from chance yet", campaign.lift_summary
+        )
+
+    def test_without_holdout_the_lift_is_not_measurable(self):
+        self._customers(3, self.ana)
+        campaign = self._campaign("Sem controle", holdout_percent=0)
+        self._generate()
+        self.assertEqual(campaign.lift_treated_count, 3)
+        self.assertEqual(campaign.lift_holdout_count, 0)
+        self.assertIn("Not measurable yet", campaign.lift_summary)
