@@ -127,6 +127,15 @@ SHOTS = (
         False,
     ),
     (
+        "campaign-lift-desktop.png",
+        "admin",
+        "admin",
+        "/odoo/action-oto_crm.oto_campaign_action/{campaign}",
+        1366,
+        1400,
+        False,
+    ),
+    (
         "customer-form-desktop.png",
         "marcos.lima",
         "Oto@demo2026",
@@ -253,6 +262,16 @@ def take(base, out):
                     "kwargs: {limit: 1}}})}).then(r => r.json()).then(r => r.result[0])"
                 )
                 path = path.format(customer=customer)
+            if "{campaign}" in path:
+                campaign = browser.js(
+                    "fetch('/web/dataset/call_kw', {method: 'POST', headers: "
+                    "{'Content-Type': 'application/json'}, body: JSON.stringify({"
+                    "jsonrpc: '2.0', method: 'call', params: {model: 'oto.campaign', "
+                    "method: 'search', args: [[]], kwargs: {limit: 1, "
+                    "order: 'sequence, id'}}})})"
+                    ".then(r => r.json()).then(r => r.result[0])"
+                )
+                path = path.format(campaign=campaign)
             browser.goto(base + path)
             for selector in taps[0] if taps else ():
                 browser.js(f"document.querySelector({json.dumps(selector)}).click()")

@@ -41,8 +41,8 @@ class OtoAttribution(models.Model):
         string="Contact channel",
         readonly=True,
     )
-    contact_date = fields.Datetime(string="Contact", readonly=True)
-    purchase_date = fields.Datetime(string="Purchase", readonly=True)
+    contact_date = fields.Datetime(string="Contacted on", readonly=True)
+    purchase_date = fields.Datetime(string="Bought on", readonly=True)
     days = fields.Integer(string="Days after the contact", readonly=True)
     amount = fields.Float(string="Total", digits="Product Price", readonly=True)
     item_count = fields.Float(string="Items", readonly=True)
