@@ -15,3 +15,10 @@ def brand_today(env):
     return fields.Date.context_today(
         env["res.company"].with_context(tz=PURCHASE_TIMEZONE)
     )
+
+
+def brand_day(env, moment):
+    """The brand's day of ``moment`` (a UTC datetime)."""
+    return fields.Date.context_today(
+        env["res.company"].with_context(tz=PURCHASE_TIMEZONE), timestamp=moment
+    )

@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .brand_time import brand_today
+from .brand_time import brand_day, brand_today
 from .oto_consent import PHONE_CHANNELS
 
 REASONS = [
@@ -109,7 +109,8 @@ class OtoContact(models.Model):
         seller's to-dos."""
         self.ensure_one()
         partner = self.partner_id.sudo()
-        today = brand_today(self.env)
+        # The contact's day (a contact may be recorded after the fact).
+        today = min(brand_day(self.env, self.date), brand_today(self.env))
         source = "seller_outcome"
         if self.reason == "number_invalid":
             reason = self.env._("Contact outcome: the number does not exist or failed")

@@ -45,6 +45,7 @@ class OtoDemo(models.AbstractModel):
         products = self._create_demo_products(brand)
         orders = self._create_demo_orders(brand, stores, sellers, customers, products)
         self._post_demo_hook(brand, stores, sellers, customers, products, orders)
+        self._create_demo_contacts(brand, sellers, customers)
         # Wallets, preferred sellers and RFV as the nightly engine leaves them.
         self.env["oto.wallet.engine"]._action_wallet_refresh(company, mode="full")
         # The brand's campaigns, and today's suggestions for every seller.
@@ -117,6 +118,25 @@ class OtoDemo(models.AbstractModel):
                     "{store}. Temos novidades e condições especiais nesta semana. "
                     "Posso te mostrar? {seller_link}",
                 },
+            ]
+        )
+
+    def _create_demo_contacts(self, brand, sellers, customers):
+        """The sellers' contacts of the last 90 days, in order (each one's
+        effects: last contact, rest, the sales it led to)."""
+        return self.env["oto.contact"].create(
+            [
+                {
+                    "partner_id": customers[contact["customer"]].id,
+                    "seller_id": sellers[contact["seller"]].id,
+                    "date": contact["date"],
+                    "channel": contact["channel"],
+                    "reached": contact["reached"],
+                    "reason": contact["reason"],
+                    "result": contact["result"],
+                    "notes": contact["notes"] or False,
+                }
+                for contact in brand["contacts"]
             ]
         )
 

@@ -1,6 +1,6 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import datetime
+from datetime import date, datetime
 
 from odoo.tests import TransactionCase, freeze_time, tagged
 
@@ -45,7 +45,9 @@ class TestDemoBrand(TransactionCase):
         # Campaigns and today's suggestions, within each seller's limit.
         campaigns = env["oto.campaign"].search([("company_id", "=", company.id)])
         self.assertEqual(len(campaigns), 4)
-        suggestions = env["oto.suggestion"].search([("company_id", "=", company.id)])
+        suggestions = env["oto.suggestion"].search(
+            [("company_id", "=", company.id), ("type", "=", "segment")]
+        )
         self.assertTrue(suggestions)
         self.assertEqual(set(suggestions.mapped("state")), {"assigned"})
         for seller in sellers:
@@ -56,3 +58,17 @@ class TestDemoBrand(TransactionCase):
                 mine.partner_id.filtered(lambda p, s=seller: p.oto_seller_id == s),
             )
         self.assertTrue(all(g.message and "{" not in g.message for g in suggestions))
+        # The sellers' contacts of the last 90 days, and the sales they led to.
+        contacts = env["oto.contact"].search([("company_id", "=", company.id)])
+        self.assertGreater(len(contacts), 50)
+        self.assertLess(max(contacts.mapped("date")), datetime(2026, 11, 23))
+        worked = env["oto.suggestion"].search(
+            [("company_id", "=", company.id), ("type", "=", "contact")]
+        )
+        self.assertEqual(len(worked), len(contacts))
+        self.assertEqual(set(worked.mapped("state")), {"done"})
+        self.assertLess(max(worked.mapped("date")), date(2026, 11, 23))
+        sales = env["oto.attribution"].search([("company_id", "=", company.id)])
+        self.assertGreater(len(sales), 20)
+        self.assertTrue(all(0 <= s.days <= 7 for s in sales))
+        self.assertEqual(set(sales.contact_id.mapped("reached")), {"yes"})

@@ -341,6 +341,7 @@ def build_brand(today=None, seed=2026, customers=CUSTOMERS):
                 }
             )
     orders.sort(key=lambda o: (o["date"], o["customer"]))
+    contacts = _build_contacts(today, seed, result_customers, orders)
     return {
         "brand": BRAND,
         "stores": [
@@ -363,4 +364,65 @@ def build_brand(today=None, seed=2026, customers=CUSTOMERS):
         "categories": list(CATEGORIES),
         "products": [{"name": p[0], "category": p[1], "price": p[2]} for p in PRODUCTS],
         "orders": orders,
+        "contacts": contacts,
     }
+
+
+CONTACT_NOTES = (
+    "Gostou das novidades, vai passar na loja",
+    "Pediu fotos do vestido no tamanho M",
+    "Quer ser avisada quando chegar a coleção de verão",
+    "Prefere ser chamada depois das 18h",
+    "Perguntou sobre a troca da blusa",
+)
+
+
+def _build_contacts(today, seed, customers, orders):
+    """Sellers' contacts of the last 90 days: a third of the recent
+    purchases were preceded by a contact that reached the customer (1 to 6
+    days before, by the seller of the sale); and some contacts led to no
+    purchase (reached or not). Their own random sequence: the orders stay
+    the same with or without them."""
+    rng = random.Random(seed + 1)
+    start = datetime.combine(today - timedelta(days=90), time(0, 0))
+    contacts = []
+    for order in orders:
+        if order["date"] < start + timedelta(days=7) or rng.random() >= 0.33:
+            continue
+        moment = datetime.combine(
+            (order["date"] - timedelta(days=rng.randint(1, 6))).date(),
+            time(rng.randint(9, 19), rng.randint(0, 59)),
+        )
+        contacts.append(
+            {
+                "customer": order["customer"],
+                "seller": order["seller"],
+                "date": moment,
+                "channel": rng.choices(("whatsapp", "call", "sms"), (80, 15, 5))[0],
+                "reached": "yes",
+                "reason": False,
+                "result": "positive",
+                "notes": rng.choice(CONTACT_NOTES) if rng.random() < 0.4 else "",
+            }
+        )
+    for customer in customers:
+        if customer["seller"] is None or rng.random() >= 0.12:
+            continue
+        reached = rng.random() < 0.6
+        contacts.append(
+            {
+                "customer": customer["index"],
+                "seller": customer["seller"],
+                "date": datetime.combine(
+                    today - timedelta(days=rng.randint(8, 80)),
+                    time(rng.randint(9, 19), rng.randint(0, 59)),
+                ),
+                "channel": "whatsapp",
+                "reached": "yes" if reached else "no",
+                "reason": False if reached else "no_answer",
+                "result": "neutral",
+                "notes": "",
+            }
+        )
+    contacts.sort(key=lambda c: (c["date"], c["customer"]))
+    return contacts

@@ -51,3 +51,34 @@ def test_orders_cover_twelve_months_and_known_people():
     ordered = {o["customer"] for o in orders}
     assert without and not ordered & {c["index"] for c in without}
     assert Counter(o["channel"] for o in orders)["online"] > 0
+
+
+def test_contacts_of_the_last_90_days_some_before_a_purchase():
+    brand = build_brand(TODAY)
+    contacts = brand["contacts"]
+    assert contacts
+    customers = brand["customers"]
+    for contact in contacts:
+        day = contact["date"].date()
+        assert TODAY - timedelta(days=90) <= day < TODAY
+        # By a seller who has the customer, or who sold to them.
+        assert contact["seller"] is not None
+        assert customers[contact["customer"]]["seller"] is not None or any(
+            o["customer"] == contact["customer"] for o in brand["orders"]
+        )
+        assert contact["reached"] in ("yes", "no")
+        assert (contact["reason"] == "no_answer") == (contact["reached"] == "no")
+    orders_by_customer = {}
+    for order in brand["orders"]:
+        orders_by_customer.setdefault(order["customer"], []).append(order["date"])
+    # Most reached contacts are followed by a purchase within the week.
+    followed = [
+        c
+        for c in contacts
+        if c["reached"] == "yes"
+        and any(
+            c["date"] < d <= c["date"] + timedelta(days=7)
+            for d in orders_by_customer.get(c["customer"], ())
+        )
+    ]
+    assert len(followed) > len(contacts) / 2
