@@ -26,7 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from benchmarks import wallet_engine  # noqa: E402
-from devtools import environment as envmod  # noqa: E402
+from benchmarks.odoo_runner import open_registry, prepare  # noqa: E402
 
 CAMPAIGNS = [
     {"name": "Sentimos sua falta", "kind": "sales", "audience": "no_purchase",
@@ -43,13 +43,7 @@ CAMPAIGNS = [
 
 
 def run(odoo, db, args):
-    sys.path.insert(0, odoo.src)
-    import odoo as odoo_module  # noqa: PLC0415
-
-    odoo_module.tools.config.parse_config(
-        [f"--addons-path={odoo.addons_path()}", *db.odoo_args(), "--log-level=warn"]
-    )
-    registry = odoo_module.modules.registry.Registry(wallet_engine.DBNAME)
+    odoo_module, registry = open_registry(odoo, db, wallet_engine.DBNAME)
     with registry.cursor() as cr:
         env = odoo_module.api.Environment(cr, odoo_module.SUPERUSER_ID, {})
         company = env.company
@@ -151,18 +145,10 @@ def main():
     parser.add_argument("--limit", type=int, default=30)
     parser.add_argument("--sample", type=int, default=100)
     args = parser.parse_args()
-    try:
-        odoo = envmod.find_odoo()
-        db = envmod.ensure_database()
-    except envmod.SetupError as exc:
-        print(f"benchmark not run: {exc}")
+    prepared = prepare("benchmarks.suggestions")
+    if not prepared:
         return 1
-    try:
-        import babel  # noqa: F401, PLC0415
-    except ImportError:
-        os.execv(
-            odoo.python, [odoo.python, "-m", "benchmarks.suggestions", *sys.argv[1:]]
-        )
+    odoo, db = prepared
     if not db.exists(wallet_engine.DBNAME):
         print(
             "benchmark not run: no oto_bench database; build the brand with "

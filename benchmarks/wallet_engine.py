@@ -24,7 +24,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from devtools import environment as envmod  # noqa: E402
+from benchmarks.odoo_runner import open_registry, prepare  # noqa: E402
 from devtools.run_tests import _odoo_run, clone_database, ensure_template  # noqa: E402
 
 DBNAME = "oto_bench"
@@ -159,14 +159,8 @@ def timed(label, func, floor=None):
 
 
 def run_engine(odoo, db, args):
-    sys.path.insert(0, odoo.src)
-    import odoo as odoo_module  # noqa: PLC0415
-    from odoo.tools import SQL  # noqa: PLC0415
-
-    odoo_module.tools.config.parse_config(
-        [f"--addons-path={odoo.addons_path()}", *db.odoo_args(), "--log-level=warn"]
-    )
-    registry = odoo_module.modules.registry.Registry(DBNAME)
+    odoo_module, registry = open_registry(odoo, db, DBNAME)
+    SQL = odoo_module.tools.SQL
     with registry.cursor() as cr:
         env = odoo_module.api.Environment(cr, odoo_module.SUPERUSER_ID, {})
         company = env.company
@@ -290,19 +284,10 @@ def main():
     parser.add_argument("--batch", type=int, default=5_000)
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
-    try:
-        odoo = envmod.find_odoo()
-        db = envmod.ensure_database()
-    except envmod.SetupError as exc:
-        print(f"benchmark not run: {exc}")
+    prepared = prepare("benchmarks.wallet_engine")
+    if not prepared:
         return 1
-    try:
-        import babel  # noqa: F401, PLC0415
-    except ImportError:
-        # Run again with the Python that runs Odoo.
-        os.execv(
-            odoo.python, [odoo.python, "-m", "benchmarks.wallet_engine", *sys.argv[1:]]
-        )
+    odoo, db = prepared
     if not (args.reuse and db.exists(DBNAME)):
         build_database(odoo, db, args)
     run_engine(odoo, db, args)

@@ -1,0 +1,34 @@
+"""What the benchmarks share: finding Odoo and PostgreSQL as ``./oto test``
+does, running with Odoo's Python, and opening a database's registry."""
+
+import os
+import sys
+
+from devtools import environment as envmod
+
+
+def prepare(module):
+    """(odoo, db) for a benchmark; runs ``module`` again with Odoo's Python
+    when this one lacks Odoo's libraries; None (said why) without Odoo."""
+    try:
+        odoo = envmod.find_odoo()
+        db = envmod.ensure_database()
+    except envmod.SetupError as exc:
+        print(f"benchmark not run: {exc}")
+        return None
+    try:
+        import babel  # noqa: F401, PLC0415
+    except ImportError:
+        os.execv(odoo.python, [odoo.python, "-m", module, *sys.argv[1:]])
+    return odoo, db
+
+
+def open_registry(odoo, db, dbname):
+    """(the ``odoo`` package, the registry of ``dbname``)."""
+    sys.path.insert(0, odoo.src)
+    import odoo as odoo_module  # noqa: PLC0415
+
+    odoo_module.tools.config.parse_config(
+        [f"--addons-path={odoo.addons_path()}", *db.odoo_args(), "--log-level=warn"]
+    )
+    return odoo_module, odoo_module.modules.registry.Registry(dbname)
