@@ -6,6 +6,7 @@ from odoo import api, fields, models
 
 from ..tools.demo_brand import build_brand
 from ..tools.phone import format_international
+from .brand_time import brand_today
 
 _logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class OtoDemo(models.AbstractModel):
             )
         )
         self = self.with_env(env)
-        brand = build_brand(fields.Date.context_today(self))
+        brand = build_brand(brand_today(self.env))
         company = self.env.company
         self._setup_demo_company(company, brand)
         stores = self._create_demo_stores(company, brand)
