@@ -234,6 +234,23 @@ class Browser:
                 break
         time.sleep(1.5)
 
+    def first_id(self, model, domain, order=None):
+        """The id of the first ``model`` record matching ``domain`` (RPC as
+        the logged-in user)."""
+        kwargs = {"limit": 1, **({"order": order} if order else {})}
+        params = {
+            "model": model,
+            "method": "search",
+            "args": [domain],
+            "kwargs": kwargs,
+        }
+        body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params})
+        return self.js(
+            "fetch('/web/dataset/call_kw', {method: 'POST', headers: "
+            f"{{'Content-Type': 'application/json'}}, body: {json.dumps(body)}}})"
+            ".then(r => r.json()).then(r => r.result[0])"
+        )
+
     def close(self):
         self.proc.terminate()
         self.proc.wait()
@@ -252,26 +269,18 @@ def take(base, out):
                 "document.querySelector('.oe_login_form').submit();"
             )
             time.sleep(3)
+            # A record to show: a customer with a purchase history (so the
+            # Wallet tab says something), the brand's first campaign.
             if "{customer}" in path:
-                # A customer with a purchase history, so the Wallet tab says something.
-                customer = browser.js(
-                    "fetch('/web/dataset/call_kw', {method: 'POST', headers: "
-                    "{'Content-Type': 'application/json'}, body: JSON.stringify({"
-                    "jsonrpc: '2.0', method: 'call', params: {model: 'res.partner', "
-                    "method: 'search', args: [[['oto_purchase_count', '>', 5]]], "
-                    "kwargs: {limit: 1}}})}).then(r => r.json()).then(r => r.result[0])"
+                path = path.format(
+                    customer=browser.first_id(
+                        "res.partner", [["oto_purchase_count", ">", 5]]
+                    )
                 )
-                path = path.format(customer=customer)
             if "{campaign}" in path:
-                campaign = browser.js(
-                    "fetch('/web/dataset/call_kw', {method: 'POST', headers: "
-                    "{'Content-Type': 'application/json'}, body: JSON.stringify({"
-                    "jsonrpc: '2.0', method: 'call', params: {model: 'oto.campaign', "
-                    "method: 'search', args: [[]], kwargs: {limit: 1, "
-                    "order: 'sequence, id'}}})})"
-                    ".then(r => r.json()).then(r => r.result[0])"
+                path = path.format(
+                    campaign=browser.first_id("oto.campaign", [], "sequence, id")
                 )
-                path = path.format(campaign=campaign)
             browser.goto(base + path)
             for selector in taps[0] if taps else ():
                 browser.js(f"document.querySelector({json.dumps(selector)}).click()")
