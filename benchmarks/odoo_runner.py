@@ -24,6 +24,19 @@ def prepare(module):
     return odoo, db
 
 
+def prepare_bench(module):
+    """``prepare`` for a benchmark run on the wallet benchmark's brand
+    (``oto_bench``); None (said why) when it is not built."""
+    prepared = prepare(module)
+    if prepared and not prepared[1].exists("oto_bench"):
+        print(
+            "benchmark not run: no oto_bench database; build the brand with "
+            "python3 -m benchmarks.wallet_engine first"
+        )
+        return None
+    return prepared
+
+
 def open_registry(odoo, db, dbname):
     """(the ``odoo`` package, the registry of ``dbname``)."""
     sys.path.insert(0, odoo.src)

@@ -29,7 +29,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from benchmarks import wallet_engine  # noqa: E402
-from benchmarks.odoo_runner import open_registry, prepare, vacuum  # noqa: E402
+from benchmarks.odoo_runner import open_registry, prepare_bench, vacuum  # noqa: E402
 
 CAMPAIGNS = [
     {"name": "Sentimos sua falta", "kind": "sales", "audience": "no_purchase",
@@ -176,16 +176,10 @@ def main():
     parser.add_argument("--limit", type=int, default=30)
     parser.add_argument("--sample", type=int, default=100)
     args = parser.parse_args()
-    prepared = prepare("benchmarks.suggestions")
+    prepared = prepare_bench("benchmarks.suggestions")
     if not prepared:
         return 1
     odoo, db = prepared
-    if not db.exists(wallet_engine.DBNAME):
-        print(
-            "benchmark not run: no oto_bench database; build the brand with "
-            "python3 -m benchmarks.wallet_engine first"
-        )
-        return 1
     run(odoo, db, args)
     return 0
 

@@ -3,7 +3,7 @@
 {
     "name": "Oto CRM - Retail Clienteling",
     "summary": "Stores, sellers and customer wallets: retail clienteling in Odoo",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "website": "https://github.com/oto-crm/oto-crm-odoo",
     "author": "Oto CRM for Odoo contributors",
@@ -40,6 +40,7 @@
         "web.assets_backend": [
             "oto_crm/static/src/scss/*.scss",
             "oto_crm/static/src/my_day/*",
+            "oto_crm/static/src/results/*",
         ],
         "web.assets_tests": [
             "oto_crm/static/src/js/tours/*.js",

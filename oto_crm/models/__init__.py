@@ -20,3 +20,4 @@ from . import oto_contact
 from . import oto_suggestion_engine
 from . import oto_demo
 from . import oto_attribution
+from . import oto_result_day

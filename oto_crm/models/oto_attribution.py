@@ -43,6 +43,12 @@ class OtoAttribution(models.Model):
     )
     contact_date = fields.Datetime(string="Contacted on", readonly=True)
     purchase_date = fields.Datetime(string="Bought on", readonly=True)
+    contact_day = fields.Date(
+        readonly=True, help="The contact's day in the brand's local time."
+    )
+    purchase_day = fields.Date(
+        readonly=True, help="The purchase's day in the brand's local time."
+    )
     days = fields.Integer(string="Days after the contact", readonly=True)
     amount = fields.Float(string="Total", digits="Product Price", readonly=True)
     item_count = fields.Float(string="Items", readonly=True)
@@ -61,15 +67,41 @@ class OtoAttribution(models.Model):
         )
 
     @api.model
-    def _query(self):
+    def _query(self, bounds=None):
+        """The view's query. ``bounds`` (the results' figures): a dict with
+        ``purchase_from`` and ``purchase_to`` (UTC datetimes, the purchases of
+        a period), ``contact_since`` (the earliest contact that can be
+        credited with them, the window before the period) and optionally
+        ``company_id`` and ``seller_ids``: the same rows as the view filtered
+        on the purchase date, found without reading the others."""
         # Driven by the contacts, so that a seller's or a period's sales read
         # only their contacts and those customers' purchases.
+        extra = SQL()
+        later = SQL()
+        if bounds:
+            extra = SQL(
+                " AND c.date >= %(since)s AND p.date >= %(start)s AND p.date < %(end)s",
+                since=bounds["contact_since"],
+                start=bounds["purchase_from"],
+                end=bounds["purchase_to"],
+            )
+            # A later contact is after the credited one, so after ``since``.
+            later = SQL(" AND later.date >= %s", bounds["contact_since"])
+            if bounds.get("company_id"):
+                extra = SQL("%s AND c.company_id = %s", extra, bounds["company_id"])
+            if bounds.get("seller_ids") is not None:
+                extra = SQL(
+                    "%s AND c.seller_id = ANY(%s)", extra, list(bounds["seller_ids"])
+                )
         return SQL(
             """
             SELECT p.id AS id, p.id AS purchase_id, p.reference, p.partner_id,
                    p.company_id, c.seller_id, s.store_id, c.id AS contact_id,
                    c.suggestion_id, sg.campaign_id, c.channel,
                    c.date AS contact_date, p.date AS purchase_date,
+                   (c.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                       AS contact_day,
+                   p.day AS purchase_day,
                    p.day - (c.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
                        AS days,
                    p.amount, p.item_count, p.channel AS sale_channel
@@ -90,9 +122,12 @@ class OtoAttribution(models.Model):
                        AND later.company_id = c.company_id
                        AND later.reached = 'yes'
                        AND (later.date, later.id) > (c.date, c.id)
-                       AND later.date <= p.date)
+                       AND later.date <= p.date %(later)s)
+                   %(extra)s
             """,
             tz=PURCHASE_TIMEZONE,
+            later=later,
+            extra=extra,
         )
 
     def init(self):

@@ -125,6 +125,31 @@ class OtoPurchase(models.Model):
             ),
         ]
 
+    @api.model
+    def _get_changed_day_queries(self, company_id, written_since):
+        """Queries of the brand days of purchases written since
+        ``written_since``, including orders that left the view (cancelled):
+        the results of those days are recomputed. Bridges append theirs."""
+        return [
+            SQL(
+                "SELECT day FROM oto_purchase "
+                "WHERE company_id = %s AND write_date >= %s",
+                company_id,
+                written_since,
+            ),
+            SQL(
+                """
+                SELECT (date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                  FROM sale_order
+                 WHERE company_id = %(company)s AND write_date >= %(since)s
+                   AND state <> 'sale'
+                """,
+                tz=PURCHASE_TIMEZONE,
+                company=company_id,
+                since=written_since,
+            ),
+        ]
+
     def _get_source_models(self):
         """{source: model} of the orders behind the rows."""
         return {"sale": "sale.order"}

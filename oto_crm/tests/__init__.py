@@ -9,3 +9,4 @@ from . import test_ui
 from . import test_seller_day
 from . import test_attribution
 from . import test_campaign_lift
+from . import test_results

@@ -9,9 +9,8 @@ from odoo.tests import freeze_time, new_test_user, tagged
 from .test_suggestions import SuggestionsCommon
 
 
-@tagged("post_install", "-at_install", "oto_crm")
-class TestAttribution(SuggestionsCommon):
-    """Sales from contacts: last touch within the window, from the purchases."""
+class AttributionCommon(SuggestionsCommon):
+    """A product, a customer of Ana's, and helpers for orders and contacts."""
 
     @classmethod
     def setUpClass(cls):
@@ -53,6 +52,11 @@ class TestAttribution(SuggestionsCommon):
                 "reason": False if reached == "yes" else "no_answer",
             }
         )
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestAttribution(AttributionCommon):
+    """Sales from contacts: last touch within the window, from the purchases."""
 
     def _sales(self, **domain):
         return self.env["oto.attribution"].search(

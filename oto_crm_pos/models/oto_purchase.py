@@ -15,6 +15,25 @@ class OtoPurchase(models.Model):
     def _get_purchase_queries(self):
         return [*super()._get_purchase_queries(), self._pos_order_purchase_query()]
 
+    @api.model
+    def _get_changed_day_queries(self, company_id, written_since):
+        # A paid POS order that left the paid states (rare, but counted).
+        return [
+            *super()._get_changed_day_queries(company_id, written_since),
+            SQL(
+                """
+                SELECT (date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                  FROM pos_order
+                 WHERE company_id = %(company)s AND write_date >= %(since)s
+                   AND (state NOT IN ('paid', 'done', 'invoiced')
+                        OR amount_total <= 0)
+                """,
+                tz=PURCHASE_TIMEZONE,
+                company=company_id,
+                since=written_since,
+            ),
+        ]
+
     def _get_source_models(self):
         return {**super()._get_source_models(), "pos": "pos.order"}
 

@@ -168,6 +168,12 @@ export class OtoMyDay extends Component {
         return this.formatMoney(amount, this.state.profile?.currency);
     }
 
+    openResults() {
+        this.action.doAction("oto_crm.oto_crm_action_results", {
+            additionalContext: { oto_seller_id: this.state.day.seller.id },
+        });
+    }
+
     formatMoney(amount, currency) {
         return `${currency || ""} ${(amount || 0).toLocaleString(undefined, {
             minimumFractionDigits: 2,

@@ -1,0 +1,540 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from .brand_time import PURCHASE_TIMEZONE, brand_today
+
+_logger = logging.getLogger(__name__)
+
+PERIODS = ("30d", "month")
+# Days of results kept (and computed the first time).
+HISTORY_DAYS = 400
+# Transactions still open when the last refresh started: their writes are
+# looked for again.
+WRITE_MARGIN = timedelta(minutes=5)
+
+
+def utc_start(day):
+    """The UTC moment the brand's ``day`` starts (naive, as Odoo stores it)."""
+    local = datetime.combine(day, time.min, tzinfo=ZoneInfo(PURCHASE_TIMEZONE))
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def periods(period, today):
+    """((from, to), (previous from, previous to)) of a results period, days
+    included. ``30d``: the last 30 days and the 30 before; ``month``: this
+    month up to today and the same days of the previous month (all of it
+    when it is shorter)."""
+    if period == "30d":
+        return (
+            (today - timedelta(days=29), today),
+            (today - timedelta(days=59), today - timedelta(days=30)),
+        )
+    first = today.replace(day=1)
+    previous_first = first - relativedelta(months=1)
+    previous_to = min(
+        previous_first + timedelta(days=today.day - 1), first - timedelta(days=1)
+    )
+    return (first, today), (previous_first, previous_to)
+
+
+class OtoResultDay(models.Model):
+    """A seller's results of one day: suggestions offered and done, contacts
+    that reached a customer, sales from contacts (credited to the contact's
+    seller on the purchase day). Kept so that a store's or the brand's
+    figures of two months read a few thousand rows, not millions of
+    contacts and purchases; recomputed from the sources for every day whose
+    sources changed (a purchase recorded late, an order cancelled, a contact
+    recorded after the fact), and today's are always read live."""
+
+    _name = "oto.result.day"
+    _description = "Seller results of a day"
+    _log_access = False
+    _order = "day desc, seller_id"
+
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    seller_id = fields.Many2one(
+        "oto.seller", required=True, readonly=True, ondelete="cascade"
+    )
+    day = fields.Date(required=True, readonly=True)
+    offered = fields.Integer(string="Suggestions offered", readonly=True)
+    done = fields.Integer(string="Suggestions done", readonly=True)
+    reached = fields.Integer(string="Customers reached", readonly=True)
+    sales = fields.Integer(string="Sales from contacts", readonly=True)
+    revenue = fields.Float(digits="Product Price", readonly=True)
+    items = fields.Float(readonly=True)
+
+    _sql_constraints = [
+        (
+            "seller_day_uniq",
+            "unique(company_id, day, seller_id)",
+            "One row of results per seller and day.",
+        ),
+    ]
+
+    def init(self):
+        # Changes since the last refresh are found by their write date.
+        for table in ("oto_contact", "oto_suggestion"):
+            self.env.cr.execute(
+                SQL(
+                    "CREATE INDEX IF NOT EXISTS %s ON %s (write_date)",
+                    SQL.identifier(f"{table}_oto_write_date_idx"),
+                    SQL.identifier(table),
+                )
+            )
+        # A seller's contacts and suggestions of a period.
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS oto_contact_seller_date_idx "
+            "ON oto_contact (seller_id, date)"
+        )
+
+    # ------------------------------------------------------------ figures
+
+    @api.model
+    def _figures_sql(self, company, date_from, date_to, seller_ids=None):
+        """(seller_id, day, offered, done, reached, sales, revenue, items) of
+        the days ``date_from`` to ``date_to`` computed from the sources.
+        Sales are those of the sales from contacts view (``oto.attribution``)
+        bought on those days: the same rows, found within bounds."""
+        start, end = utc_start(date_from), utc_start(date_to + timedelta(days=1))
+        since = utc_start(date_from - timedelta(days=company.oto_attribution_days))
+        sellers = SQL()
+        contact_sellers = SQL()
+        if seller_ids is not None:
+            sellers = SQL(" AND s.seller_id = ANY(%s)", list(seller_ids))
+            contact_sellers = SQL(" AND c.seller_id = ANY(%s)", list(seller_ids))
+        attribution = self.env["oto.attribution"]._query(
+            {
+                "contact_since": since,
+                "purchase_from": start,
+                "purchase_to": end,
+                "company_id": company.id,
+                "seller_ids": seller_ids,
+            }
+        )
+        return SQL(
+            """
+            SELECT seller_id, day, sum(offered)::int AS offered,
+                   sum(done)::int AS done, sum(reached)::int AS reached,
+                   sum(sales)::int AS sales, sum(revenue) AS revenue,
+                   sum(items) AS items
+              FROM (
+                SELECT s.seller_id, s.date AS day, count(*) AS offered,
+                       count(*) FILTER (WHERE s.state = 'done') AS done,
+                       0 AS reached, 0 AS sales, 0 AS revenue, 0 AS items
+                  FROM oto_suggestion s
+                 WHERE s.company_id = %(company)s AND s.date >= %(date_from)s
+                   AND s.date <= %(date_to)s AND s.seller_id IS NOT NULL
+                   AND s.state <> 'backlog' AND s.type <> 'contact' %(sellers)s
+                 GROUP BY 1, 2
+                UNION ALL
+                SELECT c.seller_id,
+                       (c.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
+                       0, 0, count(*), 0, 0, 0
+                  FROM oto_contact c
+                 WHERE c.company_id = %(company)s AND c.reached = 'yes'
+                   AND c.date >= %(start)s AND c.date < %(end)s
+                   AND c.seller_id IS NOT NULL %(contact_sellers)s
+                 GROUP BY 1, 2
+                UNION ALL
+                SELECT a.seller_id, (a.purchase_date AT TIME ZONE 'UTC'
+                                     AT TIME ZONE %(tz)s)::date,
+                       0, 0, 0, count(*), sum(a.amount), sum(a.item_count)
+                  FROM (%(attribution)s) a
+                 WHERE a.seller_id IS NOT NULL
+                 GROUP BY 1, 2
+              ) f
+             GROUP BY seller_id, day
+            """,
+            company=company.id,
+            date_from=date_from,
+            date_to=date_to,
+            start=start,
+            end=end,
+            tz=PURCHASE_TIMEZONE,
+            sellers=sellers,
+            contact_sellers=contact_sellers,
+            attribution=attribution,
+        )
+
+    # ------------------------------------------------------------ refresh
+
+    @api.model
+    def _cron_refresh(self):
+        for company in self.env["res.company"].search([]):
+            self._refresh(company)
+
+    def _param(self, company, key):
+        return f"oto_crm.results_{key}_{company.id}"
+
+    @api.model
+    def _refresh(self, company, today=None):
+        """Bring the kept days of ``company`` up to yesterday: the days not
+        kept yet, and the days whose sources were written since the last
+        refresh. Skipped while another transaction refreshes them."""
+        today = today or brand_today(self.env)
+        cr = self.env.cr
+        cr.execute(
+            "SELECT pg_try_advisory_xact_lock(hashtext('oto_result_day'), %s)",
+            [company.id],
+        )
+        if not cr.fetchone()[0]:
+            return False
+        self._flush_sources()
+        params = self.env["ir.config_parameter"].sudo()
+        kept = params.get_param(self._param(company, "until"))
+        written = params.get_param(self._param(company, "written"))
+        first = today - timedelta(days=HISTORY_DAYS)
+        yesterday = today - timedelta(days=1)
+        days = set()
+        kept = fields.Date.to_date(kept) if kept else None
+        if kept:
+            kept = min(kept, yesterday)
+            if written:
+                since = fields.Datetime.to_datetime(written) - WRITE_MARGIN
+                days = {
+                    day
+                    for day in self._changed_days(company, since)
+                    if first <= day <= kept
+                }
+        else:
+            kept = first - timedelta(days=1)
+        ranges = _ranges(sorted(days))
+        if kept < yesterday:
+            ranges.append((kept + timedelta(days=1), yesterday))
+        for date_from, date_to in ranges:
+            self._store(company, date_from, date_to)
+        until = fields.Date.to_string(yesterday)
+        if params.get_param(self._param(company, "until")) != until:
+            params.set_param(self._param(company, "until"), until)
+        params.set_param(
+            self._param(company, "written"), fields.Datetime.to_string(cr.now())
+        )
+        if ranges:
+            _logger.info(
+                "Oto results of %s: %s day range(s) recomputed (%s)",
+                company.name,
+                len(ranges),
+                ", ".join(f"{a} - {b}" for a, b in ranges[:5]),
+            )
+        return True
+
+    @api.model
+    def _flush_sources(self):
+        self.env["oto.purchase"]._flush_sources()
+        for model in ("oto.contact", "oto.suggestion", "res.company"):
+            self.env[model].flush_model()
+
+    @api.model
+    def _changed_days(self, company, since):
+        """Days whose figures may have changed by writes since ``since``:
+        purchases' days, suggestions' days, and for a contact the days of the
+        purchases it may be credited with."""
+        queries = self.env["oto.purchase"]._get_changed_day_queries(company.id, since)
+        queries += [
+            SQL(
+                "SELECT date FROM oto_suggestion "
+                "WHERE company_id = %s AND write_date >= %s",
+                company.id,
+                since,
+            ),
+            SQL(
+                """
+                SELECT generate_series(d, d + %(window)s, interval '1 day')::date
+                  FROM (SELECT DISTINCT
+                               (date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS d
+                          FROM oto_contact
+                         WHERE company_id = %(company)s
+                           AND write_date >= %(since)s) changed
+                """,
+                window=company.oto_attribution_days,
+                tz=PURCHASE_TIMEZONE,
+                company=company.id,
+                since=since,
+            ),
+        ]
+        self.env.cr.execute(SQL(" UNION ").join(queries))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _store(self, company, date_from, date_to):
+        cr = self.env.cr
+        cr.execute(
+            "DELETE FROM oto_result_day "
+            "WHERE company_id = %s AND day >= %s AND day <= %s",
+            [company.id, date_from, date_to],
+        )
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO oto_result_day (company_id, seller_id, day, offered,
+                                            done, reached, sales, revenue, items)
+                SELECT %s, f.seller_id, f.day, f.offered, f.done, f.reached,
+                       f.sales, f.revenue, f.items
+                  FROM (%s) f
+                """,
+                company.id,
+                self._figures_sql(company, date_from, date_to),
+            )
+        )
+        self.invalidate_model()
+
+    # ------------------------------------------------------------ reading
+
+    @api.model
+    def _results_role(self):
+        user = self.env.user
+        if self.env.su or user.has_group("oto_crm.oto_crm_group_admin"):
+            return "admin"
+        if user.has_group("oto_crm.oto_crm_group_manager"):
+            return "manager"
+        return "seller"
+
+    @api.model
+    def _results_sellers(self, store_id=None, seller_id=None):
+        """The sellers whose results the user may read, narrowed to a store
+        or a seller: a seller their own; a store manager their stores'; a
+        brand admin the company's."""
+        Seller = self.env["oto.seller"]
+        role = self._results_role()
+        domain = [("company_id", "=", self.env.company.id)]
+        if role == "manager":
+            domain.append(("store_id.manager_ids", "in", self.env.user.id))
+        elif role == "seller":
+            own = Seller._get_current_seller()
+            if not own:
+                raise AccessError(self.env._("Only sellers have results to see."))
+            domain.append(("id", "=", own.id))
+        if store_id:
+            domain.append(("store_id", "=", store_id))
+        if seller_id:
+            domain.append(("id", "=", seller_id))
+        return Seller.sudo().with_context(active_test=False).search(domain)
+
+    @api.model
+    def get_results(self, period="30d", store_id=False, seller_id=False):
+        """The results screen: the KPIs of the period with the previous one
+        and a ranking of the sellers. Sales and revenue are exactly the sales
+        from contacts (``oto.attribution``) bought in the period."""
+        if period not in PERIODS:
+            raise UserError(
+                self.env._("Unknown results period '%(period)s'.", period=period)
+            )
+        company = self.env.company
+        sellers = self._results_sellers(store_id, seller_id)
+        if seller_id and not sellers:
+            raise AccessError(self.env._("You cannot see this seller's results."))
+        today = brand_today(self.env)
+        (cur_from, cur_to), (prev_from, prev_to) = periods(period, today)
+        by_seller = self._read_figures(
+            company, sellers, today, (cur_from, cur_to), (prev_from, prev_to)
+        )
+        totals = {"current": _empty(), "previous": _empty()}
+        for figures in by_seller.values():
+            for key in totals:
+                for name, value in figures[key].items():
+                    totals[key][name] += value
+        currency = company.currency_id
+        return {
+            "period": period,
+            "date_from": fields.Date.to_string(cur_from),
+            "date_to": fields.Date.to_string(cur_to),
+            "previous_from": fields.Date.to_string(prev_from),
+            "previous_to": fields.Date.to_string(prev_to),
+            # The purchases of the period, for the detail of the sales.
+            "purchase_from": fields.Datetime.to_string(utc_start(cur_from)),
+            "purchase_to": fields.Datetime.to_string(
+                utc_start(cur_to + timedelta(days=1))
+            ),
+            "currency": {
+                "symbol": currency.symbol or "",
+                "position": currency.position,
+                "digits": currency.decimal_places,
+            },
+            "kpis": self._kpis(totals["current"], totals["previous"]),
+            "ranking": self._ranking(sellers, by_seller),
+            "stores": [] if seller_id else self._results_stores(),
+        }
+
+    @api.model
+    def _read_figures(self, company, sellers, today, current, previous):
+        """{seller id: {"current": figures, "previous": figures}}; offered
+        and done leave out the seller's days off."""
+        cur_from, cur_to = current
+        prev_from, prev_to = previous
+        whole = not self.env.su and self._results_role() == "admin"
+        seller_ids = None if whole else sellers.ids
+        if len(sellers) == 1:
+            # One seller (their own card): computed live, it is quick.
+            source = self._figures_sql(company, prev_from, today, sellers.ids)
+        else:
+            self._refresh(company, today)
+            stored = SQL(
+                """
+                SELECT seller_id, day, offered, done, reached, sales, revenue,
+                       items
+                  FROM oto_result_day
+                 WHERE company_id = %s AND day >= %s AND day < %s %s
+                """,
+                company.id,
+                prev_from,
+                today,
+                SQL(" AND seller_id = ANY(%s)", seller_ids)
+                if seller_ids is not None
+                else SQL(),
+            )
+            source = SQL(
+                "%s UNION ALL %s",
+                stored,
+                self._figures_sql(company, today, today, seller_ids),
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT f.seller_id, f.day >= %(cur_from)s AS current,
+                       sum(f.offered) FILTER (WHERE off.seller_id IS NULL),
+                       sum(f.done) FILTER (WHERE off.seller_id IS NULL),
+                       sum(f.reached), sum(f.sales), sum(f.revenue), sum(f.items)
+                  FROM (%(source)s) f
+                  LEFT JOIN (
+                        SELECT DISTINCT seller_id, generate_series(
+                                   greatest(date_from, %(prev_from)s),
+                                   least(date_to, %(cur_to)s),
+                                   interval '1 day')::date AS day
+                          FROM oto_seller_dayoff
+                         WHERE date_to >= %(prev_from)s AND date_from <= %(cur_to)s
+                       ) off ON off.seller_id = f.seller_id AND off.day = f.day
+                 WHERE (f.day BETWEEN %(cur_from)s AND %(cur_to)s)
+                    OR (f.day BETWEEN %(prev_from)s AND %(prev_to)s)
+                 GROUP BY 1, 2
+                """,
+                source=source,
+                cur_from=cur_from,
+                cur_to=cur_to,
+                prev_from=prev_from,
+                prev_to=prev_to,
+            )
+        )
+        wanted = set(sellers.ids)
+        result = {}
+        for seller_id, current, *values in self.env.cr.fetchall():
+            if seller_id not in wanted:
+                continue
+            figures = result.setdefault(
+                seller_id, {"current": _empty(), "previous": _empty()}
+            )
+            figures["current" if current else "previous"] = dict(
+                zip(
+                    ("offered", "done", "reached", "sales", "revenue", "items"),
+                    (value or 0 for value in values),
+                    strict=True,
+                )
+            )
+        return result
+
+    def _kpis(self, current, previous):
+        _ = self.env._
+        kpis = []
+        for key, label, kind in (
+            ("revenue", _("Revenue"), "money"),
+            ("sales", _("Sales"), "count"),
+            ("conversion", _("Conversion rate"), "rate"),
+            ("offered", _("Suggestions offered"), "count"),
+            ("done", _("Suggestions done"), "count"),
+            ("engagement", _("Engagement rate"), "rate"),
+        ):
+            value, before = _kpi(current, key), _kpi(previous, key)
+            if kind == "rate":
+                variation = (
+                    round(value - before, 1)
+                    if value is not None and before is not None
+                    else None
+                )
+            else:
+                variation = (
+                    round((value - before) * 100.0 / before, 1) if before else None
+                )
+            kpis.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "kind": kind,
+                    "value": value,
+                    "previous": before,
+                    "variation": variation,
+                }
+            )
+        return kpis
+
+    def _ranking(self, sellers, by_seller):
+        """Sellers by revenue from contacts; an equal revenue shares the rank
+        (1, 1, 3), listed by sales, then name."""
+        rows = []
+        for seller in sellers.filtered("active"):
+            current = by_seller.get(seller.id, {}).get("current") or _empty()
+            rows.append(
+                {
+                    "seller_id": seller.id,
+                    "name": seller.name,
+                    "store": seller.store_id.name or "",
+                    "revenue": round(current["revenue"], 2),
+                    "sales": current["sales"],
+                    "conversion": _kpi(current, "conversion"),
+                    "engagement": _kpi(current, "engagement"),
+                }
+            )
+        rows.sort(key=lambda row: (-row["revenue"], -row["sales"], row["name"]))
+        previous = None
+        for position, row in enumerate(rows, start=1):
+            key = row["revenue"]
+            row["rank"] = previous[1] if previous and previous[0] == key else position
+            previous = (key, row["rank"])
+        return rows
+
+    def _results_stores(self):
+        """The stores a manager (theirs) or a brand admin (all) may narrow the
+        results to."""
+        role = self._results_role()
+        if role == "seller":
+            return []
+        domain = [("company_id", "=", self.env.company.id)]
+        if role == "manager":
+            domain.append(("manager_ids", "in", self.env.user.id))
+        stores = self.env["oto.store"].sudo().search(domain)
+        return [{"id": store.id, "name": store.name} for store in stores]
+
+
+def _empty():
+    return dict.fromkeys(("offered", "done", "reached", "sales", "revenue", "items"), 0)
+
+
+def _kpi(figures, key):
+    """A KPI from a period's sums; rates in percent, None without a base."""
+    if key == "conversion":
+        base = figures["reached"]
+        return round(figures["sales"] * 100.0 / base, 1) if base else None
+    if key == "engagement":
+        base = figures["offered"]
+        return round(figures["done"] * 100.0 / base, 1) if base else None
+    if key == "revenue":
+        return round(figures["revenue"], 2)
+    return figures[key]
+
+
+def _ranges(days):
+    """Sorted days as (first, last) runs of consecutive days."""
+    ranges = []
+    for day in days:
+        if ranges and ranges[-1][1] + timedelta(days=1) == day:
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ranges
