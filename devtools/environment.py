@@ -147,7 +147,7 @@ def find_odoo():
 
 def ensure_project_requirements(odoo):
     """Install requirements.txt in Odoo's Python when one of them is missing."""
-    check = "import phonenumbers, requests"
+    check = "import phonenumbers, requests, qrcode"
     ok = subprocess.run([odoo.python, "-c", check], capture_output=True, check=False)
     if ok.returncode == 0:
         return

@@ -5,6 +5,7 @@ from . import oto_seller
 from . import oto_rfv_segment
 from . import res_partner
 from . import sale_order
+from . import ir_http
 from . import oto_purchase
 from . import oto_wallet_history
 from . import oto_wallet_pair

@@ -90,6 +90,11 @@ class OtoResultDay(models.Model):
                     SQL.identifier(table),
                 )
             )
+        # A seller's or a store's kept days.
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS oto_result_day_seller_day_idx "
+            "ON oto_result_day (seller_id, day)"
+        )
         # A seller's contacts and suggestions of a period.
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS oto_contact_seller_date_idx "
@@ -372,30 +377,26 @@ class OtoResultDay(models.Model):
         prev_from, prev_to = previous
         whole = not self.env.su and self._results_role() == "admin"
         seller_ids = None if whole else sellers.ids
-        if len(sellers) == 1:
-            # One seller (their own card): computed live, it is quick.
-            source = self._figures_sql(company, prev_from, today, sellers.ids)
-        else:
-            self._refresh(company, today)
-            stored = SQL(
-                """
-                SELECT seller_id, day, offered, done, reached, sales, revenue,
-                       items
-                  FROM oto_result_day
-                 WHERE company_id = %s AND day >= %s AND day < %s %s
-                """,
-                company.id,
-                prev_from,
-                today,
-                SQL(" AND seller_id = ANY(%s)", seller_ids)
-                if seller_ids is not None
-                else SQL(),
-            )
-            source = SQL(
-                "%s UNION ALL %s",
-                stored,
-                self._figures_sql(company, today, today, seller_ids),
-            )
+        # The kept days, brought up to date, and today live.
+        self._refresh(company, today)
+        stored = SQL(
+            """
+            SELECT seller_id, day, offered, done, reached, sales, revenue, items
+              FROM oto_result_day
+             WHERE company_id = %s AND day >= %s AND day < %s %s
+            """,
+            company.id,
+            prev_from,
+            today,
+            SQL(" AND seller_id = ANY(%s)", seller_ids)
+            if seller_ids is not None
+            else SQL(),
+        )
+        source = SQL(
+            "%s UNION ALL %s",
+            stored,
+            self._figures_sql(company, today, today, seller_ids),
+        )
         self.env.cr.execute(
             SQL(
                 """

@@ -1,11 +1,13 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
 import re
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.phone import PhoneError, normalize_phone
+from ..tools.seller_link import qr_png, seller_link
 
 SELLER_CODE_RE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,29}")
 
@@ -83,6 +85,11 @@ class OtoSeller(models.Model):
         help="The online store's address with this seller's code: orders "
         "placed through it count for the seller.",
     )
+    seller_qr = fields.Binary(
+        string="QR code",
+        compute="_compute_seller_qr",
+        help="The seller's link as a QR code, to print or show on the phone.",
+    )
 
     _sql_constraints = [
         (
@@ -105,9 +112,17 @@ class OtoSeller(models.Model):
     @api.depends("code", "company_id.oto_online_store_url")
     def _compute_seller_link(self):
         for seller in self:
-            url = seller.company_id.oto_online_store_url
-            seller.seller_link = (
-                url.replace("{code}", seller.code) if url and seller.code else False
+            seller.seller_link = seller_link(
+                seller.company_id.oto_online_store_url, seller.code
+            )
+
+    @api.depends("seller_link")
+    def _compute_seller_qr(self):
+        for seller in self:
+            seller.seller_qr = (
+                base64.b64encode(qr_png(seller.seller_link))
+                if seller.seller_link
+                else False
             )
 
     def _daily_limit(self):

@@ -49,6 +49,15 @@ class ResPartner(models.Model):
         ondelete="set null",
         help="The seller whose wallet (carteira) this customer belongs to.",
     )
+    oto_seller_link = fields.Char(
+        string="Seller's link",
+        related="oto_seller_id.seller_link",
+        help="The online store's address with the wallet seller's code: the "
+        "customer's online orders through it count for the seller.",
+    )
+    oto_seller_qr = fields.Binary(
+        string="Seller's QR code", related="oto_seller_id.seller_qr"
+    )
     oto_store_id = fields.Many2one(
         "oto.store",
         string="Wallet store",
@@ -599,6 +608,8 @@ class ResPartner(models.Model):
             "segment": self.oto_rfv_segment_id.name or False,
             "tone": self.oto_rfv_tone or False,
             "seller": self.oto_seller_id.name or "",
+            "seller_link": self.oto_seller_id.sudo().seller_link or False,
+            "seller_qr": (self.oto_seller_id.sudo().seller_qr or b"").decode() or False,
             "store": self.oto_store_id.name or "",
             "birthday": fields.Date.to_string(self.oto_birthdate),
             "last_purchase": fields.Date.to_string(

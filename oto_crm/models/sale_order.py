@@ -1,6 +1,13 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from odoo import api, fields, models
+from odoo.http import request
+
+from ..tools.seller_link import SESSION_KEY
+
+_logger = logging.getLogger(__name__)
 
 
 class SaleOrder(models.Model):
@@ -42,6 +49,17 @@ class SaleOrder(models.Model):
         help="Online orders carrying a seller code count for that seller.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # An online cart of a buyer who came through a seller's link.
+        code = request and request.session.get(SESSION_KEY)
+        for vals in vals_list:
+            if code and vals.get("website_id") and not vals.get("oto_seller_code"):
+                vals["oto_seller_code"] = code
+            if vals.get("oto_seller_code") and not vals.get("oto_channel"):
+                vals["oto_channel"] = "online"
+        return super().create(vals_list)
+
     @api.depends("oto_seller_code", "user_id", "company_id")
     def _compute_oto_seller_id(self):
         Seller = self.env["oto.seller"].sudo()
@@ -53,6 +71,16 @@ class SaleOrder(models.Model):
                 seller = Seller.search(
                     [("code", "=", code), ("company_id", "=", company.id)], limit=1
                 )
+                if not seller:
+                    # An unknown or inactive code: the sale is not credited
+                    # through it; the buyer never sees an error.
+                    _logger.warning(
+                        "Seller code %r of order %s matches no active seller of "
+                        "%s: not credited to a seller through it.",
+                        code,
+                        order.name or "(new)",
+                        company.name,
+                    )
             if not seller and order.user_id:
                 seller = Seller.search(
                     [
