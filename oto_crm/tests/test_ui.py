@@ -189,3 +189,61 @@ class TestUiMobile(HttpCase):
             lambda m: "Veste M, prefere azul" in (m.body or "")
         )
         self.assertEqual(note.author_id, user.partner_id)
+
+    def test_results_mobile_tour(self):
+        """A store manager's results on a phone: KPIs, ranking, a seller's
+        figures, the period, the sales behind them."""
+        manager = new_test_user(
+            self.env, "oto_tour_results", groups="oto_crm.oto_crm_group_manager"
+        )
+        store = self.env["oto.store"].create(
+            {"name": "Loja Resultado", "code": "LR1", "manager_ids": [(4, manager.id)]}
+        )
+        rita, sara = self.env["oto.seller"].create(
+            [
+                {"name": "Rita Resultado", "code": "LR1-RIT", "store_id": store.id},
+                {"name": "Sara Resultado", "code": "LR1-SAR", "store_id": store.id},
+            ]
+        )
+        buyer, other = self.env["res.partner"].create(
+            [
+                {"name": "Cliente Resultado", "oto_seller_id": rita.id},
+                {"name": "Outra Resultado", "oto_seller_id": sara.id},
+            ]
+        )
+        now = fields.Datetime.now()
+        self.env["oto.contact"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "seller_id": seller.id,
+                    "date": now - timedelta(days=3),
+                    "reached": "yes",
+                }
+                for partner, seller in ((buyer, rita), (other, sara))
+            ]
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": buyer.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.env["product.product"]
+                            .create({"name": "Saia Resultado", "list_price": 200})
+                            .id,
+                            "product_uom_qty": 1,
+                            "price_unit": 200,
+                            "tax_id": False,
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        order.date_order = now - timedelta(days=2)
+        self.start_tour(
+            "/odoo/action-oto_crm.oto_crm_action_results",
+            "oto_crm_results_mobile_tour",
+            login="oto_tour_results",
+        )

@@ -235,3 +235,67 @@ registry.category("web_tour.tours").add("oto_crm_my_day_mobile_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("oto_crm_results_mobile_tour", {
+    steps: () => [
+        {
+            content: "The store's KPIs with the previous period",
+            trigger: ".o_oto_kpi_revenue .o_oto_kpi_value:contains(200)",
+        },
+        {
+            trigger: ".o_oto_kpi_sales .o_oto_kpi_value:contains(1)",
+        },
+        {
+            content: "Conversion: one sale for two customers reached",
+            trigger: ".o_oto_kpi_conversion .o_oto_kpi_value:contains(50)",
+        },
+        {
+            content: "The ranking: the seller who sold first, the other second",
+            trigger: ".o_oto_ranking_row:eq(0):contains(Rita Resultado) .o_oto_rank:contains(1)",
+        },
+        {
+            trigger: ".o_oto_ranking_row:eq(1):contains(Sara Resultado) .o_oto_rank:contains(2)",
+        },
+        {
+            content: "A tap narrows the figures to that seller",
+            trigger: ".o_oto_ranking_row:contains(Sara Resultado)",
+            run: "click",
+        },
+        {
+            trigger: ".o_oto_seller_filter:contains(Sara Resultado)",
+        },
+        {
+            trigger: ".o_oto_kpi_revenue .o_oto_kpi_value:not(:contains(200))",
+        },
+        {
+            trigger: ".o_oto_seller_filter .fa-times",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.o_oto_seller_filter)) .o_oto_kpi_revenue .o_oto_kpi_value:contains(200)",
+        },
+        {
+            content: "This month instead of the last 30 days",
+            trigger: ".o_oto_period_month",
+            run: "click",
+        },
+        {
+            trigger: ".o_oto_period_month.btn-primary",
+        },
+        {
+            trigger: ".o_oto_period_30d",
+            run: "click",
+        },
+        {
+            content: "The sales behind the figures",
+            trigger: ".o_oto_period_30d.btn-primary",
+        },
+        {
+            trigger: ".o_oto_open_sales",
+            run: "click",
+        },
+        {
+            trigger: ".o_data_row:contains(Cliente Resultado)",
+        },
+    ],
+});
