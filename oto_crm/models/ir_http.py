@@ -11,8 +11,9 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _pre_dispatch(cls, rule, args):
-        super()._pre_dispatch(rule, args)
+        result = super()._pre_dispatch(rule, args)
         cls._oto_capture_seller_code()
+        return result
 
     @classmethod
     def _oto_capture_seller_code(cls):

@@ -442,15 +442,14 @@ class OtoResultDay(models.Model):
         return result
 
     def _kpis(self, current, previous):
-        _ = self.env._
         kpis = []
         for key, label, kind in (
-            ("revenue", _("Revenue"), "money"),
-            ("sales", _("Sales"), "count"),
-            ("conversion", _("Conversion rate"), "rate"),
-            ("offered", _("Suggestions offered"), "count"),
-            ("done", _("Suggestions done"), "count"),
-            ("engagement", _("Engagement rate"), "rate"),
+            ("revenue", self.env._("Revenue"), "money"),
+            ("sales", self.env._("Sales"), "count"),
+            ("conversion", self.env._("Conversion rate"), "rate"),
+            ("offered", self.env._("Suggestions offered"), "count"),
+            ("done", self.env._("Suggestions done"), "count"),
+            ("engagement", self.env._("Engagement rate"), "rate"),
         ):
             value, before = _kpi(current, key), _kpi(previous, key)
             if kind == "rate":
