@@ -29,6 +29,8 @@
         "views/oto_suggestion_views.xml",
         "views/oto_contact_views.xml",
         "views/oto_attribution_views.xml",
+        "views/oto_audit_views.xml",
+        "views/oto_password_templates.xml",
         "views/res_config_settings_views.xml",
         "wizard/oto_wallet_assign_views.xml",
         "views/oto_crm_menus.xml",

@@ -84,6 +84,21 @@ class OtoConsent(models.Model):
     def create(self, vals_list):
         entries = super().create(vals_list)
         entries._apply_to_customers()
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        for entry in entries:
+            self.env["oto.audit"]._log(
+                "consent",
+                self.env._(
+                    "%(channel)s: %(state)s (%(reason)s)",
+                    channel=channels[entry.channel],
+                    state=self.env._("granted")
+                    if entry.granted
+                    else self.env._("revoked"),
+                    reason=entry.reason or entry.source,
+                ),
+                partner=entry.partner_id,
+                company=entry.company_id,
+            )
         return entries
 
     def _apply_to_customers(self):

@@ -2,14 +2,23 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 import re
+import secrets
+import time
+from urllib.parse import quote
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.http import request
 
 from ..tools.phone import PhoneError, normalize_phone
 from ..tools.seller_link import qr_png, seller_link
 
 SELLER_CODE_RE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,29}")
+PIN_RE = re.compile(r"[0-9]{4,6}")
+# The acting seller of a shared store login, kept in the session.
+SESSION_SELLER = "oto_seller_id"
+SESSION_SEEN = "oto_seller_seen"
+_DUMMY_HASH = []
 
 
 def _normalized_or_raw(phone):
@@ -85,6 +94,21 @@ class OtoSeller(models.Model):
         help="The online store's address with this seller's code: orders "
         "placed through it count for the seller.",
     )
+    pin_hash = fields.Char(
+        string="PIN hash", copy=False, groups="base.group_system", prefetch=False
+    )
+    pin_set = fields.Boolean(string="Has a PIN", compute="_compute_pin_set")
+    pin_failures = fields.Integer(
+        string="Wrong PINs in a row", readonly=True, copy=False
+    )
+    pin_locked = fields.Boolean(
+        string="Locked",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Too many wrong PINs in a row: a store manager unlocks the seller "
+        "or resets their PIN.",
+    )
     seller_qr = fields.Binary(
         string="QR code",
         compute="_compute_seller_qr",
@@ -124,6 +148,18 @@ class OtoSeller(models.Model):
                 if seller.seller_link
                 else False
             )
+
+    def _compute_pin_set(self):
+        if not self.ids:
+            self.pin_set = False
+            return
+        self.env.cr.execute(
+            "SELECT id FROM oto_seller WHERE id = ANY(%s) AND pin_hash IS NOT NULL",
+            [self.ids],
+        )
+        with_pin = {row[0] for row in self.env.cr.fetchall()}
+        for seller in self:
+            seller.pin_set = seller.id in with_pin
 
     def _daily_limit(self):
         """The seller's limiter: their own, else the store's, else the brand's."""
@@ -265,9 +301,25 @@ class OtoSeller(models.Model):
                     for seller in self
                 ]
             )
+        returning = (
+            self.filtered(lambda s: not s.active)
+            if vals.get("active") is True
+            else self.browse()
+        )
         result = super().write(vals)
         if leaving:
-            leaving._redistribute_wallet()
+            summary = leaving._redistribute_wallet()
+            moved = sum(summary.values()) if summary else 0
+            for seller in leaving:
+                self.env["oto.audit"]._log(
+                    "seller_inactivated",
+                    self.env._("%(count)s customer(s) redistributed", count=moved),
+                    seller=seller,
+                )
+        for seller in returning:
+            self.env["oto.audit"]._log(
+                "seller_activated", self.env._("Activated again"), seller=seller
+            )
         return result
 
     def _redistribute_wallet(self):
@@ -326,5 +378,245 @@ class OtoSeller(models.Model):
 
     @api.model
     def _get_current_seller(self):
-        """The seller record of the current user, if any (personal login)."""
-        return self.search([("user_id", "=", self.env.uid)], limit=1)
+        """The seller the current user acts as: their seller record
+        (personal login), or on a store's shared login the seller who
+        identified with their PIN in this session, until the idle time."""
+        own = self.search([("user_id", "=", self.env.uid)], limit=1)
+        return own or self._get_acting_seller(touch=True)
+
+    # ----------------------------------------------------------------- PIN
+
+    @api.model
+    def _store_login_stores(self):
+        """The stores whose shared login is the current user."""
+        return self.env["oto.store"].sudo().search([("user_id", "=", self.env.uid)])
+
+    @api.model
+    def _get_acting_seller(self, touch=False):
+        """The seller identified by PIN in this session on a shared store
+        login, if the idle time has not passed (empty otherwise)."""
+        if not request or not request.session.get(SESSION_SELLER):
+            return self.browse()
+        session = request.session
+        stores = self._store_login_stores()
+        seller = (
+            self.sudo()
+            .browse(session[SESSION_SELLER])
+            .exists()
+            .filtered(lambda s: s.active and s.store_id in stores)
+        )
+        idle = (stores[:1].company_id or self.env.company).oto_pin_idle_minutes
+        if not seller or time.time() - session.get(SESSION_SEEN, 0) > idle * 60:
+            session.pop(SESSION_SELLER, None)
+            return self.browse()
+        if touch:
+            session[SESSION_SEEN] = time.time()
+        return seller.with_env(self.env)
+
+    def _crypt(self):
+        return self.env["res.users"]._crypt_context()
+
+    @api.model
+    def _check_pin_format(self, pin):
+        if not isinstance(pin, str) or not PIN_RE.fullmatch(pin):
+            raise UserError(self.env._("A PIN has 4 to 6 digits, numbers only."))
+
+    def _set_pin(self, pin):
+        self.ensure_one()
+        self._check_pin_format(pin)
+        self.env.cr.execute(
+            "UPDATE oto_seller SET pin_hash = %s, pin_failures = 0, "
+            "pin_locked = FALSE WHERE id = %s",
+            [self._crypt().hash(pin), self.id],
+        )
+        self.invalidate_recordset(["pin_set", "pin_failures", "pin_locked"])
+
+    def _dummy_hash(self):
+        # Checked when there is no PIN to check, so that an unknown seller
+        # takes as long as a wrong PIN.
+        if not _DUMMY_HASH:
+            _DUMMY_HASH.append(self._crypt().hash(secrets.token_hex(8)))
+        return _DUMMY_HASH[0]
+
+    @api.model
+    def oto_pin_login(self, seller_id, pin):
+        """A seller identifies on the store's shared login. Returns
+        ``{"ok": True}`` or ``{"ok": False, "error": ...}`` (not an
+        exception: the wrong attempt counted must be kept). A wrong format
+        is refused before anything is checked or counted."""
+        stores = self._store_login_stores()
+        if not stores:
+            raise AccessError(
+                self.env._("Only a store's shared login identifies sellers by PIN.")
+            )
+        self._check_pin_format(pin)
+        seller = self.sudo().search(
+            [("id", "=", seller_id or 0), ("store_id", "in", stores.ids)]
+        )
+        row = None
+        if seller:
+            self.env.cr.execute(
+                "SELECT pin_hash, pin_failures, pin_locked FROM oto_seller "
+                "WHERE id = %s FOR UPDATE",
+                [seller.id],
+            )
+            row = self.env.cr.fetchone()
+        valid = self._crypt().verify(pin, (row and row[0]) or self._dummy_hash())
+        if not seller or not seller.active or not row[0]:
+            return {
+                "ok": False,
+                "error": self.env._("This seller cannot sign in here with a PIN."),
+            }
+        if row[2]:
+            return {
+                "ok": False,
+                "locked": True,
+                "error": self.env._(
+                    "%(seller)s is locked after too many wrong PINs: ask your "
+                    "store manager to unlock you.",
+                    seller=seller.name,
+                ),
+            }
+        if not valid:
+            return seller._pin_failed(row[1] + 1)
+        self.env.cr.execute(
+            "UPDATE oto_seller SET pin_failures = 0 WHERE id = %s", [seller.id]
+        )
+        seller.invalidate_recordset(["pin_failures"])
+        if request:
+            request.session[SESSION_SELLER] = seller.id
+            request.session[SESSION_SEEN] = time.time()
+        return {"ok": True, "seller": {"id": seller.id, "name": seller.name}}
+
+    def _pin_failed(self, failures):
+        self.ensure_one()
+        limit = self.company_id.oto_pin_max_attempts
+        locked = failures >= limit
+        self.env.cr.execute(
+            "UPDATE oto_seller SET pin_failures = %s, pin_locked = %s WHERE id = %s",
+            [failures, locked, self.id],
+        )
+        self.invalidate_recordset(["pin_failures", "pin_locked"])
+        if locked:
+            self.env["oto.audit"]._log(
+                "pin_locked",
+                self.env._("%(count)s wrong PINs in a row", count=failures),
+                seller=self,
+            )
+            return {
+                "ok": False,
+                "locked": True,
+                "error": self.env._(
+                    "Wrong PIN. %(seller)s is now locked: ask your store manager "
+                    "to unlock you.",
+                    seller=self.name,
+                ),
+            }
+        return {
+            "ok": False,
+            "error": self.env._(
+                "Wrong PIN. %(left)s attempt(s) left before the seller is locked.",
+                left=limit - failures,
+            ),
+        }
+
+    @api.model
+    def oto_pin_logout(self):
+        """The acting seller leaves the shared device (switch seller)."""
+        if request:
+            request.session.pop(SESSION_SELLER, None)
+        return True
+
+    def _check_manager_of(self):
+        """Store managers act on their stores' sellers, brand admins on all."""
+        if not (
+            self.env.su or self.env.user.has_group("oto_crm.oto_crm_group_manager")
+        ):
+            raise AccessError(self.env._("Only store managers can do this."))
+        self.check_access("write")
+
+    def action_unlock(self):
+        self.ensure_one()
+        self._check_manager_of()
+        if not self.pin_locked:
+            raise UserError(self.env._("%(seller)s is not locked.", seller=self.name))
+        self.sudo().write({"pin_locked": False, "pin_failures": 0})
+        self.env["oto.audit"]._log(
+            "pin_unlock", self.env._("Unlocked by the manager"), seller=self
+        )
+        return True
+
+    def oto_reset_pin(self):
+        """A new random PIN: emailed to the seller, and returned once to the
+        manager (to show with a copy button and a WhatsApp share link).
+        The seller is unlocked; the old PIN stops working."""
+        self.ensure_one()
+        self._check_manager_of()
+        if not self.active:
+            raise UserError(
+                self.env._(
+                    "%(seller)s is inactive: activate the seller before giving "
+                    "them a PIN.",
+                    seller=self.name,
+                )
+            )
+        pin = f"{secrets.randbelow(10**6):06d}"
+        self.sudo()._set_pin(pin)
+        emailed = bool(self.email)
+        if emailed:
+            self.env["mail.mail"].sudo().create(
+                {
+                    "subject": self.env._("Your new Oto PIN"),
+                    "email_to": self.email,
+                    "body_html": self.env._(
+                        "<p>Hello %(seller)s,</p><p>your new PIN to sign in on "
+                        "the store's device is <b>%(pin)s</b>.</p><p>If you did "
+                        "not ask for it, tell your store manager.</p>",
+                        seller=self.name,
+                        pin=pin,
+                    ),
+                    "auto_delete": True,
+                }
+            )
+        self.env["oto.audit"]._log(
+            "pin_reset",
+            self.env._("New PIN emailed")
+            if emailed
+            else self.env._("New PIN given by the manager (no email)"),
+            seller=self,
+        )
+        text = self.env._("Your new Oto PIN: %(pin)s", pin=pin)
+        phone = (self.phone or "").lstrip("+")
+        return {
+            "pin": pin,
+            "emailed": emailed,
+            "whatsapp_url": f"https://wa.me/{phone}?text={quote(text)}"
+            if phone
+            else f"https://wa.me/?text={quote(text)}",
+        }
+
+    def action_reset_pin(self):
+        """The back office button: the new PIN in a notification, once."""
+        result = self.oto_reset_pin()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "sticky": True,
+                "title": self.env._("New PIN for %(seller)s", seller=self.name),
+                "message": self.env._(
+                    "%(pin)s (shown only now%(emailed)s)",
+                    pin=result["pin"],
+                    emailed=self.env._(", also sent by email")
+                    if result["emailed"]
+                    else "",
+                ),
+                "links": [
+                    {
+                        "label": self.env._("Share by WhatsApp"),
+                        "url": result["whatsapp_url"],
+                    }
+                ],
+            },
+        }

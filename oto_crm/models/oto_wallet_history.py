@@ -1,6 +1,6 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 WALLET_REASONS = [
     ("rule", "Preferred seller rule"),
@@ -39,3 +39,22 @@ class OtoWalletHistory(models.Model):
     )
     reason = fields.Selection(WALLET_REASONS, required=True, default="manual")
     note = fields.Char()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        entries = super().create(vals_list)
+        # Moves made by a person (not by the engine) go to the audit trail.
+        for entry in entries.filtered(lambda e: e.reason == "manual"):
+            self.env["oto.audit"]._log(
+                "wallet_move",
+                self.env._(
+                    "%(old)s -> %(new)s%(note)s",
+                    old=entry.old_seller_id.name or "-",
+                    new=entry.new_seller_id.name or "-",
+                    note=f": {entry.note}" if entry.note else "",
+                ),
+                seller=entry.new_seller_id or entry.old_seller_id,
+                partner=entry.partner_id,
+                company=entry.company_id,
+            )
+        return entries

@@ -64,6 +64,19 @@ class ResCompany(models.Model):
         "{code} where the seller code goes, e.g. "
         "https://loja.example.com/?vendedor={code}",
     )
+    oto_login_mode = fields.Selection(
+        [
+            ("personal", "A personal login per seller"),
+            ("store", "One login per store, each seller with a PIN"),
+        ],
+        string="Sellers sign in with",
+        default="personal",
+        required=True,
+    )
+    oto_pin_idle_minutes = fields.Integer(
+        string="Ask the PIN again after (minutes idle)", default=5
+    )
+    oto_pin_max_attempts = fields.Integer(string="Wrong PINs before locking", default=5)
     oto_attribution_days = fields.Integer(
         string="Attribution window (days)",
         default=7,
@@ -99,6 +112,21 @@ class ResCompany(models.Model):
                 super(ResCompany, changed).write({"oto_last_engine_run": False})
             return result
         return super().write(vals)
+
+    @api.constrains("oto_pin_idle_minutes", "oto_pin_max_attempts")
+    def _check_oto_pin_settings(self):
+        for company in self:
+            if company.oto_pin_idle_minutes < 1:
+                raise ValidationError(
+                    self.env._("The PIN is asked again after at least 1 minute.")
+                )
+            if not 3 <= company.oto_pin_max_attempts <= 10:
+                raise ValidationError(
+                    self.env._(
+                        "Lock a seller after 3 to 10 wrong PINs, not %(count)s.",
+                        count=company.oto_pin_max_attempts,
+                    )
+                )
 
     def _oto_rfv_thresholds(self):
         self.ensure_one()

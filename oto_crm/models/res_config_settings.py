@@ -15,6 +15,15 @@ class ResConfigSettings(models.TransientModel):
     oto_store_criteria = fields.Selection(
         related="company_id.oto_store_criteria", readonly=False
     )
+    oto_login_mode = fields.Selection(
+        related="company_id.oto_login_mode", readonly=False
+    )
+    oto_pin_idle_minutes = fields.Integer(
+        related="company_id.oto_pin_idle_minutes", readonly=False
+    )
+    oto_pin_max_attempts = fields.Integer(
+        related="company_id.oto_pin_max_attempts", readonly=False
+    )
     oto_attribution_days = fields.Integer(
         related="company_id.oto_attribution_days", readonly=False
     )
