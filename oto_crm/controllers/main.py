@@ -3,6 +3,7 @@
 from odoo import http
 from odoo.exceptions import AccessDenied, UserError
 from odoo.http import request
+from odoo.service import security
 
 from odoo.addons.web.controllers.home import Home
 
@@ -43,6 +44,10 @@ class OtoPassword(http.Controller):
                 except UserError as exc:
                     values["error"] = exc.args[0]
                 else:
+                    # The session stays valid with the new password.
+                    request.session.session_token = security.compute_session_token(
+                        request.session, request.env
+                    )
                     return request.redirect("/odoo")
         elif not _must_change_password():
             return request.redirect("/odoo")

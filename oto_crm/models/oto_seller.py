@@ -424,6 +424,7 @@ class OtoSeller(models.Model):
     def _set_pin(self, pin):
         self.ensure_one()
         self._check_pin_format(pin)
+        self.flush_recordset(["pin_failures", "pin_locked"])
         self.env.cr.execute(
             "UPDATE oto_seller SET pin_hash = %s, pin_failures = 0, "
             "pin_locked = FALSE WHERE id = %s",
@@ -444,10 +445,15 @@ class OtoSeller(models.Model):
         ``{"ok": True}`` or ``{"ok": False, "error": ...}`` (not an
         exception: the wrong attempt counted must be kept). A wrong format
         is refused before anything is checked or counted."""
-        stores = self._store_login_stores()
+        stores = self._store_login_stores().filtered(
+            lambda s: s.company_id.oto_login_mode == "store"
+        )
         if not stores:
             raise AccessError(
-                self.env._("Only a store's shared login identifies sellers by PIN.")
+                self.env._(
+                    "Only a store's shared login identifies sellers by PIN (and "
+                    "only when the brand's sellers sign in that way)."
+                )
             )
         self._check_pin_format(pin)
         seller = self.sudo().search(
@@ -455,6 +461,7 @@ class OtoSeller(models.Model):
         )
         row = None
         if seller:
+            seller.flush_recordset(["pin_failures", "pin_locked"])
             self.env.cr.execute(
                 "SELECT pin_hash, pin_failures, pin_locked FROM oto_seller "
                 "WHERE id = %s FOR UPDATE",
@@ -518,6 +525,30 @@ class OtoSeller(models.Model):
                 "Wrong PIN. %(left)s attempt(s) left before the seller is locked.",
                 left=limit - failures,
             ),
+        }
+
+    @api.model
+    def _pin_screen(self):
+        """What the shared store device shows before a seller identifies:
+        the store's active sellers (and whether each can sign in)."""
+        stores = self._store_login_stores().filtered(
+            lambda s: s.company_id.oto_login_mode == "store"
+        )
+        if not stores:
+            return {"pin_required": False}
+        sellers = self.sudo().search([("store_id", "in", stores.ids)], order="name")
+        return {
+            "pin_required": True,
+            "store": ", ".join(stores.mapped("name")),
+            "sellers": [
+                {
+                    "id": seller.id,
+                    "name": seller.name,
+                    "locked": seller.pin_locked,
+                    "pin_set": seller.pin_set,
+                }
+                for seller in sellers
+            ],
         }
 
     @api.model

@@ -352,7 +352,7 @@ class OtoSuggestion(models.Model):
         own = Seller._get_current_seller()
         seller = Seller.browse(seller_id).exists() if seller_id else own
         if not seller:
-            return {"seller": False}
+            return {"seller": False, **Seller._pin_screen()}
         if (
             seller != own
             and not self.env.su

@@ -11,3 +11,4 @@ from . import test_attribution
 from . import test_campaign_lift
 from . import test_results
 from . import test_seller_code
+from . import test_pin
