@@ -367,6 +367,44 @@ class OtoSeller(models.Model):
             },
         }
 
+    @api.model
+    def get_team(self):
+        """The store manager's sellers on the phone: wallet, PIN state,
+        active or not (a brand admin: every store's)."""
+        if not self.env.user.has_group("oto_crm.oto_crm_group_manager"):
+            raise AccessError(self.env._("Only store managers manage sellers."))
+        domain = [("company_id", "=", self.env.company.id)]
+        if not self.env.user.has_group("oto_crm.oto_crm_group_admin"):
+            domain.append(("store_id.manager_ids", "in", self.env.uid))
+        sellers = self.with_context(active_test=False).search(
+            domain, order="active desc, store_id, name"
+        )
+        today = fields.Date.context_today(self)
+        off = set(
+            self.env["oto.seller.dayoff"]
+            .search(
+                [
+                    ("seller_id", "in", sellers.ids),
+                    ("date_from", "<=", today),
+                    ("date_to", ">=", today),
+                ]
+            )
+            .seller_id.ids
+        )
+        return [
+            {
+                "id": seller.id,
+                "name": seller.name,
+                "store": seller.store_id.name,
+                "active": seller.active,
+                "customers": seller.customer_count,
+                "pin_set": seller.pin_set,
+                "locked": seller.pin_locked,
+                "off_today": seller.id in off,
+            }
+            for seller in sellers
+        ]
+
     def action_view_wallet(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

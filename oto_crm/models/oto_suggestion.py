@@ -351,8 +351,9 @@ class OtoSuggestion(models.Model):
         Seller = self.env["oto.seller"]
         own = Seller._get_current_seller()
         seller = Seller.browse(seller_id).exists() if seller_id else own
+        is_manager = self.env.user.has_group("oto_crm.oto_crm_group_manager")
         if not seller:
-            return {"seller": False, **Seller._pin_screen()}
+            return {"seller": False, "is_manager": is_manager, **Seller._pin_screen()}
         if (
             seller != own
             and not self.env.su
@@ -420,6 +421,9 @@ class OtoSuggestion(models.Model):
         )[0]
         return {
             "seller": {"id": seller.id, "name": seller.name},
+            "is_manager": is_manager,
+            # A seller identified by PIN on the store's device may hand it over.
+            "shared_login": seller == Seller._get_acting_seller(),
             "store": seller.store_id.name or "",
             "date": fields.Date.to_string(today),
             "groups": list(groups.values()),

@@ -247,3 +247,78 @@ class TestUiMobile(HttpCase):
             "oto_crm_results_mobile_tour",
             login="oto_tour_results",
         )
+
+    def test_store_device_pin_tour(self):
+        """Two sellers share the store's device: each signs in with their
+        PIN; a wrong PIN is counted; the device is handed over."""
+        self.env.company.oto_login_mode = "store"
+        device = new_test_user(
+            self.env, "oto_tour_balcao", groups="oto_crm.oto_crm_group_seller"
+        )
+        store = self.env["oto.store"].create(
+            {"name": "Loja Balcão", "code": "LB1", "user_id": device.id}
+        )
+        ana, bruno = self.env["oto.seller"].create(
+            [
+                {"name": "Ana Balcão", "code": "LB1-ANA", "store_id": store.id},
+                {"name": "Bruno Balcão", "code": "LB1-BRU", "store_id": store.id},
+            ]
+        )
+        ana._set_pin("2468")
+        bruno._set_pin("135790")
+        self.start_tour(
+            "/odoo/action-oto_crm.oto_crm_action_my_day",
+            "oto_crm_store_device_pin_tour",
+            login="oto_tour_balcao",
+        )
+        self.assertEqual(ana.pin_failures, 0)
+        self.assertFalse(ana.pin_locked)
+
+    def test_team_mobile_tour(self):
+        """The store manager's tools on the phone: unlock, new PIN,
+        inactivate with the wallet redistributed."""
+        manager = new_test_user(
+            self.env, "oto_tour_equipe", groups="oto_crm.oto_crm_group_manager"
+        )
+        store = self.env["oto.store"].create(
+            {"name": "Loja Equipe", "code": "LE1", "manager_ids": [(4, manager.id)]}
+        )
+        carla, davi = self.env["oto.seller"].create(
+            [
+                {
+                    "name": "Carla Equipe",
+                    "code": "LE1-CAR",
+                    "store_id": store.id,
+                    "phone": "+5511987650301",
+                },
+                {"name": "Davi Equipe", "code": "LE1-DAV", "store_id": store.id},
+            ]
+        )
+        carla._set_pin("1111")
+        carla.sudo().pin_locked = True
+        self.env["res.partner"].create(
+            [
+                {"name": "Cliente Carla", "oto_seller_id": carla.id},
+                {"name": "Cliente Davi", "oto_seller_id": davi.id},
+            ]
+        )
+        self.start_tour(
+            "/odoo/action-oto_crm.oto_crm_action_my_day",
+            "oto_crm_team_mobile_tour",
+            login="oto_tour_equipe",
+        )
+        self.assertFalse(davi.active)
+        self.assertEqual(carla.customer_count, 2)
+        self.assertFalse(carla.pin_locked)
+        self.assertEqual(
+            self.env["oto.audit"]
+            .search(
+                [
+                    ("seller_id", "in", (carla | davi).ids),
+                    ("user_id.login", "=", "oto_tour_equipe"),
+                ],
+                order="id",
+            )
+            .mapped("action"),
+            ["pin_unlock", "pin_reset", "seller_inactivated"],
+        )

@@ -4,6 +4,8 @@
 // with the (editable) message, the outcome recorded in one short form, and
 // the customer's profile.
 import { Component, onWillStart, useState } from "@odoo/owl";
+import { browser } from "@web/core/browser/browser";
+import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { deserializeDate, formatDate } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
@@ -34,6 +36,7 @@ export class OtoMyDay extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.notification = useService("notification");
+        this.dialog = useService("dialog");
         this.channels = CHANNELS;
         this.state = useState({
             loading: true,
@@ -44,6 +47,12 @@ export class OtoMyDay extends Component {
             message: "",
             profile: null,
             note: "",
+            // The shared store device: who signs in, their PIN, the answer.
+            pinSeller: null,
+            pin: "",
+            pinError: "",
+            team: null,
+            newPin: null,
         });
         onWillStart(() => this.load());
     }
@@ -102,7 +111,12 @@ export class OtoMyDay extends Component {
     }
 
     back() {
-        const previous = { campaign: "home", suggestion: "campaign", profile: "suggestion" };
+        const previous = {
+            campaign: "home",
+            suggestion: "campaign",
+            profile: "suggestion",
+            team: "home",
+        };
         if (this.state.screen === "profile" && !this.state.suggestionId) {
             this.state.screen = "campaign";
         } else {
@@ -166,6 +180,94 @@ export class OtoMyDay extends Component {
 
     formatAmount(amount) {
         return this.formatMoney(amount, this.state.profile?.currency);
+    }
+
+    // ------------------------------------------------ shared store device
+
+    choosePinSeller(seller) {
+        this.state.pinSeller = seller;
+        this.state.pin = "";
+        this.state.pinError = "";
+    }
+
+    async signIn() {
+        const result = await this.orm.call("oto.seller", "oto_pin_login", [
+            this.state.pinSeller.id,
+            this.state.pin,
+        ]);
+        this.state.pin = "";
+        if (!result.ok) {
+            this.state.pinError = result.error;
+            if (result.locked) {
+                this.state.pinSeller.locked = true;
+            }
+            return;
+        }
+        this.state.pinSeller = null;
+        this.state.screen = "home";
+        await this.load();
+    }
+
+    async switchSeller() {
+        await this.orm.call("oto.seller", "oto_pin_logout", []);
+        this.state.screen = "home";
+        await this.load();
+    }
+
+    // ------------------------------------------------ the manager's team
+
+    async openTeam() {
+        this.state.team = await this.orm.call("oto.seller", "get_team", []);
+        this.state.newPin = null;
+        this.state.screen = "team";
+    }
+
+    async teamAction(seller, method) {
+        try {
+            const result = await this.orm.call("oto.seller", method, [[seller.id]]);
+            if (method === "oto_reset_pin") {
+                this.state.newPin = { seller: seller.name, ...result };
+            } else if (result?.params?.message) {
+                this.notification.add(result.params.message, { type: "success" });
+            }
+        } catch (error) {
+            this.notification.add(error.data?.message || String(error), { type: "danger" });
+        }
+        this.state.team = await this.orm.call("oto.seller", "get_team", []);
+    }
+
+    resetPin(seller) {
+        this.dialog.add(ConfirmationDialog, {
+            body: _t(
+                "A new random PIN replaces %s's current one: it is emailed to them and shown to you once.",
+                seller.name
+            ),
+            confirm: () => this.teamAction(seller, "oto_reset_pin"),
+            cancel: () => {},
+        });
+    }
+
+    inactivate(seller) {
+        this.dialog.add(ConfirmationDialog, {
+            body: _t(
+                "%s's customers will be redistributed to the store's active sellers. Continue?",
+                seller.name
+            ),
+            confirm: () => this.teamAction(seller, "action_inactivate"),
+            cancel: () => {},
+        });
+    }
+
+    async copyPin() {
+        await browser.navigator.clipboard.writeText(this.state.newPin.pin);
+        this.notification.add(_t("PIN copied"), { type: "info" });
+    }
+
+    openDaysOff(seller) {
+        this.action.doAction("oto_crm.oto_seller_dayoff_action", {
+            additionalContext: { default_seller_id: seller.id },
+            props: { domain: [["seller_id", "=", seller.id]] },
+        });
     }
 
     openResults() {

@@ -299,3 +299,102 @@ registry.category("web_tour.tours").add("oto_crm_results_mobile_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("oto_crm_store_device_pin_tour", {
+    steps: () => [
+        {
+            content: "The shared device asks who is using it",
+            trigger: ".o_oto_pin_seller:contains(Ana Balcão)",
+            run: "click",
+        },
+        {
+            trigger: "input.o_oto_pin_input",
+            run: "edit 0000",
+        },
+        {
+            trigger: ".o_oto_pin_submit:enabled",
+            run: "click",
+        },
+        {
+            content: "A wrong PIN says how many attempts are left",
+            trigger: ".o_oto_pin_error:contains(attempt(s) left)",
+        },
+        {
+            trigger: "input.o_oto_pin_input",
+            run: "edit 2468",
+        },
+        {
+            trigger: ".o_oto_pin_submit:enabled",
+            run: "click",
+        },
+        {
+            content: "Ana's day",
+            trigger: ".o_oto_header:contains(Ana Balcão)",
+        },
+        {
+            content: "Ana hands the device over",
+            trigger: ".o_oto_switch_seller",
+            run: "click",
+        },
+        {
+            trigger: ".o_oto_pin_seller:contains(Bruno Balcão)",
+            run: "click",
+        },
+        {
+            trigger: "input.o_oto_pin_input",
+            run: "edit 135790",
+        },
+        {
+            trigger: ".o_oto_pin_submit:enabled",
+            run: "click",
+        },
+        {
+            trigger: ".o_oto_header:contains(Bruno Balcão)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("oto_crm_team_mobile_tour", {
+    steps: () => [
+        {
+            content: "The manager opens the team",
+            trigger: ".o_oto_team_button",
+            run: "click",
+        },
+        {
+            trigger: ".o_oto_team_member:contains(Carla Equipe):contains(Locked) .o_oto_unlock",
+            run: "click",
+        },
+        {
+            content: "Unlocked",
+            trigger: ".o_oto_team_member:contains(Carla Equipe):not(:contains(Locked))",
+        },
+        {
+            trigger: ".o_oto_team_member:contains(Carla Equipe) .o_oto_reset_pin",
+            run: "click",
+        },
+        {
+            trigger: ".modal .btn-primary",
+            run: "click",
+        },
+        {
+            content: "The new PIN, shown once, with a copy button and a WhatsApp link",
+            trigger: ".o_oto_new_pin:contains(Carla Equipe) a[href^='https://wa.me/5511987650301']",
+        },
+        {
+            trigger: ".o_oto_team_member:contains(Davi Equipe) .o_oto_inactivate",
+            run: "click",
+        },
+        {
+            trigger: ".modal .btn-primary",
+            run: "click",
+        },
+        {
+            content: "Davi is inactive; his customers went to Carla",
+            trigger: ".o_oto_team_member:contains(Davi Equipe):contains(Inactive) .o_oto_activate",
+        },
+        {
+            trigger: ".o_oto_team_member:contains(Carla Equipe):contains(2 customers)",
+        },
+    ],
+});
