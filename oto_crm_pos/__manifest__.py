@@ -3,7 +3,7 @@
 {
     "name": "Oto CRM - Point of Sale",
     "summary": "POS orders feed the Oto CRM wallets: assisting seller, store, contacts",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/oto-crm/oto-crm-odoo",
     "author": "Oto CRM for Odoo contributors",
@@ -13,6 +13,7 @@
     "depends": ["oto_crm", "point_of_sale"],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
+        "security/oto_crm_pos_security.xml",
         "views/pos_config_views.xml",
         "views/pos_order_views.xml",
         "views/oto_store_views.xml",

@@ -141,3 +141,49 @@ class TestAccess(OtoCrmCommon):
         own = records[self.seller_a1][0].with_user(self.user_seller)
         own.action_send("whatsapp", "Oi")
         self.assertEqual(own.state, "in_progress")
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestCustomerAccess(OtoCrmCommon):
+    """A seller sees their wallet, a manager their stores', an admin all."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.mine = Partner.create({"name": "Da Ana", "oto_seller_id": cls.seller_a1.id})
+        cls.colleague = Partner.create(
+            {"name": "Do Bruno", "oto_seller_id": cls.seller_a2.id}
+        )
+        cls.other_store = Partner.create(
+            {"name": "Da Carla", "oto_seller_id": cls.seller_b1.id}
+        )
+        cls.unplaced = Partner.create({"name": "Sem carteira"})
+
+    def test_each_role_sees_its_customers(self):
+        everyone = self.mine | self.colleague | self.other_store | self.unplaced
+        domain = [("id", "in", everyone.ids)]
+        Partner = self.env["res.partner"]
+        self.assertEqual(
+            Partner.with_user(self.user_seller).search(domain),
+            self.mine | self.unplaced,
+        )
+        self.assertEqual(
+            Partner.with_user(self.user_manager_a).search(domain),
+            self.mine | self.colleague | self.unplaced,
+        )
+        self.assertEqual(Partner.with_user(self.user_admin).search(domain), everyone)
+
+    def test_seller_reading_another_sellers_customer_gets_an_access_error(self):
+        colleague = self.colleague.with_user(self.user_seller)
+        with self.assertRaises(AccessError):
+            colleague.read(["name", "mobile"])
+        with self.assertRaises(AccessError):
+            colleague.oto_get_profile()
+        with self.assertRaises(AccessError):
+            colleague.oto_add_note("Bisbilhotando")
+        self.assertFalse(
+            self.colleague.message_ids.filtered(
+                lambda m: "Bisbilhotando" in (m.body or "")
+            )
+        )

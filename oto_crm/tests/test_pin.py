@@ -1,11 +1,13 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import statistics
 import time
 
 from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import OtoCrmCommon
 
@@ -317,3 +319,62 @@ def http_csrf(html):
     marker = 'name="csrf_token" value="'
     start = html.index(marker) + len(marker)
     return html[start : html.index('"', start)]
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestCustomerAccessOverHttp(OtoCrmCommon, HttpCase):
+    def test_rpc_and_web_routes_do_not_leak_another_sellers_customer(self):
+        self.user_seller._change_password("Vendedora#2026")
+        colleague = self.env["res.partner"].create(
+            {
+                "name": "Cliente Secreta",
+                "mobile": "+5511911112222",
+                "oto_seller_id": self.seller_a2.id,
+            }
+        )
+        self.authenticate(self.user_seller.login, "Vendedora#2026")
+        self.url_open("/oto/password")  # a first sign-in: the temporary password
+        for method, args in (
+            ("read", [[colleague.id], ["name", "mobile"]]),
+            ("web_read", [[colleague.id]]),
+            ("oto_get_profile", [[colleague.id]]),
+        ):
+            with self.subTest(method=method), mute_logger("odoo.http"):
+                response = self.url_open(
+                    "/web/dataset/call_kw",
+                    data=json.dumps(
+                        {
+                            "jsonrpc": "2.0",
+                            "method": "call",
+                            "params": {
+                                "model": "res.partner",
+                                "method": method,
+                                "args": args,
+                                "kwargs": {"specification": {"name": {}}}
+                                if method == "web_read"
+                                else {},
+                            },
+                        }
+                    ),
+                    headers={"Content-Type": "application/json"},
+                )
+                body = response.json()
+                self.assertEqual(
+                    body["error"]["data"]["name"], "odoo.exceptions.AccessError"
+                )
+                self.assertNotIn("Secreta", json.dumps(body.get("result", "")))
+                self.assertNotIn("11911112222", response.text)
+        # The customer's avatar route gives the placeholder, not the record.
+        image = self.url_open(f"/web/image/res.partner/{colleague.id}/avatar_128")
+        self.assertNotIn(b"Secreta", image.content)
+        # The search finds nothing of them either.
+        found = self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {
+                "model": "res.partner",
+                "method": "name_search",
+                "args": ["Secreta"],
+                "kwargs": {},
+            },
+        )
+        self.assertEqual(found, [])

@@ -114,7 +114,9 @@ class TestSellerDay(SuggestionsCommon):
             self.env, "oto_day_nobody", groups="oto_crm.oto_crm_group_seller"
         )
         day = self.env["oto.suggestion"].with_user(nobody).get_seller_day()
-        self.assertEqual(day, {"seller": False})
+        self.assertEqual(
+            day, {"seller": False, "is_manager": False, "pin_required": False}
+        )
         self._customer("Cliente da Bia", self.bia)
         self._campaign("Recompra")
         self._generate()
