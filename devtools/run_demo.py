@@ -84,8 +84,9 @@ def main(argv=None):
             return 1
     say(
         f"Oto CRM demo: http://127.0.0.1:{port}/odoo  "
-        "login 'admin', password 'admin' (brand admin); seller 'ana.souza' and "
-        "store manager 'marcos.lima', password 'Oto@demo2026'"
+        "login 'admin', password 'admin' (brand admin); seller 'ana.souza', "
+        "store manager 'marcos.lima' and the store device 'loja.sp01' (sellers' "
+        "PIN 2468), password 'Oto@demo2026'"
     )
     if args.init_only:
         return 0

@@ -11,6 +11,8 @@ from .brand_time import brand_today
 _logger = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "Oto@demo2026"
+# The PIN of the demo sellers who work on their store's shared device.
+DEMO_PIN = "2468"
 
 
 class OtoDemo(models.AbstractModel):
@@ -42,6 +44,7 @@ class OtoDemo(models.AbstractModel):
         stores = self._create_demo_stores(company, brand)
         users = self._create_demo_users(brand, stores)
         sellers = self._create_demo_sellers(brand, stores, users)
+        self._create_demo_store_logins(company, stores, sellers)
         customers = self._create_demo_customers(brand, stores, sellers)
         products = self._create_demo_products(brand)
         orders = self._create_demo_orders(brand, stores, sellers, customers, products)
@@ -218,6 +221,30 @@ class OtoDemo(models.AbstractModel):
             if group == manager_group:
                 stores[store_code].manager_ids = [fields.Command.link(user.id)]
         return users
+
+    def _create_demo_store_logins(self, company, stores, sellers):
+        """Each store's shared device (login ``loja.<store code>``): its
+        sellers without a login of their own sign in there with a PIN."""
+        company.oto_login_mode = "store"
+        group = self.env.ref("oto_crm.oto_crm_group_seller")
+        lang = "pt_BR" if self.env["res.lang"]._lang_get("pt_BR") else "en_US"
+        for code, store in stores.items():
+            login = f"loja.{code.lower()}"
+            user = self.env["res.users"].search([("login", "=", login)], limit=1)
+            if not user:
+                user = self.env["res.users"].create(
+                    {
+                        "name": store.name,
+                        "login": login,
+                        "password": DEMO_PASSWORD,
+                        "lang": lang,
+                        "tz": "America/Sao_Paulo",
+                        "groups_id": [fields.Command.link(group.id)],
+                    }
+                )
+            store.user_id = user
+        for seller in sellers.filtered(lambda s: not s.user_id):
+            seller._set_pin(DEMO_PIN)
 
     def _create_demo_sellers(self, brand, stores, users):
         vals_list = [
