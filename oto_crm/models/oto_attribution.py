@@ -72,8 +72,9 @@ class OtoAttribution(models.Model):
         ``purchase_from`` and ``purchase_to`` (UTC datetimes, the purchases of
         a period), ``contact_since`` (the earliest contact that can be
         credited with them, the window before the period) and optionally
-        ``company_id`` and ``seller_ids``: the same rows as the view filtered
-        on the purchase date, found without reading the others."""
+        ``contact_until``, ``company_id`` and ``seller_ids``: the same rows
+        as the view filtered on those dates, found without reading the
+        others."""
         # Driven by the contacts, so that a seller's or a period's sales read
         # only their contacts and those customers' purchases.
         extra = SQL()
@@ -87,6 +88,8 @@ class OtoAttribution(models.Model):
             )
             # A later contact is after the credited one, so after ``since``.
             later = SQL(" AND later.date >= %s", bounds["contact_since"])
+            if bounds.get("contact_until"):
+                extra = SQL("%s AND c.date < %s", extra, bounds["contact_until"])
             if bounds.get("company_id"):
                 extra = SQL("%s AND c.company_id = %s", extra, bounds["company_id"])
             if bounds.get("seller_ids") is not None:

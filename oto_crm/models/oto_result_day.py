@@ -68,6 +68,12 @@ class OtoResultDay(models.Model):
     offered = fields.Integer(string="Suggestions offered", readonly=True)
     done = fields.Integer(string="Suggestions done", readonly=True)
     reached = fields.Integer(string="Customers reached", readonly=True)
+    converted = fields.Integer(
+        string="Reached and bought",
+        readonly=True,
+        help="Contacts of the day that reached the customer and are credited "
+        "with a sale (within the attribution window).",
+    )
     sales = fields.Integer(string="Sales from contacts", readonly=True)
     revenue = fields.Float(digits="Product Price", readonly=True)
     items = fields.Float(readonly=True)
@@ -125,16 +131,32 @@ class OtoResultDay(models.Model):
                 "seller_ids": seller_ids,
             }
         )
+        # The contacts of these days credited with a sale, up to the end of
+        # their window.
+        converted = self.env["oto.attribution"]._query(
+            {
+                "contact_since": start,
+                "contact_until": end,
+                "purchase_from": start,
+                "purchase_to": utc_start(
+                    date_to + timedelta(days=company.oto_attribution_days + 1)
+                ),
+                "company_id": company.id,
+                "seller_ids": seller_ids,
+            }
+        )
         return SQL(
             """
             SELECT seller_id, day, sum(offered)::int AS offered,
                    sum(done)::int AS done, sum(reached)::int AS reached,
+                   sum(converted)::int AS converted,
                    sum(sales)::int AS sales, sum(revenue) AS revenue,
                    sum(items) AS items
               FROM (
                 SELECT s.seller_id, s.date AS day, count(*) AS offered,
                        count(*) FILTER (WHERE s.state = 'done') AS done,
-                       0 AS reached, 0 AS sales, 0 AS revenue, 0 AS items
+                       0 AS reached, 0 AS converted, 0 AS sales, 0 AS revenue,
+                       0 AS items
                   FROM oto_suggestion s
                  WHERE s.company_id = %(company)s AND s.date >= %(date_from)s
                    AND s.date <= %(date_to)s AND s.seller_id IS NOT NULL
@@ -143,7 +165,7 @@ class OtoResultDay(models.Model):
                 UNION ALL
                 SELECT c.seller_id,
                        (c.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
-                       0, 0, count(*), 0, 0, 0
+                       0, 0, count(*), 0, 0, 0, 0
                   FROM oto_contact c
                  WHERE c.company_id = %(company)s AND c.reached = 'yes'
                    AND c.date >= %(start)s AND c.date < %(end)s
@@ -152,8 +174,14 @@ class OtoResultDay(models.Model):
                 UNION ALL
                 SELECT a.seller_id, (a.purchase_date AT TIME ZONE 'UTC'
                                      AT TIME ZONE %(tz)s)::date,
-                       0, 0, 0, count(*), sum(a.amount), sum(a.item_count)
+                       0, 0, 0, 0, count(*), sum(a.amount), sum(a.item_count)
                   FROM (%(attribution)s) a
+                 WHERE a.seller_id IS NOT NULL
+                 GROUP BY 1, 2
+                UNION ALL
+                SELECT a.seller_id, a.contact_day, 0, 0, 0,
+                       count(DISTINCT a.contact_id), 0, 0, 0
+                  FROM (%(converted)s) a
                  WHERE a.seller_id IS NOT NULL
                  GROUP BY 1, 2
               ) f
@@ -168,6 +196,7 @@ class OtoResultDay(models.Model):
             sellers=sellers,
             contact_sellers=contact_sellers,
             attribution=attribution,
+            converted=converted,
         )
 
     # ------------------------------------------------------------ refresh
@@ -241,10 +270,20 @@ class OtoResultDay(models.Model):
     @api.model
     def _changed_days(self, company, since):
         """Days whose figures may have changed by writes since ``since``:
-        purchases' days, suggestions' days, and for a contact the days of the
-        purchases it may be credited with."""
-        queries = self.env["oto.purchase"]._get_changed_day_queries(company.id, since)
-        queries += [
+        a purchase's day and the window before it (the contacts it converts),
+        suggestions' days, and for a contact the days of the purchases it may
+        be credited with."""
+        purchases = SQL(" UNION ").join(
+            self.env["oto.purchase"]._get_changed_day_queries(company.id, since)
+        )
+        queries = [
+            # A purchase's day, and the days of the contacts it may convert.
+            SQL(
+                "SELECT generate_series(day - %s, day, interval '1 day')::date "
+                "FROM (%s) changed(day)",
+                company.oto_attribution_days,
+                purchases,
+            ),
             SQL(
                 "SELECT date FROM oto_suggestion "
                 "WHERE company_id = %s AND write_date >= %s",
@@ -281,9 +320,10 @@ class OtoResultDay(models.Model):
             SQL(
                 """
                 INSERT INTO oto_result_day (company_id, seller_id, day, offered,
-                                            done, reached, sales, revenue, items)
+                                            done, reached, converted, sales,
+                                            revenue, items)
                 SELECT %s, f.seller_id, f.day, f.offered, f.done, f.reached,
-                       f.sales, f.revenue, f.items
+                       f.converted, f.sales, f.revenue, f.items
                   FROM (%s) f
                 """,
                 company.id,
@@ -381,7 +421,8 @@ class OtoResultDay(models.Model):
         self._refresh(company, today)
         stored = SQL(
             """
-            SELECT seller_id, day, offered, done, reached, sales, revenue, items
+            SELECT seller_id, day, offered, done, reached, converted, sales,
+                   revenue, items
               FROM oto_result_day
              WHERE company_id = %s AND day >= %s AND day < %s %s
             """,
@@ -403,7 +444,8 @@ class OtoResultDay(models.Model):
                 SELECT f.seller_id, f.day >= %(cur_from)s AS current,
                        sum(f.offered) FILTER (WHERE off.seller_id IS NULL),
                        sum(f.done) FILTER (WHERE off.seller_id IS NULL),
-                       sum(f.reached), sum(f.sales), sum(f.revenue), sum(f.items)
+                       sum(f.reached), sum(f.converted), sum(f.sales),
+                       sum(f.revenue), sum(f.items)
                   FROM (%(source)s) f
                   LEFT JOIN (
                         SELECT DISTINCT seller_id, generate_series(
@@ -434,7 +476,15 @@ class OtoResultDay(models.Model):
             )
             figures["current" if current else "previous"] = dict(
                 zip(
-                    ("offered", "done", "reached", "sales", "revenue", "items"),
+                    (
+                        "offered",
+                        "done",
+                        "reached",
+                        "converted",
+                        "sales",
+                        "revenue",
+                        "items",
+                    ),
                     (value or 0 for value in values),
                     strict=True,
                 )
@@ -513,14 +563,16 @@ class OtoResultDay(models.Model):
 
 
 def _empty():
-    return dict.fromkeys(("offered", "done", "reached", "sales", "revenue", "items"), 0)
+    return dict.fromkeys(
+        ("offered", "done", "reached", "converted", "sales", "revenue", "items"), 0
+    )
 
 
 def _kpi(figures, key):
     """A KPI from a period's sums; rates in percent, None without a base."""
     if key == "conversion":
         base = figures["reached"]
-        return round(figures["sales"] * 100.0 / base, 1) if base else None
+        return round(figures["converted"] * 100.0 / base, 1) if base else None
     if key == "engagement":
         base = figures["offered"]
         return round(figures["done"] * 100.0 / base, 1) if base else None

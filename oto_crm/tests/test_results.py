@@ -96,7 +96,7 @@ class TestResults(AttributionCommon):
             {
                 "revenue": (300.0, 100.0, 200.0),
                 "sales": (2, 1, 100.0),
-                # 2 sales for 3 customers reached; before 1 for 1.
+                # 2 of the 3 customers reached bought; before 1 of 1.
                 "conversion": (66.7, 100.0, -33.3),
                 "offered": (5, 1, 400.0),
                 "done": (2, 1, 100.0),
@@ -149,7 +149,15 @@ class TestResults(AttributionCommon):
             ]
         )
         self.assertEqual(reached, 4)
-        self.assertEqual(kpis["conversion"][0], round(len(sales) * 100 / reached, 1))
+        converted = self.env["oto.attribution"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("contact_date", ">=", utc_start(date(2026, 10, 22))),
+                ("contact_date", "<", utc_start(date(2026, 11, 21))),
+            ]
+        )
+        self.assertEqual(len(converted.contact_id), 3)
+        self.assertEqual(kpis["conversion"][0], round(3 * 100 / reached, 1))
         # Per seller: the kept days (several sellers) and the live figures
         # (one seller) agree with the rows of that seller.
         ranking = {row["seller_id"]: row for row in result["ranking"]}
@@ -181,6 +189,25 @@ class TestResults(AttributionCommon):
         late._action_cancel()
         self.assertEqual(self._kpis(self.Result.get_results("30d"))["revenue"][0], 0)
         self.assertFalse(day.exists())
+
+    @freeze_time(TODAY)
+    def test_conversion_counts_customers_not_purchases(self):
+        # One customer reached buys three times in the window: one conversion.
+        self._contact(datetime(2026, 11, 10, 13, 0))
+        for day in (11, 12, 14):
+            self._order(datetime(2026, 11, day, 15, 0))
+        kpis = self._kpis(self.Result.get_results("30d"))
+        self.assertEqual(kpis["sales"][0], 3)
+        self.assertEqual(kpis["conversion"][0], 100.0)
+        # A purchase recorded late converts a contact of an earlier kept day.
+        self._contact(datetime(2026, 11, 3, 13, 0), customer=self.paula)
+        self.assertEqual(
+            self._kpis(self.Result.get_results("30d"))["conversion"][0], 50.0
+        )
+        self._order(datetime(2026, 11, 8, 15, 0), customer=self.paula)
+        self.assertEqual(
+            self._kpis(self.Result.get_results("30d"))["conversion"][0], 100.0
+        )
 
     def test_periods_on_month_boundaries(self):
         cases = {
