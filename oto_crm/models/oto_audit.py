@@ -28,7 +28,7 @@ class OtoAudit(models.Model):
 
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
     user_id = fields.Many2one(
-        "res.users", string="User", readonly=True, default=lambda self: self.env.user
+        "res.users", readonly=True, default=lambda self: self.env.user
     )
     acting_seller_id = fields.Many2one(
         "oto.seller",
@@ -67,7 +67,9 @@ class OtoAudit(models.Model):
         )
 
     def write(self, vals):
-        raise UserError(self.env._("The audit trail cannot be changed."))
+        if vals:
+            raise UserError(self.env._("The audit trail cannot be changed."))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

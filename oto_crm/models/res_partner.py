@@ -660,6 +660,10 @@ class ResPartner(models.Model):
         if not note:
             raise UserError(self.env._("Write the note first."))
         self.check_access("read")
+        # On a store's shared device, the seller who wrote it.
+        acting = self.env["oto.seller"]._get_acting_seller()
+        if acting:
+            note = f"{note} ({acting.name})"
         self.sudo().message_post(
             body=note,
             message_type="comment",

@@ -254,6 +254,15 @@ class TestStoreLoginSession(PinCommon, HttpCase):
             self._call("oto.suggestion", "get_seller_day")["seller"]["id"],
             self.seller_a1.id,
         )
+        # What the seller does on the shared login carries their name.
+        customer = self.env["res.partner"].create(
+            {"name": "Cliente do Balcão", "oto_seller_id": self.seller_a2.id}
+        )
+        self._call("res.partner", "oto_add_note", [customer.id], "Gosta de azul")
+        self.assertIn(
+            f"Gosta de azul ({self.seller_a1.name})",
+            customer.message_ids.filtered(lambda m: "Gosta" in (m.body or "")).body,
+        )
         # The second seller takes the device.
         self._call("oto.seller", "oto_pin_logout")
         self.assertFalse(self._call("oto.suggestion", "get_seller_day")["seller"])
