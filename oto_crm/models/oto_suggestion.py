@@ -341,14 +341,17 @@ class OtoSuggestion(models.Model):
     # ----------------------------------------------------- seller's phone
 
     @api.model
-    def get_seller_day(self, seller_id=None):
+    def get_seller_day(self, seller_id=None, opening=False):
         """What the seller's phone screen shows: today's campaigns in the
         brand's order with their counts, and each one's suggestions in the
         suggested order (open ones, and today's worked ones).
 
         ``seller_id``: a manager looking at a seller's day; default: the
-        current user's seller."""
+        current user's seller. ``opening``: the app was just opened; on a
+        store's shared device the seller identifies again."""
         Seller = self.env["oto.seller"]
+        if opening and Seller._get_acting_seller():
+            Seller.oto_pin_logout()
         own = Seller._get_current_seller()
         seller = Seller.browse(seller_id).exists() if seller_id else own
         is_manager = self.env.user.has_group("oto_crm.oto_crm_group_manager")

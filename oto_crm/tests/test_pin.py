@@ -281,6 +281,13 @@ class TestStoreLoginSession(PinCommon, HttpCase):
             self._call("oto.suggestion", "get_seller_day")["seller"]["id"],
             self.seller_a2.id,
         )
+        # Opening the app again: the seller identifies again.
+        self.assertFalse(
+            self._call("oto.suggestion", "get_seller_day", opening=True)["seller"]
+        )
+        self.assertTrue(
+            self._call("oto.seller", "oto_pin_login", self.seller_a2.id, "987654")["ok"]
+        )
         # Idle longer than the setting: the PIN is asked again.
         self.company.oto_pin_idle_minutes = 1
         stored = http.root.session_store.get(self.session.sid)

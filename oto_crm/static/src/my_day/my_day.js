@@ -28,6 +28,10 @@ export function channelUrl(channel, phone, message) {
     return `tel:${phone}`;
 }
 
+// The app was opened in this page: on a store's shared device the seller
+// identifies when it opens, not each time they come back to it.
+let appOpened = false;
+
 export class OtoMyDay extends Component {
     static template = "oto_crm.MyDay";
     static props = ["*"];
@@ -59,8 +63,11 @@ export class OtoMyDay extends Component {
 
     async load() {
         const sellerId = this.props.action?.context?.oto_seller_id || false;
+        const opening = !appOpened;
+        appOpened = true;
         this.state.day = await this.orm.call("oto.suggestion", "get_seller_day", [], {
             seller_id: sellerId,
+            opening,
         });
         this.state.loading = false;
     }
