@@ -18,6 +18,7 @@
         "security/oto_crm_security.xml",
         "data/oto_rfv_segment_data.xml",
         "data/ir_cron_data.xml",
+        "data/crm_stage_data.xml",
         "views/oto_store_views.xml",
         "views/oto_seller_views.xml",
         "views/res_partner_views.xml",
@@ -33,6 +34,8 @@
         "views/oto_password_templates.xml",
         "views/res_config_settings_views.xml",
         "wizard/oto_wallet_assign_views.xml",
+        "wizard/oto_lead_views.xml",
+        "views/crm_lead_views.xml",
         "views/oto_crm_menus.xml",
     ],
     "demo": [

@@ -64,6 +64,12 @@ class ResCompany(models.Model):
         "{code} where the seller code goes, e.g. "
         "https://loja.example.com/?vendedor={code}",
     )
+    oto_lead_idle_days = fields.Integer(
+        string="Days without interaction",
+        default=7,
+        help="An open subject of the funnel without a logged action, message, "
+        "stage change or quotation for this many days is flagged.",
+    )
     oto_login_mode = fields.Selection(
         [
             ("personal", "A personal login per seller"),
@@ -113,9 +119,19 @@ class ResCompany(models.Model):
             return result
         return super().write(vals)
 
-    @api.constrains("oto_pin_idle_minutes", "oto_pin_max_attempts")
+    @api.constrains(
+        "oto_pin_idle_minutes", "oto_pin_max_attempts", "oto_lead_idle_days"
+    )
     def _check_oto_pin_settings(self):
         for company in self:
+            if company.oto_lead_idle_days < 1:
+                raise ValidationError(
+                    self.env._(
+                        "A subject is without interaction after at least 1 day, "
+                        "not %(days)s.",
+                        days=company.oto_lead_idle_days,
+                    )
+                )
             if company.oto_pin_idle_minutes < 1:
                 raise ValidationError(
                     self.env._("The PIN is asked again after at least 1 minute.")

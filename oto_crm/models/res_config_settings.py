@@ -15,6 +15,9 @@ class ResConfigSettings(models.TransientModel):
     oto_store_criteria = fields.Selection(
         related="company_id.oto_store_criteria", readonly=False
     )
+    oto_lead_idle_days = fields.Integer(
+        related="company_id.oto_lead_idle_days", readonly=False
+    )
     oto_login_mode = fields.Selection(
         related="company_id.oto_login_mode", readonly=False
     )

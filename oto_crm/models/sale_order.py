@@ -58,7 +58,10 @@ class SaleOrder(models.Model):
                 vals["oto_seller_code"] = code
             if vals.get("oto_seller_code") and not vals.get("oto_channel"):
                 vals["oto_channel"] = "online"
-        return super().create(vals_list)
+        orders = super().create(vals_list)
+        # A quotation made from a subject of the funnel is an interaction.
+        orders.opportunity_id._oto_interacted()
+        return orders
 
     @api.depends("oto_seller_code", "user_id", "company_id")
     def _compute_oto_seller_id(self):

@@ -12,3 +12,4 @@ from . import test_campaign_lift
 from . import test_results
 from . import test_seller_code
 from . import test_pin
+from . import test_funnel

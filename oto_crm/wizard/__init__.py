@@ -1,1 +1,3 @@
 from . import oto_wallet_assign
+from . import oto_lead_tag
+from . import oto_lead_delete

@@ -1,0 +1,162 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, TransactionCase, freeze_time, tagged
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestFunnel(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.oto_lead_idle_days = 7
+        cls.partner = cls.env["res.partner"].create({"name": "Loja Parceira"})
+        cls.Lead = cls.env["crm.lead"].with_context(tracking_disable=False)
+
+    def _lead(self, name="Uniformes 2027"):
+        return self.Lead.create(
+            {"name": name, "type": "opportunity", "partner_id": self.partner.id}
+        )
+
+    def _flags(self):
+        self.env["crm.lead"]._cron_oto_interaction_flags()
+
+    def test_default_stages(self):
+        stages = self.env["crm.stage"].search([("team_id", "=", False)])
+        names = stages.mapped("name")
+        self.assertEqual(
+            [
+                n
+                for n in names
+                if n
+                in (
+                    "Prospecting",
+                    "Contact made",
+                    "Proposal presented",
+                    "Negotiation",
+                    "Closed",
+                )
+            ],
+            [
+                "Prospecting",
+                "Contact made",
+                "Proposal presented",
+                "Negotiation",
+                "Closed",
+            ],
+        )
+        self.assertTrue(self.env.ref("oto_crm.crm_stage_closed").is_won)
+        pt = self.env.ref("oto_crm.crm_stage_prospecting").with_context(lang="pt_BR")
+        if self.env["res.lang"]._lang_get("pt_BR"):
+            self.assertEqual(pt.name, "Prospecção")
+
+    def test_at_most_ten_stages_per_pipeline(self):
+        Stage = self.env["crm.stage"]
+        shared = Stage.search_count([("team_id", "=", False)])
+        team = self.env["crm.team"].create({"name": "Atacado"})
+        for n in range(10 - shared):
+            Stage.create({"name": f"Etapa {n}", "team_id": team.id})
+        with self.assertRaisesRegex(
+            ValidationError, "at most 10 stages; Atacado would have 11"
+        ):
+            with self.env.cr.savepoint():
+                Stage.create({"name": "Etapa demais", "team_id": team.id})
+        # A stage shared by every pipeline counts in each one.
+        with self.assertRaisesRegex(ValidationError, "Atacado would have 11"):
+            with self.env.cr.savepoint():
+                Stage.create({"name": "Compartilhada"})
+        other = self.env["crm.team"].create({"name": "Varejo"})
+        Stage.create({"name": "Só do varejo", "team_id": other.id})
+
+    def test_no_interaction_flag_across_the_threshold(self):
+        with freeze_time("2026-11-02 12:00:00"):
+            lead = self._lead()
+            quiet = self._lead("Sem novidades")
+        with freeze_time("2026-11-08 12:00:00"):  # 6 days: not yet
+            self._flags()
+            self.assertFalse(lead.oto_no_interaction)
+        with freeze_time("2026-11-09 12:00:01"):  # just over 7 days
+            self._flags()
+            self.assertTrue(lead.oto_no_interaction)
+            self.assertEqual(lead.oto_no_interaction_count, 1)
+            self.assertIn(
+                lead,
+                self.env["crm.lead"].search([("oto_no_interaction", "=", True)]),
+            )
+            # A note is an interaction.
+            lead.message_post(body="Liguei, vai pensar", message_type="comment")
+            self.assertFalse(lead.oto_no_interaction)
+            self.assertTrue(quiet.oto_no_interaction)
+            # Tracking messages are not.
+            quiet.write({"expected_revenue": 5000})
+            self.assertTrue(quiet.oto_no_interaction)
+            # A stage change is.
+            quiet.stage_id = self.env.ref("oto_crm.crm_stage_contacted")
+            self.assertFalse(quiet.oto_no_interaction)
+        with freeze_time("2026-11-20 12:00:00"):
+            self._flags()
+            self.assertTrue(lead.oto_no_interaction and quiet.oto_no_interaction)
+            # An action logged as done is.
+            activity = lead.activity_schedule(
+                "mail.mail_activity_data_call", summary="Ligar de novo"
+            )
+            activity.action_feedback(feedback="Atendeu")
+            self.assertFalse(lead.oto_no_interaction)
+            # A quotation from the subject is.
+            self.env["sale.order"].create(
+                {"partner_id": self.partner.id, "opportunity_id": quiet.id}
+            )
+            self.assertFalse(quiet.oto_no_interaction)
+            # Won subjects are never flagged.
+            quiet.action_set_won()
+        with freeze_time("2026-12-20 12:00:00"):
+            self._flags()
+            self.assertTrue(lead.oto_no_interaction)
+            self.assertFalse(quiet.oto_no_interaction)
+
+    def test_add_and_remove_tags_on_many_subjects(self):
+        leads = self._lead("A") | self._lead("B") | self._lead("C")
+        vip, atacado = self.env["crm.tag"].create(
+            [{"name": "VIP"}, {"name": "Atacado"}]
+        )
+        leads[0].tag_ids = [Command.link(atacado.id)]
+        Wizard = self.env["oto.lead.tag"].with_context(
+            active_model="crm.lead", active_ids=leads.ids
+        )
+        with Form(Wizard) as form:
+            form.tag_ids.add(vip)
+        form.record.action_apply()
+        self.assertEqual(leads.filtered(lambda lead: vip in lead.tag_ids), leads)
+        with Form(Wizard) as form:
+            form.operation = "remove"
+            form.tag_ids.add(vip)
+            form.tag_ids.add(atacado)
+        form.record.action_apply()
+        self.assertFalse(leads.tag_ids)
+        with self.assertRaisesRegex(UserError, "at least one tag"):
+            Wizard.create({}).action_apply()
+
+    def test_bulk_delete_needs_an_explicit_confirmation(self):
+        leads = self._lead("A") | self._lead("B")
+        wizard = (
+            self.env["oto.lead.delete"]
+            .with_context(active_model="crm.lead", active_ids=leads.ids)
+            .create({})
+        )
+        self.assertEqual(wizard.lead_count, 2)
+        with self.assertRaisesRegex(
+            UserError, "2 subject\\(s\\) will be deleted for good"
+        ):
+            wizard.action_delete()
+        self.assertEqual(len(leads.exists()), 2)
+        wizard.confirm = True
+        wizard.action_delete()
+        self.assertFalse(leads.exists())
+
+    def test_archive_and_restore(self):
+        lead = self._lead()
+        lead.action_archive()
+        self.assertNotIn(lead, self.env["crm.lead"].search([]))
+        lead.action_unarchive()
+        self.assertIn(lead, self.env["crm.lead"].search([]))
