@@ -1,7 +1,9 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from .oto_lead_tag import _selected_leads
 
 
 class OtoLeadDelete(models.TransientModel):
@@ -11,18 +13,13 @@ class OtoLeadDelete(models.TransientModel):
     _name = "oto.lead.delete"
     _description = "Delete subjects"
 
-    lead_ids = fields.Many2many("crm.lead", string="Subjects", required=True)
+    lead_ids = fields.Many2many(
+        "crm.lead", string="Subjects", required=True, default=_selected_leads
+    )
     lead_count = fields.Integer(compute="_compute_lead_count")
     confirm = fields.Boolean(
         string="I understand that the deletion cannot be undone",
     )
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "crm.lead":
-            values["lead_ids"] = [Command.set(self.env.context.get("active_ids", []))]
-        return values
 
     @api.depends("lead_ids")
     def _compute_lead_count(self):

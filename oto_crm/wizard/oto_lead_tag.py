@@ -1,7 +1,15 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command, api, fields, models
+from odoo import Command, fields, models
 from odoo.exceptions import UserError
+
+
+def _selected_leads(wizard):
+    """The subjects selected in the list the wizard was opened from."""
+    context = wizard.env.context
+    if context.get("active_model") != "crm.lead":
+        return wizard.env["crm.lead"]
+    return wizard.env["crm.lead"].browse(context.get("active_ids", []))
 
 
 class OtoLeadTag(models.TransientModel):
@@ -10,20 +18,15 @@ class OtoLeadTag(models.TransientModel):
     _name = "oto.lead.tag"
     _description = "Tag subjects"
 
-    lead_ids = fields.Many2many("crm.lead", string="Subjects", required=True)
+    lead_ids = fields.Many2many(
+        "crm.lead", string="Subjects", required=True, default=_selected_leads
+    )
     operation = fields.Selection(
         [("add", "Add these tags"), ("remove", "Remove these tags")],
         required=True,
         default="add",
     )
     tag_ids = fields.Many2many("crm.tag", string="Tags")
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "crm.lead":
-            values["lead_ids"] = [Command.set(self.env.context.get("active_ids", []))]
-        return values
 
     def action_apply(self):
         self.ensure_one()
