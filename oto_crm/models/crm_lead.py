@@ -1,8 +1,10 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
+from urllib.parse import quote
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CrmLead(models.Model):
@@ -35,6 +37,47 @@ class CrmLead(models.Model):
         aggregator="sum",
     )
 
+    oto_purchase_count = fields.Integer(
+        string="Customer's purchases", compute="_compute_oto_customer_figures"
+    )
+    oto_invoice_count = fields.Integer(
+        string="Customer's invoices", compute="_compute_oto_customer_figures"
+    )
+    oto_receivable = fields.Monetary(
+        string="Open receivables",
+        compute="_compute_oto_customer_figures",
+        currency_field="company_currency",
+        help="What the customer owes (posted invoices not paid yet).",
+    )
+
+    @api.depends("partner_id")
+    def _compute_oto_customer_figures(self):
+        partners = self.partner_id.commercial_partner_id
+        purchases = dict(
+            self.env["oto.purchase"]._read_group(
+                [("partner_id", "child_of", partners.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        invoices = dict(
+            self.env["account.move"]._read_group(
+                [
+                    ("partner_id", "child_of", partners.ids),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "=", "posted"),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for lead in self:
+            family = lead.partner_id.commercial_partner_id
+            family |= family.child_ids
+            lead.oto_purchase_count = sum(purchases.get(p, 0) for p in family)
+            lead.oto_invoice_count = sum(invoices.get(p, 0) for p in family)
+            lead.oto_receivable = family[:1].sudo().credit if family else 0.0
+
     @api.depends("oto_no_interaction")
     def _compute_oto_no_interaction_count(self):
         for lead in self:
@@ -55,6 +98,56 @@ class CrmLead(models.Model):
                 "oto_no_interaction": False,
             }
         return super().write(vals)
+
+    def action_oto_view_purchases(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "oto_crm.oto_purchase_action"
+        )
+        action["domain"] = [
+            ("partner_id", "child_of", self.partner_id.commercial_partner_id.id)
+        ]
+        action["context"] = {}
+        return action
+
+    def action_oto_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [
+            ("partner_id", "child_of", self.partner_id.commercial_partner_id.id),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+        ]
+        action["context"] = {"default_move_type": "out_invoice"}
+        return action
+
+    def action_oto_whatsapp(self):
+        """WhatsApp from the subject: the customer's number in the seller's
+        own WhatsApp (wa.me), unless they refused WhatsApp messages."""
+        self.ensure_one()
+        partner = self.partner_id
+        phone = partner.oto_phone_e164 if partner else False
+        if not phone:
+            raise UserError(
+                self.env._(
+                    "%(subject)s has no customer with a valid mobile number.",
+                    subject=self.name,
+                )
+            )
+        if partner.oto_optout_whatsapp:
+            raise UserError(
+                self.env._(
+                    "%(customer)s asked not to receive WhatsApp messages.",
+                    customer=partner.name,
+                )
+            )
+        text = self.env._("Hello %(name)s!", name=(partner.name or "").split(" ")[0])
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"https://wa.me/{phone.lstrip('+')}?text={quote(text)}",
+            "target": "new",
+        }
 
     def _oto_interacted(self):
         self.sudo().write(

@@ -160,3 +160,45 @@ class TestFunnel(TransactionCase):
         self.assertNotIn(lead, self.env["crm.lead"].search([]))
         lead.action_unarchive()
         self.assertIn(lead, self.env["crm.lead"].search([]))
+
+    def test_customer_sales_and_whatsapp_from_the_subject(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Joana Prado", "mobile": "(11) 98765-1234"}
+        )
+        lead = self.Lead.create(
+            {"name": "Festa", "type": "opportunity", "partner_id": customer.id}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.env["product.product"]
+                            .create({"name": "Vestido Festa"})
+                            .id,
+                            "price_unit": 300,
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        lead.invalidate_recordset(["oto_purchase_count"])
+        self.assertEqual(lead.oto_purchase_count, 1)
+        self.assertEqual(
+            self.env["oto.purchase"]
+            .search(lead.action_oto_view_purchases()["domain"])
+            .res_id,
+            order.id,
+        )
+        action = lead.action_oto_whatsapp()
+        self.assertEqual(
+            action["url"], "https://wa.me/5511987651234?text=Hello%20Joana%21"
+        )
+        customer.oto_optout_whatsapp = True
+        with self.assertRaisesRegex(UserError, "asked not to receive WhatsApp"):
+            lead.action_oto_whatsapp()
+        lead.partner_id = self.partner  # no mobile
+        with self.assertRaisesRegex(UserError, "no customer with a valid mobile"):
+            lead.action_oto_whatsapp()
