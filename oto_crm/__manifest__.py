@@ -31,6 +31,7 @@
         "views/oto_contact_views.xml",
         "views/oto_attribution_views.xml",
         "views/oto_audit_views.xml",
+        "views/oto_api_key_views.xml",
         "views/oto_password_templates.xml",
         "views/res_config_settings_views.xml",
         "wizard/oto_wallet_assign_views.xml",

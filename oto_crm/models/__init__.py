@@ -20,9 +20,11 @@ from . import oto_consent
 from . import oto_seller_dayoff
 from . import oto_campaign
 from . import oto_campaign_lift
+from . import oto_api_key
 from . import oto_suggestion
 from . import oto_contact
 from . import oto_suggestion_engine
+from . import oto_opportunity_api
 from . import oto_demo
 from . import oto_attribution
 from . import oto_result_day

@@ -108,6 +108,37 @@ class OtoSuggestion(models.Model):
     sms_url = fields.Char(compute="_compute_links")
     call_url = fields.Char(compute="_compute_links")
     contact_ids = fields.One2many("oto.contact", "suggestion_id", string="Contacts")
+    # From another system, through the opportunity API.
+    origin_reason = fields.Char(
+        string="Origin",
+        help="Why another system created it (abandoned cart, product views...).",
+    )
+    product_ids = fields.Many2many(
+        "product.product",
+        "oto_suggestion_product_rel",
+        "suggestion_id",
+        "product_id",
+        string="Products",
+        help="Products to talk about (from the API).",
+    )
+    api_key_id = fields.Many2one(
+        "oto.api.key", string="API key", readonly=True, ondelete="restrict"
+    )
+    api_idempotency_key = fields.Char(
+        string="Idempotency key",
+        readonly=True,
+        copy=False,
+        help="The caller's key: a retry of the same request finds this "
+        "opportunity instead of creating another.",
+    )
+
+    _sql_constraints = [
+        (
+            "api_idempotency_unique",
+            "UNIQUE (api_key_id, api_idempotency_key)",
+            "An opportunity with this idempotency key already exists.",
+        )
+    ]
 
     def init(self):
         # One open suggestion per customer: the generation looks it up for
@@ -260,7 +291,7 @@ class OtoSuggestion(models.Model):
             )
             suggestion.call_url = f"tel:{phone}" if "call" in channels else False
 
-    @api.depends("campaign_id", "score", "partner_id")
+    @api.depends("campaign_id", "score", "partner_id", "origin_reason")
     def _compute_reason(self):
         today = brand_today(self.env)
         audiences = dict(
@@ -270,7 +301,7 @@ class OtoSuggestion(models.Model):
         )
         for suggestion in self:
             partner = suggestion.partner_id
-            parts = []
+            parts = [suggestion.origin_reason] if suggestion.origin_reason else []
             campaign = suggestion.campaign_id
             if campaign.audience == "birthday" and partner.oto_birthdate:
                 birthday = partner.oto_birthdate.replace(year=today.year)

@@ -13,3 +13,4 @@ from . import test_results
 from . import test_seller_code
 from . import test_pin
 from . import test_funnel
+from . import test_opportunity_api

@@ -1,0 +1,396 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The opportunity API's work, behind the controller: find or create the
+customer, place them in a wallet, create the suggestion, read it back."""
+
+import logging
+
+import psycopg2
+
+from odoo import api, fields, models
+
+from ..tools.opportunity_api import PRIORITIES
+from ..tools.phone import phone_variants
+from .brand_time import brand_today
+from .oto_suggestion import OPEN_STATES
+
+_logger = logging.getLogger(__name__)
+
+
+class OpportunityApiError(Exception):
+    """An answer other than success: HTTP status, a stable code, a message
+    for people (translated) and, for invalid input, the fields at fault."""
+
+    def __init__(self, status, code, message, fields=None, extra=None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+        self.extra = extra or {}
+
+    def to_json(self):
+        error = {"code": self.code, "message": self.message}
+        if self.fields:
+            error["fields"] = self.fields
+        return {"error": error, **self.extra}
+
+
+class OtoOpportunityApi(models.AbstractModel):
+    _name = "oto.opportunity.api"
+    _description = "Opportunity API"
+
+    # ------------------------------------------------------------ messages
+
+    @api.model
+    def _field_messages(self):
+        """The validator's messages (``tools.opportunity_api.MESSAGES``) in
+        the caller's language."""
+        return {
+            "required": self.env._("required"),
+            "must be a string": self.env._("must be a string"),
+            "must not contain NUL characters": self.env._(
+                "must not contain NUL characters"
+            ),
+            "must be an object": self.env._("must be an object"),
+            "must be a JSON object": self.env._("must be a JSON object"),
+            "unknown field": self.env._("unknown field"),
+            "at most 100 characters": self.env._("at most 100 characters"),
+            "at most 200 characters": self.env._("at most 200 characters"),
+            "at most 2000 characters": self.env._("at most 2000 characters"),
+            "not an email address": self.env._("not an email address"),
+            "not a phone number": self.env._("not a phone number"),
+            "a CPF (11 digits) or CNPJ (14 digits)": self.env._(
+                "a CPF (11 digits) or CNPJ (14 digits)"
+            ),
+            "give an email, a phone or a document to find the customer": self.env._(
+                "give an email, a phone or a document to find the customer"
+            ),
+            "must be a list of product codes": self.env._(
+                "must be a list of product codes"
+            ),
+            "at most 20 products": self.env._("at most 20 products"),
+            "a product code (internal reference)": self.env._(
+                "a product code (internal reference)"
+            ),
+            "one of behavior, segment, manual": self.env._(
+                "one of behavior, segment, manual"
+            ),
+            "a date, YYYY-MM-DD": self.env._("a date, YYYY-MM-DD"),
+            "in the past": self.env._("in the past"),
+            "one of normal, high, urgent": self.env._("one of normal, high, urgent"),
+        }
+
+    @api.model
+    def _invalid(self, errors):
+        table = self._field_messages()
+        return OpportunityApiError(
+            422,
+            "invalid",
+            self.env._("The request has invalid fields."),
+            {field: table.get(problem, problem) for field, problem in errors.items()},
+        )
+
+    # ------------------------------------------------------------ customer
+
+    @api.model
+    def _document_spellings(self, digits):
+        """How a CPF or CNPJ may be written in ``vat`` (found through its
+        index, not by rewriting every row)."""
+        if len(digits) == 11:
+            shown = f"{digits[:3]}.{digits[3:6]}.{digits[6:9]}-{digits[9:]}"
+        else:
+            shown = (
+                f"{digits[:2]}.{digits[2:5]}.{digits[5:8]}/{digits[8:12]}-{digits[12:]}"
+            )
+        return [digits, shown, f"BR{digits}", f"BR{shown}"]
+
+    @api.model
+    def _find_customer(self, company, customer):
+        """The company's customer matching the document, the email or the
+        phone (both spellings of a Brazilian mobile); the one matching the
+        most of them, then the one in a wallet, then the oldest."""
+        Partner = self.env["res.partner"].sudo().with_context(active_test=True)
+        scope = [("company_id", "in", [company.id, False]), ("parent_id", "=", False)]
+        matches = {}
+        lookups = []
+        if customer.get("document"):
+            lookups.append(
+                [("vat", "in", self._document_spellings(customer["document"]))]
+            )
+        if customer.get("email"):
+            lookups.append([("email_normalized", "=", customer["email"])])
+        if customer.get("phone"):
+            lookups.append(
+                [("oto_phone_e164", "in", phone_variants(customer["phone"]))]
+            )
+        for domain in lookups:
+            for partner in Partner.search(scope + domain, limit=20, order="id"):
+                matches[partner] = matches.get(partner, 0) + 1
+        if not matches:
+            return Partner.browse()
+        return min(
+            matches,
+            key=lambda p: (-matches[p], not p.oto_seller_id.active, p.id),
+        )
+
+    @api.model
+    def _find_or_create_customer(self, company, customer):
+        partner = self._find_customer(company, customer)
+        values = {
+            "email": customer.get("email"),
+            "mobile": customer.get("phone"),
+            "vat": customer.get("document"),
+        }
+        if partner:
+            # Complete what the customer's record lacks; never overwrite.
+            missing = {
+                field: value
+                for field, value in values.items()
+                if value
+                and not partner[field]
+                and not (field == "mobile" and partner.oto_phone_e164)
+            }
+            if missing:
+                partner.write(missing)
+            return partner, False
+        if not customer.get("name"):
+            raise OpportunityApiError(
+                422,
+                "invalid",
+                self.env._("The request has invalid fields."),
+                {
+                    "customer.name": self.env._(
+                        "required to create a customer not found by email, "
+                        "phone or document"
+                    )
+                },
+            )
+        partner = (
+            self.env["res.partner"]
+            .sudo()
+            .create(
+                {
+                    "name": customer["name"],
+                    "company_id": company.id,
+                    "customer_rank": 1,
+                    **{k: v for k, v in values.items() if v},
+                }
+            )
+        )
+        return partner, True
+
+    @api.model
+    def _place_customer(self, company, partner):
+        """The customer's wallet seller, else one by location and capacity
+        (the wallet engine's rules), recorded in the wallet history."""
+        seller = partner.oto_seller_id
+        if seller.active and seller.company_id == company:
+            return seller
+        engine = self.env["oto.wallet.engine"].sudo()
+        # The engine reads the customer (a new one, their phone) in SQL.
+        self.env.flush_all()
+        located = dict(engine._locate_stores(company, partner.ids))
+        store = located.get(partner.id) or (
+            partner.oto_store_id.id if partner.oto_store_id.active else False
+        )
+        placed = engine._assign_by_capacity(company, [(partner.id, store)])
+        if not placed:
+            raise OpportunityApiError(
+                422,
+                "no_seller",
+                self.env._(
+                    "%(company)s has no active seller with room in their wallet "
+                    "for this customer.",
+                    company=company.name,
+                ),
+            )
+        engine._move_customers(list(placed.items()), "api")
+        return self.env["oto.seller"].sudo().browse(placed[partner.id])
+
+    # -------------------------------------------------------------- create
+
+    @api.model
+    def _products(self, company, codes):
+        Product = self.env["product.product"].sudo()
+        products = Product.browse()
+        errors = {}
+        for index, code in enumerate(codes):
+            product = Product.search(
+                [
+                    ("default_code", "=", code),
+                    ("sale_ok", "=", True),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                limit=1,
+            )
+            if product:
+                products |= product
+            else:
+                errors[f"products.{index}"] = self.env._(
+                    "no product for sale has this code"
+                )
+        if errors:
+            raise OpportunityApiError(
+                422, "invalid", self.env._("The request has invalid fields."), errors
+            )
+        return products
+
+    @api.model
+    def _create(self, key, clean):
+        """Create the opportunity of a validated payload for ``key``.
+        Returns (suggestion, created); raises OpportunityApiError. Nothing is
+        written when it raises."""
+        Suggestion = self.env["oto.suggestion"].sudo()
+        company = key.company_id
+        idempotency = clean.get("idempotency_key")
+        if idempotency:
+            done = Suggestion.search(
+                [
+                    ("api_key_id", "=", key.id),
+                    ("api_idempotency_key", "=", idempotency),
+                ],
+                limit=1,
+            )
+            if done:
+                return done, False
+        try:
+            with self.env.cr.savepoint():
+                products = self._products(company, clean["products"])
+                partner, _new = self._find_or_create_customer(
+                    company, clean["customer"]
+                )
+                open_one = Suggestion.search(
+                    [("partner_id", "=", partner.id), ("state", "in", OPEN_STATES)],
+                    limit=1,
+                )
+                if open_one:
+                    raise OpportunityApiError(
+                        409,
+                        "open_opportunity",
+                        self.env._(
+                            "%(customer)s already has an open opportunity "
+                            "(%(seller)s).",
+                            customer=partner.name,
+                            seller=open_one.seller_id.name or "-",
+                        ),
+                        extra={
+                            "opportunity": {
+                                "id": open_one.id,
+                                "state": open_one.state,
+                            }
+                        },
+                    )
+                seller = self._place_customer(company, partner)
+                suggestion = Suggestion.with_company(company).create(
+                    {
+                        "company_id": company.id,
+                        "partner_id": partner.id,
+                        "seller_id": seller.id,
+                        "store_id": seller.store_id.id,
+                        "type": clean["type"],
+                        "state": "assigned",
+                        "date": brand_today(self.env),
+                        "deadline": clean.get("deadline") or False,
+                        "priority": clean.get("priority") or PRIORITIES["normal"],
+                        "message_custom": clean.get("message") or False,
+                        "origin_reason": clean["reason"],
+                        "product_ids": [fields.Command.set(products.ids)],
+                        "api_key_id": key.id,
+                        "api_idempotency_key": idempotency or False,
+                    }
+                )
+                suggestion.message_post(
+                    body=self.env._(
+                        "Created through the API by the integration %(name)s.",
+                        name=key.name,
+                    )
+                )
+                self.env.flush_all()
+        except psycopg2.errors.UniqueViolation as exc:
+            # The same idempotency key in a request running beside this one.
+            raise OpportunityApiError(
+                409,
+                "in_progress",
+                self.env._(
+                    "A request with this idempotency key is being processed: "
+                    "retry in a moment."
+                ),
+            ) from exc
+        _logger.info(
+            "Opportunity %s created through the API key %s (%s)",
+            suggestion.id,
+            key.id,
+            key.prefix,
+        )
+        return suggestion, True
+
+    # ---------------------------------------------------------------- read
+
+    @api.model
+    def _to_json(self, suggestion):
+        """The opportunity as the API shows it: status, result, contacts and
+        the sales attributed to them."""
+        suggestion = suggestion.sudo()
+        priorities = {value: name for name, value in PRIORITIES.items()}
+        contacts = suggestion.contact_ids.sorted("date")
+        sales = (
+            self.env["oto.attribution"]
+            .sudo()
+            ._read_group(
+                [("suggestion_id", "=", suggestion.id)], [], ["__count", "amount:sum"]
+            )[0]
+        )
+        seller = suggestion.seller_id
+        return {
+            "id": suggestion.id,
+            "type": suggestion.type,
+            "state": suggestion.state,
+            "result": suggestion.result or None,
+            "reason": suggestion.origin_reason or None,
+            "priority": priorities.get(suggestion.priority, "normal"),
+            "date": fields.Date.to_string(suggestion.date),
+            "deadline": fields.Date.to_string(suggestion.deadline) or None,
+            "idempotency_key": suggestion.api_idempotency_key or None,
+            "customer": {
+                "id": suggestion.partner_id.id,
+                "name": suggestion.partner_id.name,
+            },
+            "seller": {"id": seller.id, "name": seller.name, "code": seller.code}
+            if seller
+            else None,
+            "store": {
+                "id": suggestion.store_id.id,
+                "name": suggestion.store_id.name,
+            }
+            if suggestion.store_id
+            else None,
+            "products": suggestion.product_ids.mapped("default_code"),
+            "contacts": [
+                {
+                    "date": fields.Datetime.to_string(contact.date),
+                    "channel": contact.channel,
+                    "reached": contact.reached or None,
+                    "result": contact.result or None,
+                }
+                for contact in contacts
+            ],
+            "sales": {"count": sales[0], "amount": sales[1] or 0.0},
+        }
+
+    @api.model
+    def _get(self, key, opportunity_id):
+        suggestion = (
+            self.env["oto.suggestion"]
+            .sudo()
+            .search([("id", "=", opportunity_id), ("api_key_id", "=", key.id)])
+        )
+        if not suggestion:
+            raise OpportunityApiError(
+                404,
+                "not_found",
+                self.env._(
+                    "No opportunity %(id)s for this API key.", id=opportunity_id
+                ),
+            )
+        return suggestion

@@ -1,0 +1,364 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import itertools
+import json
+from datetime import timedelta
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from ..models.brand_time import brand_today
+from ..tools.opportunity_api import MESSAGES
+from .common import OtoCrmCommon
+
+URL = "/oto/api/v1/opportunities"
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestOpportunityApi(OtoCrmCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create(
+            {"name": "Vestido Midi Linho", "default_code": "VEST-001", "sale_ok": True}
+        )
+        cls.key = cls.env["oto.api.key"].create(
+            {
+                "name": "Loja online",
+                "company_id": cls.company.id,
+                "user_id": cls.user_admin.id,
+            }
+        )
+        cls.token = cls._generate(cls.key)
+        cls.today = brand_today(cls.env)
+
+    @classmethod
+    def _generate(cls, key):
+        action = key.action_generate()
+        return action["params"]["message"].split(" ")[0]
+
+    def _post(self, payload, token=None, raw=None, headers=None):
+        headers = {"Content-Type": "application/json", **(headers or {})}
+        if token is not False:
+            headers["Authorization"] = f"Bearer {token or self.token}"
+        body = raw if raw is not None else json.dumps(payload)
+        with mute_logger("odoo.http", "odoo.addons.oto_crm.controllers.api"):
+            return self.url_open(URL, data=body, headers=headers)
+
+    def _get(self, path, token=None):
+        with mute_logger("odoo.http", "odoo.addons.oto_crm.controllers.api"):
+            return self.url_open(
+                path, headers={"Authorization": f"Bearer {token or self.token}"}
+            )
+
+    def _payload(self, **overrides):
+        payload = {
+            "customer": {"name": "Maria Souza", "phone": "(21) 98765-1234"},
+            "type": "behavior",
+            "reason": "carrinho abandonado",
+            "products": ["VEST-001"],
+            "message": "Oi Maria! Seu vestido está esperando por você.",
+            "deadline": str(self.today + timedelta(days=3)),
+            "priority": "high",
+        }
+        payload.update(overrides)
+        return payload
+
+    def _counts(self):
+        return (
+            self.env["res.partner"].with_context(active_test=False).search_count([]),
+            self.env["oto.suggestion"].search_count([]),
+        )
+
+    # ------------------------------------------------------------- auth
+
+    def test_auth_missing_wrong_and_revoked_keys(self):
+        before = self._counts()
+        missing = self._post(self._payload(), token=False)
+        self.assertEqual(missing.status_code, 401)
+        self.assertEqual(missing.json()["error"]["code"], "unauthorized")
+        self.assertEqual(missing.headers["WWW-Authenticate"], "Bearer")
+        wrong = self._post(self._payload(), token=self.token[:-2] + "xx")
+        self.assertEqual(wrong.status_code, 401)
+        self.assertEqual(wrong.json()["error"]["code"], "unauthorized")
+        revoked = self.env["oto.api.key"].create(
+            {"name": "Antiga", "company_id": self.company.id}
+        )
+        revoked_token = self._generate(revoked)
+        revoked.action_archive()
+        self.assertEqual(
+            self._post(self._payload(), token=revoked_token).status_code, 401
+        )
+        # A replaced key stops working at once.
+        old = self._generate(revoked)
+        revoked.action_unarchive()
+        self._generate(revoked)
+        self.assertEqual(self._post(self._payload(), token=old).status_code, 401)
+        self.assertEqual(self._get(f"{URL}/1", token="oto_nope").status_code, 401)
+        self.assertEqual(self._counts(), before)
+
+    def test_key_is_shown_once_and_kept_hashed(self):
+        self.assertTrue(self.token.startswith("oto_"))
+        self.assertNotIn(self.token, self.key.sudo().key_hash)
+        self.assertEqual(self.key.prefix, self.token[:8])
+        self.assertEqual(self.env["oto.api.key"]._authenticate(self.token), self.key)
+        # A brand admin manages keys but never reads their hash.
+        with self.assertRaises(AccessError):
+            self.key.with_user(self.user_admin).read(["key_hash"])
+        with self.assertRaises(AccessError):
+            self.key.with_user(self.user_manager_a).read(["name"])
+        self.assertTrue(self.key.last_used)
+        with self.assertRaises(UserError):
+            self.key.unlink()
+
+    # ------------------------------------------------------------ create
+
+    def test_new_customer_is_created_and_placed_by_location(self):
+        response = self._post(self._payload())
+        self.assertEqual(response.status_code, 201, response.text)
+        body = response.json()
+        suggestion = self.env["oto.suggestion"].browse(body["id"])
+        self.assertEqual(response.headers["Location"], f"{URL}/{suggestion.id}")
+        partner = suggestion.partner_id
+        self.assertEqual(partner.name, "Maria Souza")
+        self.assertEqual(partner.oto_phone_e164, "+5521987651234")
+        self.assertEqual(partner.company_id, self.company)
+        # Area code 21: the Ipanema store, its only seller.
+        self.assertEqual(suggestion.seller_id, self.seller_b1)
+        self.assertEqual(partner.oto_seller_id, self.seller_b1)
+        self.assertEqual(partner.oto_wallet_history_ids[-1:].reason, "api")
+        self.assertEqual(suggestion.type, "behavior")
+        self.assertEqual(suggestion.priority, "1")
+        self.assertEqual(suggestion.product_ids, self.product)
+        self.assertEqual(suggestion.create_uid, self.user_admin)
+        self.assertEqual(
+            body["seller"], {"id": self.seller_b1.id, "name": "Carla", "code": "B1"}
+        )
+        self.assertEqual(body["state"], "assigned")
+        self.assertEqual(body["products"], ["VEST-001"])
+        # It is in the seller's day, with its reason and message.
+        day = self.env["oto.suggestion"].get_seller_day(self.seller_b1.id)
+        shown = [s for g in day["groups"] for s in g["suggestions"]]
+        self.assertEqual([s["id"] for s in shown], [suggestion.id])
+        self.assertIn("carrinho abandonado", shown[0]["reason"])
+        self.assertEqual(shown[0]["message"], self._payload()["message"])
+
+    def test_existing_customer_found_by_phone_email_or_document(self):
+        customer = self.customer_1
+        customer.write(
+            {
+                "mobile": "+55 11 98888-7777",
+                "vat": "123.456.789-09",
+                "oto_seller_id": self.seller_a2.id,
+            }
+        )
+        other = self.customer_2
+        other.write({"email": "Ana.Paula@Example.com"})
+        for identity, expected in (
+            # Without the ninth digit, as old systems keep it.
+            ({"phone": "11 8888-7777"}, customer),
+            ({"document": "12345678909"}, customer),
+            ({"email": "ana.paula@example.com", "name": "Ana"}, other),
+        ):
+            with self.subTest(identity=identity):
+                before = self._counts()
+                response = self._post(self._payload(customer=identity))
+                self.assertEqual(response.status_code, 201, response.text)
+                suggestion = self.env["oto.suggestion"].browse(response.json()["id"])
+                self.assertEqual(suggestion.partner_id, expected)
+                self.assertEqual(self._counts()[0], before[0])
+                suggestion.state = "expired"
+        # The wallet seller gets it; the found customer keeps their name.
+        self.assertEqual(
+            self.env["oto.suggestion"]
+            .search([("partner_id", "=", customer.id)])
+            .seller_id,
+            self.seller_a2,
+        )
+        self.assertEqual(other.name, "Cliente Dois")
+        # Missing contact data is completed, never overwritten.
+        self._post(
+            self._payload(
+                customer={"phone": "11 98888-7777", "email": "um@example.com"}
+            )
+        )
+        self.assertEqual(customer.email, "um@example.com")
+        self.assertEqual(customer.mobile, "+55 11 98888-7777")
+
+    def test_retry_with_idempotency_key_never_duplicates(self):
+        payload = self._payload(idempotency_key="cart-42")
+        first = self._post(payload)
+        self.assertEqual(first.status_code, 201, first.text)
+        before = self._counts()
+        again = self._post(payload)
+        self.assertEqual(again.status_code, 200)
+        self.assertEqual(again.json()["id"], first.json()["id"])
+        self.assertEqual(self._counts(), before)
+        found = self._get(f"{URL}?idempotency_key=cart-42")
+        self.assertEqual(found.json()["id"], first.json()["id"])
+        self.assertEqual(self._get(f"{URL}?idempotency_key=nope").status_code, 404)
+        # Another request for the customer while theirs is open: a conflict.
+        conflict = self._post(self._payload(idempotency_key="cart-43"))
+        self.assertEqual(conflict.status_code, 409)
+        self.assertEqual(conflict.json()["error"]["code"], "open_opportunity")
+        self.assertEqual(conflict.json()["opportunity"]["id"], first.json()["id"])
+        self.assertEqual(self._counts(), before)
+
+    def test_no_seller_with_room_changes_nothing(self):
+        self.env["oto.seller"].search([("company_id", "=", self.company.id)]).write(
+            {"active": False}
+        )
+        before = self._counts()
+        response = self._post(self._payload())
+        self.assertEqual(response.status_code, 422)
+        self.assertEqual(response.json()["error"]["code"], "no_seller")
+        self.assertEqual(self._counts(), before)
+
+    # -------------------------------------------------------- validation
+
+    def test_validation_errors_name_fields_and_change_nothing(self):
+        before = self._counts()
+        cases = [
+            ({k: v for k, v in self._payload().items() if k != "customer"}, "customer"),
+            ({k: v for k, v in self._payload().items() if k != "type"}, "type"),
+            ({k: v for k, v in self._payload().items() if k != "reason"}, "reason"),
+            (self._payload(type="campaign"), "type"),
+            (self._payload(priority=1), "priority"),
+            (self._payload(deadline="amanhã"), "deadline"),
+            (self._payload(deadline=str(self.today - timedelta(days=1))), "deadline"),
+            (self._payload(customer={"cpf": "123"}), "customer.cpf"),
+            (self._payload(customer={"document": "abc"}), "customer.document"),
+            (self._payload(customer={"phone": 21987651234}), "customer.phone"),
+            (self._payload(products=["NOPE-1"]), "products.0"),
+            # Not found and no name: no half-made customer.
+            (self._payload(customer={"email": "novo@example.com"}), "customer.name"),
+        ]
+        for payload, field in cases:
+            with self.subTest(field=field):
+                response = self._post(payload)
+                self.assertEqual(response.status_code, 422, response.text)
+                error = response.json()["error"]
+                self.assertEqual(error["code"], "invalid")
+                self.assertIn(field, error["fields"])
+        self.assertEqual(self._counts(), before)
+
+    def test_every_validator_message_is_translatable(self):
+        table = self.env["oto.opportunity.api"]._field_messages()
+        self.assertEqual(set(table), set(MESSAGES))
+
+    def test_malformed_payloads_never_answer_500(self):
+        before = self._counts()
+        valid = self._payload()
+        bad_values = [
+            None,
+            True,
+            0,
+            -1,
+            1.5,
+            "",
+            " ",
+            "x" * 3000,
+            [],
+            [None],
+            {},
+            {"a": 1},
+            "2026-02-30",
+            "\u0000",
+            "DROP TABLE res_partner;",
+            "<script>alert(1)</script>",
+            1e308,
+            {"$gt": ""},
+            ["VEST-001", 1],
+            "null",
+        ]
+        payloads = []
+        for field, value in itertools.product(
+            [*valid, "customer.name", "customer.email", "customer.phone"], bad_values
+        ):
+            payload = json.loads(json.dumps(valid))
+            if field.startswith("customer."):
+                payload["customer"] = {"email": "x@example.com"}
+                payload["customer"][field.split(".")[1]] = value
+            else:
+                payload[field] = value
+            payloads.append(json.dumps(payload))
+        payloads += [json.dumps(value) for value in bad_values]
+        payloads += [
+            "",
+            "{",
+            "nul",
+            "[1, 2",
+            "{'type': 'behavior'}",
+            "NaN",
+            '{"customer": }',
+            b"\xff\xfe{",
+            '{"type": "behavior", "type": 1}',
+            "9" * 5000,
+            json.dumps({"customer": {"phone": "1" * 300}}),
+            json.dumps(self._payload(products=["VEST-001"] * 21)),
+            "x" * (70 * 1024),
+        ]
+        self.assertGreaterEqual(len(payloads), 200)
+        statuses = []
+        for raw in payloads:
+            response = self._post(
+                None, raw=raw if isinstance(raw, bytes) else raw.encode()
+            )
+            statuses.append(response.status_code)
+            self.assertLess(response.status_code, 500, (raw[:80], response.text))
+            body = response.json()
+            if response.status_code >= 400:
+                self.assertIn("code", body["error"])
+            else:
+                # (A bad value in an optional field that is valid after all,
+                # such as a message "DROP TABLE res_partner;".)
+                self.assertEqual(response.status_code, 201)
+                self.env["oto.suggestion"].browse(body["id"]).state = "expired"
+        self.assertTrue({400, 413, 422} <= set(statuses))
+        # Each created opportunity answered 201; nothing else was written.
+        created = statuses.count(201)
+        after = self._counts()
+        self.assertEqual(after[1] - before[1], created)
+        self.assertLessEqual(after[0] - before[0], created)
+
+    # -------------------------------------------------------------- read
+
+    def test_read_status_and_result(self):
+        created = self._post(self._payload()).json()
+        suggestion = self.env["oto.suggestion"].browse(created["id"])
+        self.env["oto.contact"].with_company(self.company).create(
+            {
+                "company_id": self.company.id,
+                "suggestion_id": suggestion.id,
+                "partner_id": suggestion.partner_id.id,
+                "seller_id": suggestion.seller_id.id,
+                "channel": "whatsapp",
+                "result": "positive",
+            }
+        )
+        body = self._get(f"{URL}/{suggestion.id}").json()
+        self.assertEqual(body["state"], suggestion.state)
+        self.assertEqual(body["state"], "done")
+        self.assertEqual(body["result"], "positive")
+        self.assertEqual(
+            [(c["channel"], c["reached"], c["result"]) for c in body["contacts"]],
+            [("whatsapp", "yes", "positive")],
+        )
+        self.assertEqual(body["sales"], {"count": 0, "amount": 0.0})
+        # Another integration's key does not see it.
+        other = self.env["oto.api.key"].create(
+            {"name": "Marketing", "company_id": self.company.id}
+        )
+        other_token = self._generate(other)
+        response = self._get(f"{URL}/{suggestion.id}", token=other_token)
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(response.json()["error"]["code"], "not_found")
+
+    def test_openapi_document_is_served(self):
+        response = self.url_open("/oto/api/v1/openapi.json")
+        self.assertEqual(response.status_code, 200)
+        spec = response.json()
+        self.assertEqual(spec["openapi"], "3.0.3")
+        self.assertTrue(spec["servers"][0]["url"].endswith("/oto/api/v1"))
+        self.assertIn("/opportunities", spec["paths"])
