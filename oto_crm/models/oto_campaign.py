@@ -74,7 +74,7 @@ class OtoCampaign(models.Model):
         translate=True,
         help="The message sellers start from (they may edit it). "
         "Placeholders: {first_name}, {name}, {seller}, {store}, {brand}, "
-        "{seller_link}, {last_purchase}.",
+        "{seller_link}, {last_purchase}, {products} (the recommended products).",
     )
     date_from = fields.Date(
         string="Valid from", default=lambda self: brand_today(self.env)

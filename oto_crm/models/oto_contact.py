@@ -82,6 +82,10 @@ class OtoContact(models.Model):
         string="Consent captured",
     )
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
+    message_sent = fields.Text(
+        string="Message",
+        help="The text the seller sent (after their review and edits).",
+    )
 
     @api.constrains("reached", "reason")
     def _check_reason(self):
@@ -96,9 +100,16 @@ class OtoContact(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        Suggestion = self.env["oto.suggestion"]
         for vals in vals_list:
             if vals.get("reached") == "yes":
                 vals["reason"] = False
+            if (
+                "message_sent" not in vals
+                and vals.get("suggestion_id")
+                and vals.get("channel") in ("whatsapp", "sms")
+            ):
+                vals["message_sent"] = Suggestion.browse(vals["suggestion_id"]).message
         contacts = super().create(vals_list)
         for contact in contacts:
             contact._apply_outcome()

@@ -90,6 +90,25 @@ class OtoPurchase(models.Model):
         )
 
     @api.model
+    def _get_purchase_line_queries(self):
+        """Queries of the products of purchases, one row per order line:
+        (partner_id, company_id, store_id, product_id, date, qty), for
+        recommendations. Bridges append theirs (same columns)."""
+        return [
+            SQL(
+                """
+                SELECT so.partner_id, so.company_id, so.oto_store_id AS store_id,
+                       sol.product_id, so.date_order AS date,
+                       sol.product_uom_qty AS qty
+                  FROM sale_order_line sol
+                  JOIN sale_order so ON so.id = sol.order_id
+                 WHERE so.state = 'sale' AND sol.display_type IS NULL
+                   AND sol.product_id IS NOT NULL AND sol.product_uom_qty > 0
+                """
+            )
+        ]
+
+    @api.model
     def _get_changed_partner_queries(self, company_id, since, until, written_since):
         """Queries of (partner_id, delta): customers whose purchases were
         written since ``written_since`` (the engine's last run, less a margin

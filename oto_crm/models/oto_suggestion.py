@@ -108,6 +108,9 @@ class OtoSuggestion(models.Model):
     sms_url = fields.Char(compute="_compute_links")
     call_url = fields.Char(compute="_compute_links")
     contact_ids = fields.One2many("oto.contact", "suggestion_id", string="Contacts")
+    recommendation_ids = fields.One2many(
+        "oto.recommendation", "suggestion_id", string="Products to offer"
+    )
     # From another system, through the opportunity API.
     origin_reason = fields.Char(
         string="Origin",
@@ -235,9 +238,18 @@ class OtoSuggestion(models.Model):
             "brand": self.company_id.name or "",
             "seller_link": seller.seller_link if seller else "",
             "last_purchase": fields.Date.to_string(last.date()) if last else "",
+            "products": ", ".join(
+                self.recommendation_ids.sorted("sequence").product_id.mapped("name")
+            ),
         }
 
-    @api.depends("message_custom", "campaign_id.message", "partner_id", "seller_id")
+    @api.depends(
+        "message_custom",
+        "campaign_id.message",
+        "partner_id",
+        "seller_id",
+        "recommendation_ids",
+    )
     def _compute_message(self):
         for suggestion in self:
             if suggestion.message_custom:
@@ -444,6 +456,10 @@ class OtoSuggestion(models.Model):
                     "result": results.get(suggestion.result, False),
                     "priority": suggestion.priority,
                     "deadline": fields.Date.to_string(suggestion.deadline),
+                    "products": [
+                        {"name": rec.product_id.display_name, "reason": rec.reason}
+                        for rec in suggestion.recommendation_ids.sorted("sequence")
+                    ],
                 }
             )
         # The seller's results: sales from their contacts, last 30 days.
@@ -458,6 +474,7 @@ class OtoSuggestion(models.Model):
             "is_manager": is_manager,
             # A seller identified by PIN on the store's device may hand it over.
             "shared_login": seller == Seller._get_acting_seller(),
+            "drafting": seller.company_id.sudo().oto_draft_enabled,
             "store": seller.store_id.name or "",
             "date": fields.Date.to_string(today),
             "groups": list(groups.values()),

@@ -73,6 +73,8 @@ class OtoSuggestionEngine(models.AbstractModel):
             summary[campaign] = self._generate_campaign(campaign, today)
         cr.execute("DROP TABLE IF EXISTS oto_suggestion_room")
         self.env["oto.suggestion"].invalidate_model()
+        # What to offer each of the day's customers (set-based, one pass).
+        self.env["oto.recommendation"]._compute_for_day(company, today)
         _logger.info(
             "Suggestions of %s for %s: %s",
             company.name,

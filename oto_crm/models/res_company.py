@@ -5,6 +5,8 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import text_generation as tg
+
 STORE_CRITERIA = [
     ("count,amount,recent", "Most purchases, then highest value, then most recent"),
     ("count,recent,amount", "Most purchases, then most recent, then highest value"),
@@ -88,6 +90,21 @@ class ResCompany(models.Model):
         default=7,
         help="A purchase up to this many days after a contact that reached "
         "the customer counts as a sale from that contact (the last one).",
+    )
+    # Message drafting by a text-generation provider (OpenAI-compatible).
+    oto_draft_enabled = fields.Boolean(string="Draft messages with a provider")
+    oto_draft_base_url = fields.Char(
+        string="Provider URL",
+        help="The base URL of an OpenAI-compatible chat-completions API, e.g. "
+        "https://api.openai.com/v1 or the brand's own server.",
+    )
+    oto_draft_model = fields.Char(string="Model")
+    oto_draft_api_key = fields.Char(
+        string="Provider key", groups="base.group_system", copy=False
+    )
+    oto_draft_timeout = fields.Float(string="Provider timeout (seconds)", default=5.0)
+    oto_draft_max_chars = fields.Integer(
+        string="Longest drafted message (characters)", default=300
     )
     oto_rfv_thresholds = fields.Char(
         string="RFV thresholds",
@@ -200,6 +217,63 @@ class ResCompany(models.Model):
                         "https://loja.example.com/?vendedor={code}"
                     )
                 )
+
+    @api.constrains(
+        "oto_draft_enabled",
+        "oto_draft_base_url",
+        "oto_draft_model",
+        "oto_draft_timeout",
+        "oto_draft_max_chars",
+    )
+    def _check_oto_draft_settings(self):
+        messages = self._oto_draft_setting_messages()
+        labels = {
+            "base_url": self.env._("Provider URL"),
+            "model": self.env._("Model"),
+            "timeout": self.env._("Provider timeout (seconds)"),
+        }
+        for company in self:
+            if not 50 <= company.oto_draft_max_chars <= 1000:
+                raise ValidationError(
+                    self.env._(
+                        "A drafted message has between 50 and 1000 characters, "
+                        "not %(chars)s.",
+                        chars=company.oto_draft_max_chars,
+                    )
+                )
+            if not (company.oto_draft_enabled or company.oto_draft_base_url):
+                continue
+            problems = tg.check_settings(
+                company.oto_draft_base_url or "",
+                company.oto_draft_model or "",
+                company.oto_draft_timeout,
+            )
+            if problems:
+                raise ValidationError(
+                    self.env._(
+                        "The message drafting provider cannot be used: %(problems)s.",
+                        problems="; ".join(
+                            f"{labels.get(field, field)}: "
+                            f"{messages.get(problem, problem)}"
+                            for field, problem in problems.items()
+                        ),
+                    )
+                )
+
+    def _oto_draft_setting_messages(self):
+        """``tools.text_generation.SETTING_MESSAGES`` in the user's language."""
+        return {
+            tg.REQUIRED: self.env._("required"),
+            tg.URL_SCHEME: self.env._("must be an http:// or https:// address"),
+            tg.URL_HOST: self.env._("must include a host name"),
+            tg.URL_INVALID: self.env._("not a valid address"),
+            tg.URL_CREDENTIALS: self.env._("must not contain a user name or password"),
+            tg.URL_QUERY: self.env._("must not contain a query string or a fragment"),
+            tg.TIMEOUT_NUMBER: self.env._("must be a number of seconds"),
+            tg.TIMEOUT_POSITIVE: self.env._("must be greater than 0"),
+            tg.TIMEOUT_MAX: self.env._("at most 60 seconds"),
+            tg.API_KEY_TEXT: self.env._("must be printable characters without spaces"),
+        }
 
     @api.constrains("oto_window_months", "oto_preferred_orders")
     def _check_oto_engine_settings(self):

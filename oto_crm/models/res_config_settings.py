@@ -48,3 +48,21 @@ class ResConfigSettings(models.TransientModel):
     oto_online_store_url = fields.Char(
         related="company_id.oto_online_store_url", readonly=False
     )
+    oto_draft_enabled = fields.Boolean(
+        related="company_id.oto_draft_enabled", readonly=False
+    )
+    oto_draft_base_url = fields.Char(
+        related="company_id.oto_draft_base_url", readonly=False
+    )
+    oto_draft_model = fields.Char(related="company_id.oto_draft_model", readonly=False)
+    oto_draft_api_key = fields.Char(
+        related="company_id.oto_draft_api_key",
+        readonly=False,
+        groups="base.group_system",
+    )
+    oto_draft_timeout = fields.Float(
+        related="company_id.oto_draft_timeout", readonly=False
+    )
+    oto_draft_max_chars = fields.Integer(
+        related="company_id.oto_draft_max_chars", readonly=False
+    )

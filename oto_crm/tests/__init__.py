@@ -14,3 +14,4 @@ from . import test_seller_code
 from . import test_pin
 from . import test_funnel
 from . import test_opportunity_api
+from . import test_recommendations

@@ -23,6 +23,7 @@ PLACEHOLDERS = (
     "brand",
     "seller_link",
     "last_purchase",
+    "products",
 )
 
 

@@ -34,6 +34,23 @@ class OtoPurchase(models.Model):
             ),
         ]
 
+    @api.model
+    def _get_purchase_line_queries(self):
+        """Lines of paid POS orders (refund lines, negative, are not)."""
+        return [
+            *super()._get_purchase_line_queries(),
+            SQL(
+                """
+                SELECT po.partner_id, po.company_id, pc.oto_store_id AS store_id,
+                       pol.product_id, po.date_order AS date, pol.qty
+                  FROM pos_order_line pol
+                  JOIN pos_order po ON po.id = pol.order_id
+                  JOIN pos_config pc ON pc.id = po.config_id
+                 WHERE po.state IN ('paid', 'done', 'invoiced') AND pol.qty > 0
+                """
+            ),
+        ]
+
     def _get_source_models(self):
         return {**super()._get_source_models(), "pos": "pos.order"}
 

@@ -49,6 +49,7 @@ export class OtoMyDay extends Component {
             groupKey: null,
             suggestionId: null,
             message: "",
+            drafting: false,
             profile: null,
             note: "",
             // The shared store device: who signs in, their PIN, the answer.
@@ -144,6 +145,26 @@ export class OtoMyDay extends Component {
             suggestion.message = this.state.message;
         } catch (error) {
             this.notification.add(error.data?.message || String(error), { type: "danger" });
+        }
+    }
+
+    async draftMessage() {
+        // The provider's draft (or the template's message when it fails):
+        // the seller reviews it and may edit it before sending.
+        this.state.drafting = true;
+        try {
+            const draft = await this.orm.call("oto.suggestion", "oto_draft_message", [
+                [this.state.suggestionId],
+            ]);
+            this.state.message = draft.message;
+            if (draft.source !== "provider") {
+                this.notification.add(
+                    _t("The assistant is not available now: here is the campaign's message."),
+                    { type: "info" }
+                );
+            }
+        } finally {
+            this.state.drafting = false;
         }
     }
 
