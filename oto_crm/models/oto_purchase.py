@@ -92,12 +92,14 @@ class OtoPurchase(models.Model):
     @api.model
     def _get_purchase_line_queries(self):
         """Queries of the products of purchases, one row per order line:
-        (partner_id, company_id, store_id, product_id, date, qty), for
-        recommendations. Bridges append theirs (same columns)."""
+        (purchase_id, partner_id, company_id, store_id, product_id, date,
+        qty), ``purchase_id`` as in ``oto.purchase``, for recommendations.
+        Bridges append theirs (same columns)."""
         return [
             SQL(
                 """
-                SELECT so.partner_id, so.company_id, so.oto_store_id AS store_id,
+                SELECT so.id * 10 + 1 AS purchase_id, so.partner_id, so.company_id,
+                       so.oto_store_id AS store_id,
                        sol.product_id, so.date_order AS date,
                        sol.product_uom_qty AS qty
                   FROM sale_order_line sol

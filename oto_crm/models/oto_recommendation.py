@@ -52,8 +52,8 @@ class OtoRecommendation(models.Model):
     store_id = fields.Many2one("oto.store", readonly=True, ondelete="set null")
     score = fields.Float(
         readonly=True,
-        help="Customers who bought both (bought together), units sold (best "
-        "sellers) or purchases in the category (new products).",
+        help="Purchases with both products (bought together), "
+        "units sold (best sellers) or purchases in the category (new products).",
     )
     reason = fields.Char(string="Why", compute="_compute_reason")
 
@@ -107,8 +107,8 @@ class OtoRecommendation(models.Model):
     def _compute_for_suggestions(self, suggestions, today=None):
         """Replace the recommendations of ``suggestions`` (one company's):
         up to three products each, the first kind that has some first:
-        products often bought by the customers who bought what this customer
-        bought last, new products of their favourite categories, best
+        products often bought in the same purchase as what
+        this customer bought last, new products of their favourite categories, best
         sellers of those categories, then the store's and the brand's best
         sellers. Never a product they bought recently, nor one not for sale.
         Returns the number of recommendations written."""
@@ -134,8 +134,9 @@ class OtoRecommendation(models.Model):
                            COALESCE(s.store_id, p.oto_store_id) AS store_id
                       FROM oto_suggestion s JOIN res_partner p ON p.id = s.partner_id
                      WHERE s.id = ANY(%(suggestions)s)
-                ), line AS MATERIALIZED (
-                    SELECT l.partner_id, l.store_id, l.product_id, l.date, l.qty
+                ), line AS NOT MATERIALIZED (
+                    SELECT l.purchase_id, l.partner_id, l.store_id, l.product_id,
+                           l.date, l.qty
                       FROM (%(lines)s) l
                      WHERE l.company_id = %(company)s AND l.date >= %(since)s
                        AND l.partner_id IS NOT NULL
@@ -148,8 +149,11 @@ class OtoRecommendation(models.Model):
                       FROM product_product pp
                       JOIN product_template pt ON pt.id = pp.product_tmpl_id
                 ), bought AS MATERIALIZED (
+                    -- The day's customers' products (their own lines only).
                     SELECT partner_id, product_id, max(date) AS last
-                      FROM line GROUP BY partner_id, product_id
+                      FROM line
+                     WHERE partner_id IN (SELECT partner_id FROM target)
+                     GROUP BY partner_id, product_id
                 ), mine AS MATERIALIZED (
                     SELECT t.suggestion_id, t.partner_id, b.product_id, b.last,
                            row_number() OVER (PARTITION BY t.suggestion_id
@@ -158,11 +162,12 @@ class OtoRecommendation(models.Model):
                 ), anchor AS MATERIALIZED (
                     SELECT * FROM mine WHERE rn <= 3
                 ), pair AS MATERIALIZED (
+                    -- How many purchases had both (the anchor and another).
                     SELECT x.product_id AS anchor_id, y.product_id, count(*) AS support
-                      FROM (SELECT DISTINCT product_id FROM anchor) a
-                      JOIN bought x ON x.product_id = a.product_id
-                      JOIN bought y ON y.partner_id = x.partner_id
-                                   AND y.product_id <> x.product_id
+                      FROM line x
+                      JOIN line y ON y.purchase_id = x.purchase_id
+                                 AND y.product_id <> x.product_id
+                     WHERE x.product_id IN (SELECT product_id FROM anchor)
                      GROUP BY x.product_id, y.product_id
                     HAVING count(*) >= %(min_support)s
                 ), pair_top AS (

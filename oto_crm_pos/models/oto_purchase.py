@@ -41,7 +41,8 @@ class OtoPurchase(models.Model):
             *super()._get_purchase_line_queries(),
             SQL(
                 """
-                SELECT po.partner_id, po.company_id, pc.oto_store_id AS store_id,
+                SELECT po.id * 10 + 2 AS purchase_id, po.partner_id, po.company_id,
+                       pc.oto_store_id AS store_id,
                        pol.product_id, po.date_order AS date, pol.qty
                   FROM pos_order_line pol
                   JOIN pos_order po ON po.id = pol.order_id
