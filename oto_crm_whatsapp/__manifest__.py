@@ -3,7 +3,7 @@
 {
     "name": "Oto CRM - WhatsApp Business",
     "summary": "WhatsApp Business Cloud API channel for Oto CRM",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Marketing",
     "website": "https://github.com/oto-crm/oto-crm-odoo",
     "author": "Oto CRM for Odoo contributors",
@@ -14,6 +14,8 @@
     "data": [
         "security/ir.model.access.csv",
         "security/oto_crm_whatsapp_security.xml",
+        "data/ir_cron_data.xml",
+        "views/oto_whatsapp_template_views.xml",
         "views/oto_whatsapp_account_views.xml",
     ],
 }

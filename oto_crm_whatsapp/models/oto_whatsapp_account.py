@@ -1,9 +1,20 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools.cloud_api import (
+    CloudApiAuthError,
+    CloudApiClient,
+    CloudApiError,
+    error_reason,
+)
+
+_logger = logging.getLogger(__name__)
+GRAPH_URL = "https://graph.facebook.com"
 
 SECRET_GROUP = "base.group_system"
 
@@ -55,6 +66,43 @@ class OtoWhatsappAccount(models.Model):
         help="The token Meta sends back when you register the webhook URL.",
     )
 
+    state = fields.Selection(
+        [
+            ("ok", "Working"),
+            ("error", "Last call failed"),
+            ("paused", "Sending paused"),
+        ],
+        default="ok",
+        required=True,
+        tracking=True,
+        readonly=True,
+        help="Sending pauses when Meta refuses the token: queued messages wait "
+        "until the token is fixed and sending resumed.",
+    )
+    last_error = fields.Char(readonly=True)
+    rate_per_second = fields.Float(
+        string="Messages per second",
+        default=20.0,
+        help="The queue never sends faster than this.",
+    )
+    display_phone = fields.Char(string="Phone number", readonly=True)
+    verified_name = fields.Char(readonly=True)
+    quality_rating = fields.Char(readonly=True)
+    window_hours = fields.Integer(
+        string="Service window (hours)",
+        default=24,
+        help="After a customer's message, free text may be sent for this long; "
+        "afterwards only approved templates.",
+    )
+    optout_keywords = fields.Char(
+        default="SAIR, PARAR, STOP",
+        help="A customer's message that is only one of these words revokes their "
+        "marketing consent (case and accents ignored).",
+    )
+    template_ids = fields.One2many(
+        "oto.whatsapp.template", "account_id", string="Templates"
+    )
+
     _sql_constraints = [
         (
             "phone_number_id_uniq",
@@ -86,3 +134,98 @@ class OtoWhatsappAccount(models.Model):
                         version=account.api_version,
                     )
                 )
+
+    @api.constrains("rate_per_second", "window_hours")
+    def _check_rates(self):
+        for account in self:
+            if not 0.1 <= account.rate_per_second <= 1000:
+                raise ValidationError(
+                    self.env._(
+                        "Messages per second are between 0.1 and 1000, not %(rate)s.",
+                        rate=account.rate_per_second,
+                    )
+                )
+            if not 1 <= account.window_hours <= 24:
+                raise ValidationError(
+                    self.env._("The service window is 1 to 24 hours.")
+                )
+
+    # ------------------------------------------------------------- the API
+
+    def _client(self):
+        """The Cloud API client of this account (the one place that calls
+        Meta)."""
+        self.ensure_one()
+        token = self.sudo().access_token
+        if not token:
+            raise UserError(
+                self.env._(
+                    "The WhatsApp account %(name)s has no access token.",
+                    name=self.name,
+                )
+            )
+        base_url = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("oto_crm_whatsapp.graph_url", GRAPH_URL)
+        )
+        return CloudApiClient(token, api_version=self.api_version, base_url=base_url)
+
+    def _error_text(self, exc):
+        reason = error_reason(exc.code, "") if exc.code is not None else ""
+        text = reason or exc.message or type(exc).__name__
+        return f"({exc.code}) {text}" if exc.code else text
+
+    def _record_api_error(self, exc, pause=False):
+        """Keep the failure on the account; a refused token pauses sending."""
+        self.ensure_one()
+        pause = pause or isinstance(exc, CloudApiAuthError)
+        text = self._error_text(exc)
+        if pause:
+            text = self.env._(
+                "Meta refused the access token (expired or revoked): sending is "
+                "paused, queued messages wait. %(error)s",
+                error=text,
+            )
+        self.sudo().write({"state": "paused" if pause else "error", "last_error": text})
+        _logger.warning("WhatsApp account %s: %s", self.id, text)
+
+    def action_test_connection(self):
+        self.ensure_one()
+        try:
+            info = self._client().get_phone_number(self.phone_number_id)
+        except CloudApiError as exc:
+            self._record_api_error(exc)
+            message, kind = self.last_error, "danger"
+        else:
+            self.sudo().write(
+                {
+                    "display_phone": info.get("display_phone_number"),
+                    "verified_name": info.get("verified_name"),
+                    "quality_rating": info.get("quality_rating"),
+                    "last_error": False,
+                    "state": "ok" if self.state != "paused" else "paused",
+                }
+            )
+            message = self.env._(
+                "Connected: %(phone)s (%(name)s), quality %(quality)s.",
+                phone=self.display_phone,
+                name=self.verified_name,
+                quality=self.quality_rating or "-",
+            )
+            kind = "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": kind,
+                "title": self.env._("WhatsApp connection"),
+                "message": message,
+                "sticky": kind == "danger",
+            },
+        }
+
+    def action_resume(self):
+        """Resume sending after the token was fixed."""
+        self.sudo().write({"state": "ok", "last_error": False})
+        return True

@@ -1,1 +1,4 @@
 from . import test_account
+from . import test_templates
+from . import test_sending
+from . import test_webhook

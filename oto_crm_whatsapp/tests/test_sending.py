@@ -1,0 +1,234 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from ..tools.cloud_api import CloudApiClient, CloudApiTemporaryError
+from .common import TOKEN, WhatsappCommon
+
+
+@tagged("post_install", "-at_install", "oto_crm_whatsapp")
+class TestWhatsappSending(WhatsappCommon):
+    def _compose(self, records, **values):
+        action = self.env["oto.whatsapp.composer"]._open(records)
+        composer = self.env["oto.whatsapp.composer"].browse(action["res_id"])
+        if values:
+            composer.write(values)
+        return composer
+
+    def _queued(self):
+        return self.env["oto.whatsapp.message"].search(
+            [("account_id", "=", self.account.id), ("direction", "=", "out")]
+        )
+
+    def test_composer_previews_and_skips_with_reasons(self):
+        self._approved()
+        customers = self.maria | self.joana | self.optout | self.no_phone | self.no_city
+        composer = self._compose(customers)
+        self.assertEqual((composer.record_count, composer.send_count), (5, 2))
+        self.assertEqual(composer.skip_count, 3)
+        self.assertIn("asked not to receive WhatsApp messages", composer.skip_summary)
+        self.assertIn("no valid phone number", composer.skip_summary)
+        self.assertIn("{{2}} has no value (city)", composer.skip_summary)
+        self.assertIn(
+            "Oi Maria! A coleção de verão chegou em São Paulo.", composer.preview
+        )
+        composer.action_send()
+        queued = self._queued()
+        self.assertEqual(queued.partner_id, self.maria | self.joana)
+        self.assertEqual(set(queued.mapped("state")), {"queued"})
+        self.assertEqual(
+            queued.filtered(lambda m: m.partner_id == self.maria).body,
+            "Oi Maria! A coleção de verão chegou em São Paulo.",
+        )
+
+    def test_free_text_only_inside_the_service_window(self):
+        self._approved()
+        self.maria.oto_whatsapp_last_inbound = fields.Datetime.now() - timedelta(
+            hours=2
+        )
+        self.joana.oto_whatsapp_last_inbound = fields.Datetime.now() - timedelta(
+            hours=30
+        )
+        composer = self._compose(
+            self.maria | self.joana, mode="text", body="Oi! Seu pedido chegou."
+        )
+        self.assertEqual(composer.send_count, 1)
+        self.assertIn("outside the service window", composer.skip_summary)
+        composer.action_send()
+        self.assertEqual(self._queued().partner_id, self.maria)
+        self.assertFalse(self._queued().template_id)
+
+    def test_no_approved_template_says_what_to_do(self):
+        self._template()  # a draft only
+        with self.assertRaises(UserError) as caught:
+            self._compose(self.maria)
+        self.assertIn("No approved WhatsApp template applies to", str(caught.exception))
+
+    def test_queue_sends_over_http_and_statuses_come_back(self):
+        self._approved()
+        self._compose(self.maria | self.joana).action_send()
+        sent = self.env["oto.whatsapp.message"]._cron_send_queue()
+        self.assertEqual(sent, 2)
+        messages = self._queued()
+        self.assertEqual(set(messages.mapped("state")), {"sent"})
+        self.assertEqual(
+            sorted(m["to"] for m in self.graph.sent), ["5511977771111", "5511987654321"]
+        )
+        request = next(m for m in self.graph.sent if m["to"] == "5511987654321")
+        self.assertEqual(request["template"]["name"], "nova_colecao")
+        # The statuses, signed, from the fake to Odoo's webhook over HTTP.
+        maria_message = messages.filtered(lambda m: m.partner_id == self.maria)
+        self.assertEqual(
+            self._hook(
+                "post_status", maria_message.meta_id, "delivered", "5511987654321"
+            ),
+            200,
+        )
+        self.assertEqual(maria_message.state, "delivered")
+        self.assertTrue(
+            any(
+                "WhatsApp sent" in body
+                for body in self.maria.message_ids.mapped("body")
+            )
+        )
+
+    def test_rate_limit_is_never_exceeded(self):
+        self._approved()
+        self.account.rate_per_second = 20
+        customers = self.env["res.partner"].create(
+            [
+                {"name": f"Cliente {n}", "mobile": f"+55119800{n:05d}", "city": "SP"}
+                for n in range(12)
+            ]
+        )
+        self._compose(customers).action_send()
+        self.env["oto.whatsapp.message"]._cron_send_queue()
+        times = sorted(m["time"] for m in self.graph.sent)
+        self.assertEqual(len(times), 12)
+        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+        self.assertGreaterEqual(min(gaps), 1 / 20 * 0.9)
+
+    def test_retries_with_backoff_then_permanent_failure(self):
+        self._approved()
+        self._compose(self.maria).action_send()
+        message = self._queued()
+        self.graph.fail_next(1, 500, 131000, "Something went wrong")
+        self.env["oto.whatsapp.message"]._cron_send_queue()
+        self.assertEqual((message.state, message.attempts), ("queued", 1))
+        self.assertGreater(message.next_attempt, fields.Datetime.now())
+        # Not due yet: nothing sent.
+        self.env["oto.whatsapp.message"]._cron_send_queue()
+        self.assertEqual(message.attempts, 1)
+        message.next_attempt = fields.Datetime.now() - timedelta(seconds=1)
+        self.graph.fail_next(1, 400, 132001, "Template name does not exist")
+        self.env["oto.whatsapp.message"]._cron_send_queue()
+        self.assertEqual(message.state, "failed")
+        self.assertEqual(message.error_code, 132001)
+        self.assertIn("132001", message.error_reason)
+
+    def test_retryable_errors_give_up_after_the_last_attempt(self):
+        self._approved()
+        self._compose(self.maria).action_send()
+        message = self._queued()
+        with patch.object(
+            CloudApiClient,
+            "send_template",
+            side_effect=CloudApiTemporaryError("timeout", retryable=True),
+        ):
+            for _attempt in range(5):
+                message.next_attempt = fields.Datetime.now() - timedelta(seconds=1)
+                self.env["oto.whatsapp.message"]._cron_send_queue()
+        self.assertEqual((message.state, message.attempts), ("failed", 5))
+
+    def test_expired_token_pauses_sending_and_loses_nothing(self):
+        self._approved()
+        self._compose(self.maria | self.joana).action_send()
+        self.account.access_token = "EAAG-expired"
+        self.env["oto.whatsapp.message"]._cron_send_queue()
+        self.assertEqual(self.account.state, "paused")
+        self.assertIn("token", self.account.last_error)
+        self.assertEqual(set(self._queued().mapped("state")), {"queued"})
+        self.assertNotIn("EAAG-expired", self.account.last_error)
+        # Sending stays paused until an admin fixes the token and resumes.
+        self.account.access_token = TOKEN
+        self.env["oto.whatsapp.message"]._cron_send_queue()
+        self.assertEqual(set(self._queued().mapped("state")), {"queued"})
+        self.account.action_resume()
+        self.env["oto.whatsapp.message"]._cron_send_queue()
+        self.assertEqual(set(self._queued().mapped("state")), {"sent"})
+
+    def test_test_connection(self):
+        result = self.account.action_test_connection()
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertEqual(self.account.verified_name, "Oto Demo")
+        self.account.access_token = "wrong"
+        result = self.account.action_test_connection()
+        self.assertEqual(result["params"]["type"], "danger")
+        self.assertEqual(self.account.state, "paused")
+        self.assertIn("190", self.account.last_error)
+
+    def test_mass_send_from_pos_orders(self):
+        if "pos.order" not in self.env or "oto_store_id" not in self.env["pos.config"]:
+            self.skipTest("needs oto_crm_pos (Point of Sale)")
+        template = self._approved(
+            name="recibo_loja",
+            model_id=self.env.ref("point_of_sale.model_pos_order").id,
+            phone_field="partner_id.mobile",
+            allow_multi=True,
+            body="Oi {{1}}! Obrigado pela compra {{2}}.",
+            variable_ids=[
+                (
+                    0,
+                    0,
+                    {"name": "1", "field_path": "partner_id.name", "first_word": True},
+                ),
+                (0, 0, {"name": "2", "field_path": "name"}),
+            ],
+        )
+        self.assertEqual(template.action_id.binding_model_id.model, "pos.order")
+        journal = self.env["account.journal"].search(
+            [("type", "=", "cash"), ("company_id", "=", self.env.company.id)], limit=1
+        ) or self.env["account.journal"].create(
+            {"name": "Caixa WA", "type": "cash", "code": "CXWA"}
+        )
+        method = self.env["pos.payment.method"].create(
+            {"name": "Dinheiro WA", "journal_id": journal.id}
+        )
+        config = self.env["pos.config"].create(
+            {
+                "name": "Caixa WhatsApp",
+                "oto_store_id": self.store.id,
+                "payment_method_ids": [(6, 0, method.ids)],
+            }
+        )
+        config.open_ui()
+        orders = self.env["pos.order"].create(
+            [
+                {
+                    "session_id": config.current_session_id.id,
+                    "partner_id": partner.id,
+                    "amount_tax": 0.0,
+                    "amount_total": 100.0,
+                    "amount_paid": 100.0,
+                    "amount_return": 0.0,
+                    "oto_seller_id": self.seller.id,
+                }
+                for partner in (self.maria, self.optout)
+            ]
+        )
+        # What the list's Actions menu runs.
+        action = template.action_id.with_context(
+            active_model="pos.order", active_ids=orders.ids
+        ).run()
+        composer = self.env["oto.whatsapp.composer"].browse(action["res_id"])
+        self.assertEqual((composer.send_count, composer.skip_count), (1, 1))
+        composer.action_send()
+        message = self._queued()
+        self.assertEqual(message.model, "pos.order")
+        self.assertEqual(message.res_id, orders[0].id)
+        self.assertIn(orders[0].name, message.body)

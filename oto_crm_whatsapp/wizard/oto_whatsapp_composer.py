@@ -1,0 +1,239 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.oto_crm.tools.phone import PhoneError, normalize_phone
+
+from ..models.oto_whatsapp_template import VARIABLE_RE
+
+
+class OtoWhatsappComposer(models.TransientModel):
+    """Send WhatsApp to one record or many: a preview of each message, and
+    who is skipped and why (opted out, invalid or not on WhatsApp, a
+    variable without value, outside the service window without a
+    template)."""
+
+    _name = "oto.whatsapp.composer"
+    _description = "WhatsApp composer"
+
+    res_model = fields.Char(required=True)
+    res_ids = fields.Json(required=True)
+    account_id = fields.Many2one(
+        "oto.whatsapp.account",
+        required=True,
+        domain="[('state', '!=', 'paused')]",
+        default=lambda self: self.env["oto.whatsapp.account"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        ),
+    )
+    mode = fields.Selection(
+        [("template", "Approved template"), ("text", "Free text (service window)")],
+        default="template",
+        required=True,
+    )
+    template_id = fields.Many2one(
+        "oto.whatsapp.template",
+        domain="[('account_id', '=', account_id), ('status', '=', 'approved'), "
+        "('model', '=', res_model)]",
+    )
+    body = fields.Text(string="Message")
+    record_count = fields.Integer(compute="_compute_preview")
+    send_count = fields.Integer(compute="_compute_preview")
+    skip_count = fields.Integer(compute="_compute_preview")
+    skip_summary = fields.Char(compute="_compute_preview")
+    preview = fields.Html(compute="_compute_preview", sanitize=False)
+
+    @api.model
+    def _action_open(self, template_id, records):
+        """The composer on ``records`` (Actions menu, "Allow multi")."""
+        template = self.env["oto.whatsapp.template"].browse(template_id)
+        return self._open(records, template)
+
+    @api.model
+    def _open(self, records, template=None):
+        if not records:
+            raise UserError(self.env._("Select the records to send WhatsApp to."))
+        templates = self.env["oto.whatsapp.template"].search(
+            [("model", "=", records._name), ("status", "=", "approved")]
+        )
+        if not templates and not template:
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "oto_crm_whatsapp.oto_whatsapp_template_action"
+            )
+            raise UserError(
+                self.env._(
+                    "No approved WhatsApp template applies to %(model)s: create "
+                    "one in WhatsApp > Templates (Applies to: %(model)s) and "
+                    "submit it for approval. (%(menu)s)",
+                    model=self.env["ir.model"]._get(records._name).name,
+                    menu=action.get("name"),
+                )
+            )
+        composer = self.create(
+            {
+                "res_model": records._name,
+                "res_ids": records.ids,
+                "template_id": (template or templates[:1]).id,
+                "account_id": (template or templates[:1]).account_id.id,
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send WhatsApp"),
+            "res_model": self._name,
+            "res_id": composer.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    # -------------------------------------------------------------- plan
+
+    def _records(self):
+        return self.env[self.res_model].browse(self.res_ids or []).exists()
+
+    @api.model
+    def _partner_of(self, record):
+        if record._name == "res.partner":
+            return record
+        if "partner_id" in record._fields:
+            return record.partner_id
+        return self.env["res.partner"]
+
+    def _phone_of(self, record):
+        if self.mode == "template" and self.template_id:
+            value = record
+            for part in self.template_id.phone_field.split("."):
+                value = value[part] if value else False
+            return value or ""
+        partner = self._partner_of(record)
+        return partner.mobile or partner.phone or ""
+
+    def _plan_one(self, record):
+        """(values of the message to queue, or None) and the reason to skip."""
+        partner = self._partner_of(record)
+        try:
+            phone = normalize_phone(self._phone_of(record))
+        except PhoneError:
+            return None, self.env._("no valid phone number")
+        if partner.oto_optout_whatsapp:
+            return None, self.env._("asked not to receive WhatsApp messages")
+        if partner.oto_phone_invalid:
+            return None, self.env._("number marked invalid")
+        if partner.oto_whatsapp_unavailable:
+            return None, self.env._("number not on WhatsApp")
+        values = {
+            "account_id": self.account_id.id,
+            "partner_id": partner.id,
+            "phone": phone,
+            "model": record._name,
+            "res_id": record.id,
+        }
+        if self.mode == "text":
+            if not (self.body or "").strip():
+                return None, self.env._("no message written")
+            if not partner or not partner._oto_whatsapp_window_open(self.account_id):
+                return None, self.env._(
+                    "outside the service window: an approved template is needed"
+                )
+            values["body"] = self.body.strip()
+            return values, None
+        template = self.template_id
+        if not template or template.status != "approved":
+            return None, self.env._("no approved template chosen")
+        variables = []
+        for variable in template.variable_ids.sorted("sequence"):
+            value = variable._value(record)
+            if not value:
+                return None, self.env._(
+                    "{{%(name)s}} has no value (%(field)s)",
+                    name=variable.name,
+                    field=variable.field_path,
+                )
+            variables.append({"name": variable.name, "value": value})
+        text = template.body
+        by_name = {v["name"]: v["value"] for v in variables}
+        text = VARIABLE_RE.sub(lambda m: by_name.get(m.group(1), m.group(0)), text)
+        values.update(
+            {"template_id": template.id, "body": text, "variables": variables}
+        )
+        return values, None
+
+    def _plan(self):
+        self.ensure_one()
+        return [(record, *self._plan_one(record)) for record in self._records()]
+
+    @api.depends("res_ids", "mode", "template_id", "body", "account_id")
+    def _compute_preview(self):
+        for composer in self:
+            plan = composer._plan() if composer.res_model else []
+            sending = [p for p in plan if p[1]]
+            skipped = [p for p in plan if not p[1]]
+            reasons = {}
+            for _record, _values, reason in skipped:
+                reasons[reason] = reasons.get(reason, 0) + 1
+            composer.record_count = len(plan)
+            composer.send_count = len(sending)
+            composer.skip_count = len(skipped)
+            composer.skip_summary = "; ".join(
+                f"{count} {reason}" for reason, count in reasons.items()
+            )
+            rows = Markup("").join(
+                Markup("<tr><td>%s</td><td>%s</td><td class='%s'>%s</td></tr>")
+                % (
+                    record.display_name,
+                    values["phone"] if values else "",
+                    "" if values else "text-danger",
+                    values["body"] if values else reason,
+                )
+                for record, values, reason in plan[:50]
+            )
+            composer.preview = Markup(
+                "<table class='table table-sm o_oto_whatsapp_preview'><tbody>%s"
+                "</tbody></table>"
+            ) % rows + (
+                Markup("<p class='text-muted'>%s</p>")
+                % escape(self.env._("... and %(count)s more.", count=len(plan) - 50))
+                if len(plan) > 50
+                else ""
+            )
+
+    def action_send(self):
+        self.ensure_one()
+        if self.account_id.state == "paused":
+            raise UserError(
+                self.env._(
+                    "Sending is paused on %(account)s: %(error)s",
+                    account=self.account_id.name,
+                    error=self.account_id.last_error or "",
+                )
+            )
+        plan = self._plan()
+        to_queue = [values for _record, values, _reason in plan if values]
+        if not to_queue:
+            raise UserError(
+                self.env._(
+                    "Nothing to send: %(reasons)s",
+                    reasons=self.skip_summary or self.env._("no record"),
+                )
+            )
+        self.env["oto.whatsapp.message"].create(to_queue)
+        self.env.ref("oto_crm_whatsapp.ir_cron_oto_whatsapp_send")._trigger()
+        message = self.env._("%(count)s WhatsApp messages queued.", count=len(to_queue))
+        if self.skip_count:
+            message += " " + self.env._(
+                "Skipped: %(summary)s.", summary=self.skip_summary
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if not self.skip_count else "warning",
+                "title": self.env._("WhatsApp"),
+                "message": message,
+                "sticky": bool(self.skip_count),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
