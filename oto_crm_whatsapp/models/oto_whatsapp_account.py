@@ -95,6 +95,7 @@ class OtoWhatsappAccount(models.Model):
         "afterwards only approved templates.",
     )
     optout_keywords = fields.Char(
+        string="Opt-out keywords",
         default="SAIR, PARAR, STOP",
         help="A customer's message that is only one of these words revokes their "
         "marketing consent (case and accents ignored).",

@@ -4,7 +4,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import RedirectWarning
 from odoo.tests import tagged
 
 from ..tools.cloud_api import CloudApiClient, CloudApiTemporaryError
@@ -65,9 +65,15 @@ class TestWhatsappSending(WhatsappCommon):
 
     def test_no_approved_template_says_what_to_do(self):
         self._template()  # a draft only
-        with self.assertRaises(UserError) as caught:
+        with self.assertRaises(RedirectWarning) as caught:
             self._compose(self.maria)
-        self.assertIn("No approved WhatsApp template applies to", str(caught.exception))
+        self.assertIn(
+            "No approved WhatsApp template applies to", caught.exception.args[0]
+        )
+        self.assertEqual(
+            caught.exception.args[1],
+            self.env.ref("oto_crm_whatsapp.oto_whatsapp_template_action").id,
+        )
 
     def test_queue_sends_over_http_and_statuses_come_back(self):
         self._approved()

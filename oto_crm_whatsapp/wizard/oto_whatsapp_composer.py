@@ -3,7 +3,7 @@
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import RedirectWarning, UserError
 
 from odoo.addons.oto_crm.tools.phone import PhoneError, normalize_phone
 
@@ -19,8 +19,8 @@ class OtoWhatsappComposer(models.TransientModel):
     _name = "oto.whatsapp.composer"
     _description = "WhatsApp composer"
 
-    res_model = fields.Char(required=True)
-    res_ids = fields.Json(required=True)
+    res_model = fields.Char(string="Model", required=True)
+    res_ids = fields.Json(string="Records", required=True)
     account_id = fields.Many2one(
         "oto.whatsapp.account",
         required=True,
@@ -60,17 +60,14 @@ class OtoWhatsappComposer(models.TransientModel):
             [("model", "=", records._name), ("status", "=", "approved")]
         )
         if not templates and not template:
-            action = self.env["ir.actions.act_window"]._for_xml_id(
-                "oto_crm_whatsapp.oto_whatsapp_template_action"
-            )
-            raise UserError(
+            raise RedirectWarning(
                 self.env._(
                     "No approved WhatsApp template applies to %(model)s: create "
-                    "one in WhatsApp > Templates (Applies to: %(model)s) and "
-                    "submit it for approval. (%(menu)s)",
+                    "one (Applies to: %(model)s) and submit it for approval.",
                     model=self.env["ir.model"]._get(records._name).name,
-                    menu=action.get("name"),
-                )
+                ),
+                self.env.ref("oto_crm_whatsapp.oto_whatsapp_template_action").id,
+                self.env._("Configure templates"),
             )
         composer = self.create(
             {
