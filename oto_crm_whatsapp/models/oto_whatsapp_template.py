@@ -268,7 +268,7 @@ class OtoWhatsappTemplate(models.Model):
                     ),
                     "model_id": template.model_id.id,
                     "binding_model_id": template.model_id.id,
-                    "binding_view_types": "list",
+                    "binding_view_types": "list,form",
                     "state": "code",
                     "code": (
                         "action = env['oto.whatsapp.composer']"

@@ -62,7 +62,7 @@ class TestWhatsappTemplates(WhatsappCommon):
         action = template.action_id
         self.assertTrue(action)
         self.assertEqual(action.binding_model_id.model, "res.partner")
-        self.assertEqual(action.binding_view_types, "list")
+        self.assertEqual(action.binding_view_types, "list,form")
         template.allow_multi = False
         self.assertFalse(action.exists())
         self.assertFalse(template.action_id)
