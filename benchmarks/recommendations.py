@@ -35,7 +35,6 @@ CREATE TEMP TABLE bench_catalogue AS
 SELECT pp.id AS product_id, pt.list_price,
        dense_rank() OVER (ORDER BY pt.categ_id) - 1 AS cat,
        row_number() OVER (PARTITION BY pt.categ_id ORDER BY pp.id) - 1 AS rank,
-       count(*) OVER (PARTITION BY pt.categ_id) AS per_cat,
        pt.uom_id
   FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
  WHERE pp.default_code LIKE 'BENCH-%';
@@ -72,7 +71,7 @@ SELECT so.id, 'Bench', c.product_id, 1, c.uom_id, c.list_price, 0, so.company_id
               ((hashint4(so.id * 7 + k) & 2147483647) / 2147483647.0) AS u) pick
   JOIN bench_catalogue c
     ON c.cat = pick.cat
-   AND c.rank = floor(power(pick.u, 3) * c.per_cat)::int
+   AND c.rank = floor(power(pick.u, 3) * %(per_category)s)::int
  WHERE so.name LIKE 'B%' AND so.state = 'sale';
 
 DO $$ DECLARE r record; BEGIN
@@ -87,41 +86,53 @@ def ensure_catalogue(odoo_module, registry, args):
     with registry.cursor() as cr:
         cr.execute("SELECT count(*) FROM sale_order_line")
         lines = cr.fetchone()[0]
+        cr.execute(
+            "SELECT count(*) FROM product_product WHERE default_code LIKE 'BENCH-%'"
+        )
+        catalogue = cr.fetchone()[0]
         if lines:
             print(f"catalogue and {lines:,} order lines already there", flush=True)
             return
         env = odoo_module.api.Environment(cr, odoo_module.SUPERUSER_ID, {})
         started = time.time()
-        categories = env["product.category"].create(
-            [{"name": f"Bench categoria {n:02d}"} for n in range(CATEGORIES)]
-        )
-        env["product.template"].create(
-            [
-                {
-                    "name": f"Produto {n:05d}",
-                    "default_code": f"BENCH-{n:05d}",
-                    "categ_id": categories[n % CATEGORIES].id,
-                    "list_price": 50 + n % 400,
-                    "sale_ok": n % 20 != 7,
-                }
-                for n in range(args.products)
-            ]
-        )
-        env.flush_all()
-        # One in ten is new (a fortnight old); the others a year old.
-        cr.execute(
-            "UPDATE product_product SET create_date = now() - "
-            "CASE WHEN id % 10 = 0 THEN interval '15 days' "
-            "ELSE interval '400 days' END WHERE default_code LIKE 'BENCH-%'"
-        )
-        cr.commit()
-        print(
-            f"{'catalogue':<58} {time.time() - started:8.2f} s"
-            f"  ({args.products:,} products, {CATEGORIES} categories)",
-            flush=True,
-        )
+        if catalogue:
+            # A catalogue from a run stopped before its lines.
+            args.products = catalogue
+        else:
+            categories = env["product.category"].create(
+                [{"name": f"Bench categoria {n:02d}"} for n in range(CATEGORIES)]
+            )
+            env["product.template"].create(
+                [
+                    {
+                        "name": f"Produto {n:05d}",
+                        "default_code": f"BENCH-{n:05d}",
+                        "categ_id": categories[n % CATEGORIES].id,
+                        "list_price": 50 + n % 400,
+                        "sale_ok": n % 20 != 7,
+                    }
+                    for n in range(args.products)
+                ]
+            )
+            env.flush_all()
+            # One in ten is new (a fortnight old); the others a year old.
+            cr.execute(
+                "UPDATE product_product SET create_date = now() - "
+                "CASE WHEN id % 10 = 0 THEN interval '15 days' "
+                "ELSE interval '400 days' END WHERE default_code LIKE 'BENCH-%'"
+            )
+            cr.commit()
+            print(
+                f"{'catalogue':<58} {time.time() - started:8.2f} s"
+                f"  ({args.products:,} products, {CATEGORIES} categories)",
+                flush=True,
+            )
         started = time.time()
-        cr.execute(LINES_SQL.replace("%(categories)s", str(CATEGORIES)))
+        cr.execute(
+            LINES_SQL.replace("%(categories)s", str(CATEGORIES)).replace(
+                "%(per_category)s", str(args.products // CATEGORIES)
+            )
+        )
         cr.commit()
         cr.execute("SELECT count(*) FROM sale_order_line")
         print(

@@ -211,6 +211,7 @@ class Browser:
                 "--disable-sync",
                 f"--user-data-dir={self.profile}",
                 f"--remote-debugging-port={self.port}",
+                "--remote-allow-origins=*",
                 f"--window-size={width},{height}",
                 "about:blank",
             ],
