@@ -94,12 +94,14 @@ class OtoRecommendation(models.Model):
         recent = int(ICP.get_param("oto_crm.recommendation_recent_days", 90))
         new = int(ICP.get_param("oto_crm.recommendation_new_days", 60))
         support = int(ICP.get_param("oto_crm.recommendation_min_support", 2))
+        stats = int(ICP.get_param("oto_crm.recommendation_stats_days", 90))
         start = fields.Datetime.to_datetime(today) + timedelta(days=1)
         return {
             "company": company.id,
             "since": start - relativedelta(months=company.oto_window_months or 12),
             "recent_since": start - timedelta(days=recent),
             "new_since": start - timedelta(days=new),
+            "stats_since": start - timedelta(days=stats),
             "min_support": max(support, 1),
         }
 
@@ -140,6 +142,10 @@ class OtoRecommendation(models.Model):
                       FROM (%(lines)s) l
                      WHERE l.company_id = %(company)s AND l.date >= %(since)s
                        AND l.partner_id IS NOT NULL
+                ), recent_line AS NOT MATERIALIZED (
+                    -- What sells now (bought together, best sellers): the
+                    -- last weeks, not the whole year.
+                    SELECT * FROM line WHERE date >= %(stats_since)s
                 ), product AS MATERIALIZED (
                     SELECT pp.id AS product_id, pt.categ_id, pp.create_date,
                            pp.active AND pt.active AND pt.sale_ok
@@ -164,8 +170,8 @@ class OtoRecommendation(models.Model):
                 ), pair AS MATERIALIZED (
                     -- How many purchases had both (the anchor and another).
                     SELECT x.product_id AS anchor_id, y.product_id, count(*) AS support
-                      FROM line x
-                      JOIN line y ON y.purchase_id = x.purchase_id
+                      FROM recent_line x
+                      JOIN recent_line y ON y.purchase_id = x.purchase_id
                                  AND y.product_id <> x.product_id
                      WHERE x.product_id IN (SELECT product_id FROM anchor)
                      GROUP BY x.product_id, y.product_id
@@ -190,7 +196,7 @@ class OtoRecommendation(models.Model):
                      WHERE rn <= 2
                 ), sold AS MATERIALIZED (
                     SELECT store_id, product_id, sum(qty) AS units
-                      FROM line GROUP BY store_id, product_id
+                      FROM recent_line GROUP BY store_id, product_id
                 ), brand_sold AS MATERIALIZED (
                     SELECT s.product_id, sum(s.units) AS units, pr.categ_id
                       FROM sold s JOIN product pr USING (product_id)
