@@ -9,9 +9,11 @@ catalogue (``--products`` products in 20 categories, one in twenty no longer
 for sale, one in ten new) and order lines for its orders (1 to 3 each; a
 customer leans to one category, popular products sell more), and keeps them
 for the next runs. Then the campaigns of ``benchmarks.suggestions`` generate
-one day of suggestions (daily limit ``--limit``: about 90,000), and the
-recommendations of that day are computed again, alone, and timed (they are
-also part of the generation's time). Everything but the catalogue and the
+one day of suggestions (daily limit ``--limit``: about 34,000, what the
+sellers' wallets allow), topped up to ``--suggestions`` customers (default
+90,000) with manual suggestions, and the recommendations of that day are
+computed again, alone, and timed (the generation's own ones are part of its
+time). Everything but the catalogue and the
 lines is rolled back.
 
 Finds Odoo and PostgreSQL as ``./oto test`` does (see the README).
@@ -190,6 +192,26 @@ def run(odoo, db, args):
         )
         today = odoo_module.fields.Date.context_today(engine)
         Recommendation = env["oto.recommendation"]
+        # Up to --suggestions: more customers of the day (manual suggestions
+        # for customers with a seller and no open suggestion).
+        cr.execute(
+            """
+            INSERT INTO oto_suggestion (date, company_id, seller_id, store_id,
+                                        partner_id, type, state, priority,
+                                        create_date, write_date, create_uid, write_uid)
+            SELECT %(today)s, %(company)s, p.oto_seller_id, p.oto_store_id, p.id,
+                   'manual', 'assigned', '0', now(), now(), 1, 1
+              FROM res_partner p
+             WHERE p.oto_seller_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM oto_suggestion s
+                                WHERE s.partner_id = p.id
+                                  AND s.state IN ('backlog', 'assigned', 'in_progress'))
+             ORDER BY hashint4(p.id)
+             LIMIT greatest(%(wanted)s - (SELECT count(*) FROM oto_suggestion
+                                            WHERE date = %(today)s), 0)
+            """,
+            {"today": today, "company": company.id, "wanted": args.suggestions},
+        )
         cr.execute("ANALYZE oto_suggestion")
         started = time.time()
         written = Recommendation._compute_for_day(company, today)
@@ -224,6 +246,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=2000)
     parser.add_argument("--limit", type=int, default=30)
+    parser.add_argument("--suggestions", type=int, default=90_000)
     args = parser.parse_args()
     prepared = prepare_bench("benchmarks.recommendations")
     if not prepared:

@@ -121,6 +121,7 @@ class OtoRecommendation(models.Model):
         today = today or brand_today(self.env)
         self.env.flush_all()
         cr = self.env.cr
+        self.env["oto.wallet.engine"].sudo()._set_work_mem()
         cr.execute(
             "DELETE FROM oto_recommendation WHERE suggestion_id = ANY(%s)",
             [suggestions.ids],
@@ -142,10 +143,11 @@ class OtoRecommendation(models.Model):
                       FROM (%(lines)s) l
                      WHERE l.company_id = %(company)s AND l.date >= %(since)s
                        AND l.partner_id IS NOT NULL
-                ), recent_line AS NOT MATERIALIZED (
+                ), recent_line AS MATERIALIZED (
                     -- What sells now (bought together, best sellers): the
-                    -- last weeks, not the whole year.
-                    SELECT * FROM line WHERE date >= %(stats_since)s
+                    -- last weeks, not the whole year; read once.
+                    SELECT purchase_id, store_id, product_id, qty
+                      FROM line WHERE date >= %(stats_since)s
                 ), product AS MATERIALIZED (
                     SELECT pp.id AS product_id, pt.categ_id, pp.create_date,
                            pp.active AND pt.active AND pt.sale_ok
