@@ -129,6 +129,32 @@ class OtoRecommendation(models.Model):
         lines = SQL(" UNION ALL ").join(
             self.env["oto.purchase"]._get_purchase_line_queries()
         )
+        params = self._params(company, today)
+        # The lines read once, in a statement PostgreSQL may run in parallel
+        # (an INSERT never is): the recent sales, and the year of the day's
+        # customers.
+        cr.execute("DROP TABLE IF EXISTS oto_recommendation_line")
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE oto_recommendation_line AS
+                SELECT l.purchase_id, l.partner_id, l.store_id, l.product_id,
+                       l.date, l.qty
+                  FROM (%(lines)s) l
+                 WHERE l.company_id = %(company)s AND l.date >= %(since)s
+                   AND l.partner_id IS NOT NULL
+                   AND (l.date >= %(stats_since)s
+                        OR l.partner_id IN (SELECT partner_id FROM oto_suggestion
+                                             WHERE id = ANY(%(suggestions)s)))
+                """,
+                lines=lines,
+                suggestions=suggestions.ids,
+                company=params["company"],
+                since=params["since"],
+                stats_since=params["stats_since"],
+            )
+        )
+        cr.execute("ANALYZE oto_recommendation_line")
         cr.execute(
             SQL(
                 """
@@ -138,14 +164,10 @@ class OtoRecommendation(models.Model):
                       FROM oto_suggestion s JOIN res_partner p ON p.id = s.partner_id
                      WHERE s.id = ANY(%(suggestions)s)
                 ), line AS NOT MATERIALIZED (
-                    SELECT l.purchase_id, l.partner_id, l.store_id, l.product_id,
-                           l.date, l.qty
-                      FROM (%(lines)s) l
-                     WHERE l.company_id = %(company)s AND l.date >= %(since)s
-                       AND l.partner_id IS NOT NULL
-                ), recent_line AS MATERIALIZED (
+                    SELECT * FROM oto_recommendation_line
+                ), recent_line AS NOT MATERIALIZED (
                     -- What sells now (bought together, best sellers): the
-                    -- last weeks, not the whole year; read once.
+                    -- last weeks, not the whole year.
                     SELECT purchase_id, store_id, product_id, qty
                       FROM line WHERE date >= %(stats_since)s
                 ), product AS MATERIALIZED (
@@ -278,14 +300,14 @@ class OtoRecommendation(models.Model):
                  WHERE r.seq <= %(max)s
                 """,
                 suggestions=suggestions.ids,
-                lines=lines,
                 uid=self.env.uid,
                 now=fields.Datetime.now(),
                 max=MAX_PER_SUGGESTION,
-                **self._params(company, today),
+                **params,
             )
         )
         written = cr.rowcount
+        cr.execute("DROP TABLE oto_recommendation_line")
         self.invalidate_model()
         suggestions.invalidate_recordset(["recommendation_ids"])
         return written
