@@ -21,6 +21,7 @@ Finds Odoo and PostgreSQL as ``./oto test`` does (see the README).
 import argparse
 import collections
 import concurrent.futures
+import importlib.util
 import json
 import os
 import socket
@@ -143,9 +144,9 @@ def webhook(odoo, db, graph, args):
 
         for _attempt in range(120):
             try:
-                requests.get(url, timeout=1)
+                requests.get(url, timeout=10)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.5)
         ids = [m["message_id"] for m in graph.sent][: args.callbacks]
         recipient = "5511900000000"
@@ -229,7 +230,14 @@ def main():
     odoo, db = prepared
     if not db.exists(DBNAME):
         build(odoo, db)
-    from oto_crm_whatsapp.tools.fake_graph import FakeGraph  # noqa: PLC0415
+    # The fake alone (importing the add-on's package would load Odoo's).
+    spec = importlib.util.spec_from_file_location(
+        "oto_fake_graph",
+        os.path.join(ROOT, "oto_crm_whatsapp", "tools", "fake_graph.py"),
+    )
+    fake_graph = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fake_graph)
+    FakeGraph = fake_graph.FakeGraph  # noqa: N806
 
     odoo_module, registry = open_registry(odoo, db, DBNAME)
     with FakeGraph(access_token=TOKEN, app_secret=SECRET) as graph:
