@@ -169,19 +169,9 @@ def run(odoo, db, args):
     with registry.cursor() as cr:
         env = odoo_module.api.Environment(cr, odoo_module.SUPERUSER_ID, {})
         company = env.company
-        company.oto_daily_limit = args.limit
-        at_risk = env.ref("oto_crm.oto_rfv_segment_at_risk")
-        for values in suggestions.CAMPAIGNS:
-            if values["audience"] == "segment":
-                values = {**values, "segment_ids": at_risk.ids}
-            env["oto.campaign"].create(
-                {
-                    **values,
-                    "company_id": company.id,
-                    "holdout_percent": 10,
-                    "message": "Oi {first_name}! Separei para você: {products}.",
-                }
-            )
+        suggestions.create_campaigns(
+            env, company, args.limit, "Oi {first_name}! Separei para você: {products}."
+        )
         engine = env["oto.suggestion.engine"]
         started = time.time()
         engine._generate(company)

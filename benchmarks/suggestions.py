@@ -60,25 +60,30 @@ TOUCHED_TABLES = (
 )
 
 
+def create_campaigns(env, company, limit, message=None):
+    """The benchmark's five campaigns on ``company``, daily limit ``limit``."""
+    company.oto_daily_limit = limit
+    at_risk = env.ref("oto_crm.oto_rfv_segment_at_risk")
+    for values in CAMPAIGNS:
+        if values["audience"] == "segment":
+            values = {**values, "segment_ids": at_risk.ids}
+        env["oto.campaign"].create(
+            {
+                **values,
+                "company_id": company.id,
+                "holdout_percent": 10,
+                "message": message or "Oi {first_name}, aqui é {seller} da {store}!",
+            }
+        )
+
+
 def run(odoo, db, args):
     vacuum(db, wallet_engine.DBNAME, TOUCHED_TABLES)
     odoo_module, registry = open_registry(odoo, db, wallet_engine.DBNAME)
     with registry.cursor() as cr:
         env = odoo_module.api.Environment(cr, odoo_module.SUPERUSER_ID, {})
         company = env.company
-        company.oto_daily_limit = args.limit
-        at_risk = env.ref("oto_crm.oto_rfv_segment_at_risk")
-        for values in CAMPAIGNS:
-            if values["audience"] == "segment":
-                values = {**values, "segment_ids": at_risk.ids}
-            env["oto.campaign"].create(
-                {
-                    **values,
-                    "company_id": company.id,
-                    "holdout_percent": 10,
-                    "message": "Oi {first_name}, aqui é {seller} da {store}!",
-                }
-            )
+        create_campaigns(env, company, args.limit)
         sellers = env["oto.seller"].search_count([("company_id", "=", company.id)])
         # What the lists can hold: no seller gets more than their wallet.
         cr.execute(
