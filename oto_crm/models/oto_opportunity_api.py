@@ -212,20 +212,26 @@ class OtoOpportunityApi(models.AbstractModel):
 
     @api.model
     def _products(self, company, codes):
-        Product = self.env["product.product"].sudo()
-        products = Product.browse()
-        errors = {}
-        for index, code in enumerate(codes):
-            product = Product.search(
+        # One search for all the codes, not one per code; for a code held
+        # by several products, the first in the default order.
+        found = {}
+        for product in (
+            self.env["product.product"]
+            .sudo()
+            .search(
                 [
-                    ("default_code", "=", code),
+                    ("default_code", "in", list(codes)),
                     ("sale_ok", "=", True),
                     ("company_id", "in", [company.id, False]),
-                ],
-                limit=1,
+                ]
             )
-            if product:
-                products |= product
+        ):
+            found.setdefault(product.default_code, product)
+        products = self.env["product.product"].sudo().browse()
+        errors = {}
+        for index, code in enumerate(codes):
+            if code in found:
+                products |= found[code]
             else:
                 errors[f"products.{index}"] = self.env._(
                     "no product for sale has this code"
