@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, ".work")
-ADDONS = ("oto_crm", "oto_crm_pos", "oto_crm_whatsapp")
+ADDONS = ("oto_crm", "oto_crm_pos", "oto_crm_whatsapp", "oto_crm_pos_whatsapp")
 DEFAULT_SRC = "/opt/odoo18"
 
 _PROBE = (

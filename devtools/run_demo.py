@@ -1,10 +1,10 @@
-"""``./oto demo``: Odoo 18 with the three add-ons and the demo brand.
+"""``./oto demo``: Odoo 18 with the add-ons and the demo brand.
 
 Creates (once) the database ``OTO_DEMO_DB`` (default ``oto_demo``) with
-``oto_crm``, ``oto_crm_pos`` and ``oto_crm_whatsapp`` and their demo data,
-in Brazilian Portuguese, then serves it on http://127.0.0.1:8069 (``OTO_PORT``)
-until Ctrl+C. ``--reset`` drops and recreates the database; ``--init-only``
-stops after the install.
+``oto_crm``, ``oto_crm_pos``, ``oto_crm_whatsapp``, ``oto_crm_pos_whatsapp`` and
+their demo data, in Brazilian Portuguese, then serves it on
+http://127.0.0.1:8069 (``OTO_PORT``) until Ctrl+C. ``--reset`` drops and
+recreates the database; ``--init-only`` stops after the install.
 """
 
 import argparse
@@ -22,7 +22,7 @@ def _installed(db, dbname):
     try:
         rows = db.psql(
             "SELECT count(*) FROM ir_module_module WHERE state = 'installed' "
-            "AND name IN ('oto_crm', 'oto_crm_pos', 'oto_crm_whatsapp')",
+            "AND name IN (%s)" % ", ".join(f"'{name}'" for name in ADDONS),
             dbname=dbname,
         )
     except SetupError:

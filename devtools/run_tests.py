@@ -51,6 +51,12 @@ SCENARIOS = {
         "/oto_crm_whatsapp,-oto_tour",
     ),
     "oto_crm_pos": ("pos", False, "oto_crm_pos", "/oto_crm_pos,-oto_tour"),
+    "oto_crm_pos_whatsapp": (
+        "pos",
+        False,
+        "oto_crm_pos_whatsapp",
+        "/oto_crm_pos_whatsapp,-oto_tour",
+    ),
     "all_demo": ("pos", True, ",".join(ADDONS), ",".join(f"/{a}" for a in ADDONS)),
 }
 

@@ -10,7 +10,6 @@ import psycopg2
 from odoo import api, fields, models
 
 from ..tools.opportunity_api import PRIORITIES
-from ..tools.phone import phone_variants
 from .brand_time import brand_today
 from .oto_suggestion import OPEN_STATES
 
@@ -94,44 +93,12 @@ class OtoOpportunityApi(models.AbstractModel):
     # ------------------------------------------------------------ customer
 
     @api.model
-    def _document_spellings(self, digits):
-        """How a CPF or CNPJ may be written in ``vat`` (found through its
-        index, not by rewriting every row)."""
-        if len(digits) == 11:
-            shown = f"{digits[:3]}.{digits[3:6]}.{digits[6:9]}-{digits[9:]}"
-        else:
-            shown = (
-                f"{digits[:2]}.{digits[2:5]}.{digits[5:8]}/{digits[8:12]}-{digits[12:]}"
-            )
-        return [digits, shown, f"BR{digits}", f"BR{shown}"]
-
-    @api.model
     def _find_customer(self, company, customer):
-        """The company's customer matching the document, the email or the
-        phone (both spellings of a Brazilian mobile); the one matching the
-        most of them, then the one in a wallet, then the oldest."""
-        Partner = self.env["res.partner"].sudo().with_context(active_test=True)
-        scope = [("company_id", "in", [company.id, False]), ("parent_id", "=", False)]
-        matches = {}
-        lookups = []
-        if customer.get("document"):
-            lookups.append(
-                [("vat", "in", self._document_spellings(customer["document"]))]
-            )
-        if customer.get("email"):
-            lookups.append([("email_normalized", "=", customer["email"])])
-        if customer.get("phone"):
-            lookups.append(
-                [("oto_phone_e164", "in", phone_variants(customer["phone"]))]
-            )
-        for domain in lookups:
-            for partner in Partner.search(scope + domain, limit=20, order="id"):
-                matches[partner] = matches.get(partner, 0) + 1
-        if not matches:
-            return Partner.browse()
-        return min(
-            matches,
-            key=lambda p: (-matches[p], not p.oto_seller_id.active, p.id),
+        return self.env["res.partner"]._oto_find_customer(
+            company,
+            document=customer.get("document"),
+            email=customer.get("email"),
+            phone=customer.get("phone"),
         )
 
     @api.model

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext
 
-from ..tools.phone import PhoneError, normalize_phone
+from ..tools.phone import PhoneError, normalize_phone, phone_variants
 from ..tools.suggestion_rules import smart_interval
 from .brand_time import brand_today
 
@@ -413,6 +413,46 @@ class ResPartner(models.Model):
         ]
         if vals_list:
             self.env["oto.wallet.history"].sudo().create(vals_list)
+
+    # ------------------------------------------------------------ lookup
+
+    @api.model
+    def _oto_document_spellings(self, digits):
+        """How a CPF or CNPJ may be written in ``vat`` (found through its
+        index, not by rewriting every row)."""
+        if len(digits) == 11:
+            shown = f"{digits[:3]}.{digits[3:6]}.{digits[6:9]}-{digits[9:]}"
+        else:
+            shown = (
+                f"{digits[:2]}.{digits[2:5]}.{digits[5:8]}/{digits[8:12]}-{digits[12:]}"
+            )
+        return [digits, shown, f"BR{digits}", f"BR{shown}"]
+
+    @api.model
+    def _oto_find_customer(self, company, document=None, email=None, phone=None):
+        """The company's customer matching the document (digits), the
+        normalized email or the E.164 phone (both spellings of a Brazilian
+        mobile); the one matching the most of them, then the one in a
+        wallet, then the oldest. Empty when none matches."""
+        Partner = self.sudo().with_context(active_test=True)
+        scope = [("company_id", "in", [company.id, False]), ("parent_id", "=", False)]
+        matches = {}
+        lookups = []
+        if document:
+            lookups.append([("vat", "in", self._oto_document_spellings(document))])
+        if email:
+            lookups.append([("email_normalized", "=", email)])
+        if phone:
+            lookups.append([("oto_phone_e164", "in", phone_variants(phone))])
+        for domain in lookups:
+            for partner in Partner.search(scope + domain, limit=20, order="id"):
+                matches[partner] = matches.get(partner, 0) + 1
+        if not matches:
+            return Partner.browse()
+        return min(
+            matches,
+            key=lambda p: (-matches[p], not p.oto_seller_id.active, p.id),
+        )
 
     # ------------------------------------------------------------ consent
 

@@ -1,7 +1,22 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import RedirectWarning, UserError, ValidationError
+from odoo.tools import email_normalize
+
+from odoo.addons.oto_crm.tools.phone import PhoneError, format_national, normalize_phone
+
+_logger = logging.getLogger(__name__)
+
+RECEIPT_ACTIONS = {
+    "email": "action_send_receipt",
+    "sms": "action_sent_message_on_sms",
+    "whatsapp": "_oto_send_whatsapp_receipt",
+}
 
 
 class PosOrder(models.Model):
@@ -35,3 +50,280 @@ class PosOrder(models.Model):
                         store=store.display_name,
                     )
                 )
+
+    @api.constrains("oto_seller_id")
+    def _check_oto_seller_active(self):
+        # An order made offline with a seller archived meanwhile still syncs:
+        # the seller was active when chosen.
+        if self.env.context.get("oto_pos_sync"):
+            return
+        for order in self.filtered("oto_seller_id"):
+            if not order.oto_seller_id.active:
+                raise ValidationError(
+                    self.env._(
+                        "%(seller)s is no longer active and cannot be chosen as "
+                        "the assisting seller.",
+                        seller=order.oto_seller_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------ sync
+
+    @api.model
+    def _process_order(self, order, existing_order):
+        refunded = self._get_refunded_orders(order)
+        if refunded.oto_seller_id:
+            # A refund is the original sale's seller's, whoever is chosen now.
+            order["oto_seller_id"] = refunded.oto_seller_id.id
+        self = self.with_context(oto_pos_sync=True)
+        order_id = super()._process_order(order, existing_order)
+        pos_order = self.browse(order_id)
+        typed = {key: order.get(key) for key in ("email", "mobile") if order.get(key)}
+        if typed:
+            pos_order._oto_capture_synced_contact(**typed)
+        return order_id
+
+    def _oto_capture_synced_contact(self, email=None, mobile=None):
+        """Contacts typed at the counter while offline reach the customer
+        when the order syncs; a bad one is noted on the order, never blocks
+        the sale."""
+        try:
+            with self.env.cr.savepoint():
+                self._oto_capture_contact(
+                    email=self._oto_check_email(email) if email else None,
+                    phone=self._oto_check_phone(mobile) if mobile else None,
+                )
+        except UserError as error:
+            self.message_post(
+                body=self.env._(
+                    "Contact typed at the counter not saved: %(error)s",
+                    error=error.args[0],
+                )
+            )
+
+    # ------------------------------------------------------------ contacts
+
+    @api.model
+    def _oto_check_email(self, email):
+        normalized = email_normalize((email or "").strip(), strict=True)
+        if not normalized:
+            raise UserError(
+                self.env._(
+                    "“%(email)s” is not a valid email address.", email=email or ""
+                )
+            )
+        return normalized
+
+    @api.model
+    def _oto_check_phone(self, phone):
+        try:
+            return normalize_phone(phone or "")
+        except PhoneError as error:
+            raise UserError(
+                self.env._(
+                    "“%(phone)s” is not a valid phone number: type it with the "
+                    "area code, for example (11) 98765-4321.",
+                    phone=phone or "",
+                )
+            ) from error
+
+    def _oto_capture_contact(self, email=None, phone=None):
+        """Save the email or E.164 phone typed at the counter on the order's
+        customer: found by that email or phone when the order has none,
+        else created from it. A customer's different email or phone is kept
+        and the new one noted on them. Returns (customer, created)."""
+        self.ensure_one()
+        values = {}
+        if email:
+            values["email"] = email
+        if phone:
+            values["mobile"] = phone
+        partner = self.partner_id
+        created = False
+        if not partner:
+            partner = self.env["res.partner"]._oto_find_customer(
+                self.company_id, email=email, phone=phone
+            )
+        if not partner:
+            partner = (
+                self.env["res.partner"]
+                .sudo()
+                .create(
+                    {
+                        "name": email or format_national(phone),
+                        "company_id": self.company_id.id,
+                        "customer_rank": 1,
+                        "oto_store_id": self.config_id.oto_store_id.id,
+                        **values,
+                    }
+                )
+            )
+            created = True
+        else:
+            missing, other = {}, {}
+            if email:
+                if not partner.email:
+                    missing["email"] = email
+                elif partner.email_normalized != email:
+                    other["email"] = email
+            if phone:
+                if not partner.oto_phone_e164:
+                    missing["mobile"] = phone
+                elif normalize_phone(partner.oto_phone_e164) != phone:
+                    other["mobile"] = phone
+            if missing:
+                partner.sudo().write(missing)
+            if other:
+                partner.sudo().message_post(
+                    body=Markup("%s")
+                    % self.env._(
+                        "At the counter (%(order)s) the customer gave %(contact)s; "
+                        "the contact on file was kept.",
+                        order=self.name,
+                        contact=", ".join(other.values()),
+                    )
+                )
+        order_values = {**values}
+        if self.partner_id != partner:
+            order_values["partner_id"] = partner.id
+        self.write(order_values)
+        return partner, created
+
+    # ------------------------------------------------------------ receipts
+
+    def oto_send_receipt(self, channel, destination, ticket_image, basic_image=None):
+        """Send the receipt by email, SMS or WhatsApp from the receipt
+        screen and keep the contact on the customer. Nothing is saved when
+        the address is refused or the channel is off."""
+        self.ensure_one()
+        if channel not in RECEIPT_ACTIONS:
+            raise UserError(self.env._("Unknown receipt channel: %s", channel))
+        if channel not in self.config_id._oto_receipt_channels():
+            raise UserError(self._oto_channel_off_message(channel))
+        if channel == "email":
+            contact = {"email": self._oto_check_email(destination)}
+        else:
+            contact = {"phone": self._oto_check_phone(destination)}
+        # The contact is saved only if the receipt goes: a refusal (customer
+        # opted out, number not on WhatsApp) undoes it.
+        with self.env.cr.savepoint():
+            partner, created = self._oto_capture_contact(**contact)
+            getattr(self, RECEIPT_ACTIONS[channel])(
+                contact.get("email") or contact["phone"], ticket_image, basic_image
+            )
+        return {
+            "partner_id": partner.id,
+            "partner_name": partner.name,
+            "created": created,
+        }
+
+    def _oto_channel_off_message(self, channel):
+        if channel == "sms":
+            return self.env._(
+                "Receipts by SMS are off at this point of sale: enable “SMS "
+                "Enabled” in the Point of Sale settings."
+            )
+        if "oto.whatsapp.template" not in self.env:
+            return self.env._(
+                "Receipts by WhatsApp need the Oto CRM - WhatsApp app: install "
+                "it, then choose a receipt template in the Point of Sale "
+                "settings."
+            )
+        return self.env._(
+            "Receipts by WhatsApp are off at this point of sale: enable them and "
+            "choose an approved receipt template in the Point of Sale settings."
+        )
+
+    def _oto_send_whatsapp_receipt(self, phone, ticket_image, basic_image=None):
+        # Sent by oto_crm_pos_whatsapp, through oto_crm_whatsapp's queue.
+        raise UserError(self._oto_channel_off_message("whatsapp"))
+
+    # ------------------------------------------------------------ marketing
+
+    def action_send_mail(self):
+        """Actions > Send email: the mass composer with a template for POS
+        orders; says so (and opens the templates) when there is none."""
+        templates = self.env["mail.template"].search(
+            [("model", "=", "pos.order")], order="id"
+        )
+        if not templates:
+            action = self.env.ref("mail.action_email_template_tree_all")
+            raise RedirectWarning(
+                self.env._(
+                    "No email template applies to POS orders. Create one for the "
+                    "model “Point of Sale Orders” (or save one from the composer) "
+                    "to send marketing emails from orders."
+                ),
+                {
+                    **action._get_action_dict(),
+                    "context": {"default_model": "pos.order"},
+                },
+                self.env._("Configure templates"),
+            )
+        action = super().action_send_mail()
+        default = self.env.ref(
+            "point_of_sale.pos_email_marketing_template", raise_if_not_found=False
+        )
+        if not default or default not in templates:
+            action["context"] = {
+                **action["context"],
+                "default_template_id": templates[0].id,
+            }
+        return action
+
+    def _oto_marketing_recipients(self):
+        """The orders to email: those with an address, one per address (the
+        latest), not to customers who refused marketing emails; an address
+        that belongs to no customer gets one. Returns (order ids, skipped
+        reasons with their counts)."""
+        skipped = {}
+
+        def skip(reason):
+            skipped[reason] = skipped.get(reason, 0) + 1
+
+        kept, seen = [], set()
+        for order in self.sorted(lambda o: (o.date_order, o.id), reverse=True):
+            email = email_normalize(order.email or "", strict=True)
+            if not email:
+                skip(self.env._("without email"))
+                continue
+            if email in seen:
+                skip(self.env._("same address as a later order"))
+                continue
+            seen.add(email)
+            partner = order.partner_id
+            if not partner or partner.email_normalized != email:
+                partner = order._oto_customer_for_email(email)
+            if partner.oto_optout_email:
+                skip(self.env._("refused marketing emails"))
+                continue
+            kept.append(order.id)
+        return kept, skipped
+
+    def _oto_customer_for_email(self, email):
+        """The customer with this email address, created when there is none;
+        an order without a customer is linked to them."""
+        self.ensure_one()
+        partner = self.env["res.partner"]._oto_find_customer(
+            self.company_id, email=email
+        )
+        if not partner:
+            partner = (
+                self.env["res.partner"]
+                .sudo()
+                .create(
+                    {
+                        "name": email,
+                        "email": email,
+                        "company_id": self.company_id.id,
+                        "customer_rank": 1,
+                        "oto_store_id": self.config_id.oto_store_id.id,
+                    }
+                )
+            )
+        if not self.partner_id:
+            # email and mobile written too: kept as typed, not recomputed.
+            self.write(
+                {"partner_id": partner.id, "email": self.email, "mobile": self.mobile}
+            )
+        return partner

@@ -1,1 +1,3 @@
 from . import test_pos_store
+from . import test_pos_counter
+from . import test_pos_marketing

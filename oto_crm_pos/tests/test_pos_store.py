@@ -1,55 +1,13 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+
+from .common import PosCommon
 
 
 @tagged("post_install", "-at_install", "oto_crm_pos")
-class TestPosStore(TransactionCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.store = cls.env["oto.store"].create({"name": "Loja POS", "code": "POS1"})
-        cls.other_store = cls.env["oto.store"].create(
-            {"name": "Outra loja", "code": "POS2"}
-        )
-        cls.seller = cls.env["oto.seller"].create(
-            {"name": "Ana POS", "code": "POS1-ANA", "store_id": cls.store.id}
-        )
-        cls.other_seller = cls.env["oto.seller"].create(
-            {"name": "Bruno POS", "code": "POS2-BRU", "store_id": cls.other_store.id}
-        )
-        journal = cls.env["account.journal"].search(
-            [("type", "=", "cash"), ("company_id", "=", cls.env.company.id)], limit=1
-        )
-        method = cls.env["pos.payment.method"].create(
-            {"name": "Dinheiro POS test", "journal_id": journal.id}
-        )
-        cls.config = cls.env["pos.config"].create(
-            {
-                "name": "Caixa Loja POS",
-                "oto_store_id": cls.store.id,
-                "payment_method_ids": [(6, 0, method.ids)],
-            }
-        )
-
-    def _order(self, seller, partner=None, total=0.0, state=None):
-        self.config.open_ui()
-        order = self.env["pos.order"].create(
-            {
-                "session_id": self.config.current_session_id.id,
-                "partner_id": partner.id if partner else False,
-                "amount_tax": 0.0,
-                "amount_total": total,
-                "amount_paid": total,
-                "amount_return": 0.0,
-                "oto_seller_id": seller.id,
-            }
-        )
-        if state:
-            order.write({"state": state})
-        return order
-
+class TestPosStore(PosCommon):
     def test_store_lists_its_points_of_sale(self):
         self.assertEqual(self.store.pos_config_ids, self.config)
         self.assertFalse(self.other_store.pos_config_ids)

@@ -1,0 +1,133 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from odoo.addons.oto_crm.models.oto_consent import CHANNELS, PHONE_CHANNELS
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    oto_pos_badges = fields.Json(
+        string="Oto badges",
+        compute="_compute_oto_pos_badges",
+        help="What the cashier sees of the customer in the POS: RFV segment, "
+        "wallet seller and consent per channel.",
+    )
+
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        return [*super()._load_pos_data_fields(config_id), "oto_pos_badges"]
+
+    @api.depends_context("company")
+    @api.depends(
+        "oto_seller_id",
+        "oto_optout_whatsapp",
+        "oto_optout_sms",
+        "oto_optout_call",
+        "oto_optout_email",
+    )
+    def _compute_oto_pos_badges(self):
+        partners = self.sudo()
+        granted = partners._oto_granted_channels()
+        for partner, shown in zip(self, partners, strict=True):
+            segment = shown.oto_rfv_segment_id
+            seller = shown.oto_seller_id
+            consent = {}
+            for channel, _label in CHANNELS:
+                if shown[f"oto_optout_{channel}"]:
+                    consent[channel] = "refused"
+                elif (shown._origin.id, channel) in granted:
+                    consent[channel] = "granted"
+                else:
+                    consent[channel] = "unknown"
+            partner.oto_pos_badges = {
+                "segment": segment.name or False,
+                "tone": segment.tone or False,
+                "seller_id": seller.id if seller.active else False,
+                "seller": seller.name if seller.active else False,
+                "consent": consent,
+            }
+
+    def _oto_granted_channels(self):
+        """(customer, channel) whose latest ledger entry is a grant."""
+        ids = [pid for pid in self._origin.ids if pid]
+        if not ids:
+            return set()
+        self.env["oto.consent"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT partner_id, channel FROM (
+                    SELECT DISTINCT ON (partner_id, channel)
+                           partner_id, channel, granted
+                      FROM oto_consent
+                     WHERE partner_id = ANY(%s)
+                  ORDER BY partner_id, channel, date DESC, id DESC) latest
+                 WHERE granted
+                """,
+                ids,
+            )
+        )
+        return {(pid, channel) for pid, channel in rows}
+
+    def oto_pos_record_consent(self, config_id, choices, text_shown, seller_id=False):
+        """Consent given at the counter: ``choices`` maps a channel to True
+        (opt-in) or False (opt-out); each lands in the consent ledger with
+        source POS, the text shown, the cashier and the assisting seller."""
+        self.ensure_one()
+        config = self.env["pos.config"].browse(config_id).exists()
+        if not config:
+            raise UserError(self.env._("This point of sale no longer exists."))
+        known = dict(CHANNELS)
+        unknown = [channel for channel in choices if channel not in known]
+        if unknown or not choices:
+            raise UserError(
+                self.env._("Choose at least one channel: WhatsApp, SMS, call or email.")
+            )
+        text = (text_shown or "").strip()
+        if not text:
+            raise UserError(
+                self.env._(
+                    "The consent text shown to the customer is required: it is the "
+                    "proof of their choice."
+                )
+            )
+        phone_granted = [c for c in choices if c in PHONE_CHANNELS and choices[c]]
+        if phone_granted and not self.oto_phone_e164:
+            raise UserError(
+                self.env._(
+                    "%(customer)s has no valid phone number: save one before "
+                    "recording consent for WhatsApp, SMS or calls.",
+                    customer=self.name,
+                )
+            )
+        if choices.get("email") and not self.email:
+            raise UserError(
+                self.env._(
+                    "%(customer)s has no email address: save one before recording "
+                    "consent for emails.",
+                    customer=self.name,
+                )
+            )
+        seller = self.env["oto.seller"].sudo().browse(seller_id).exists()
+        self.env["oto.consent"].sudo().create(
+            [
+                {
+                    "partner_id": self.id,
+                    "company_id": config.company_id.id,
+                    "channel": channel,
+                    "granted": bool(granted),
+                    "source": "pos",
+                    "reason": config.name,
+                    "text_shown": text,
+                    "pos_config_id": config.id,
+                    "oto_seller_id": seller.id,
+                }
+                for channel, granted in choices.items()
+            ]
+        )
+        self.invalidate_recordset(["oto_pos_badges"])
+        return self.oto_pos_badges

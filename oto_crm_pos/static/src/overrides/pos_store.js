@@ -1,0 +1,62 @@
+import { patch } from "@web/core/utils/patch";
+import { PosStore } from "@point_of_sale/app/store/pos_store";
+import { makeAwaitable } from "@point_of_sale/app/store/make_awaitable_dialog";
+import { OtoSellerPopup } from "@oto_crm_pos/app/seller_popup";
+
+patch(PosStore.prototype, {
+    /** The store's active sellers, by name. */
+    otoSellers() {
+        return this.models["oto.seller"]
+            .getAll()
+            .sort((a, b) => a.name.localeCompare(b.name));
+    },
+    otoHasSellers() {
+        return Boolean(this.config.oto_store_id);
+    },
+    _otoSellerKey() {
+        return `oto_crm_pos.seller.${this.config.id}.${this.session.id}`;
+    },
+    /** The seller chosen last in this session: the next orders' default. */
+    otoRememberedSeller() {
+        const id = Number(localStorage.getItem(this._otoSellerKey()));
+        return (id && this.models["oto.seller"].get(id)) || false;
+    },
+    otoRememberSeller(seller) {
+        if (seller) {
+            localStorage.setItem(this._otoSellerKey(), String(seller.id));
+        } else {
+            localStorage.removeItem(this._otoSellerKey());
+        }
+    },
+    async otoSelectSeller(order) {
+        if (!order) {
+            return;
+        }
+        const seller = await makeAwaitable(this.dialog, OtoSellerPopup, {
+            sellers: this.otoSellers(),
+            currentId: order.oto_seller_id?.id || false,
+            walletSellerId: order.get_partner()?.oto_pos_badges?.seller_id || false,
+        });
+        if (seller) {
+            order.oto_seller_id = seller;
+            order.otoSellerFromWallet = false;
+            this.otoRememberSeller(seller);
+        }
+        return seller;
+    },
+    createNewOrder() {
+        const order = super.createNewOrder(...arguments);
+        const seller = this.otoRememberedSeller();
+        if (seller && !order.oto_seller_id) {
+            order.oto_seller_id = seller;
+        }
+        return order;
+    },
+    getReceiptHeaderData(order) {
+        const data = super.getReceiptHeaderData(...arguments);
+        if (order?.oto_seller_id) {
+            data.otoSeller = order.oto_seller_id.name;
+        }
+        return data;
+    },
+});

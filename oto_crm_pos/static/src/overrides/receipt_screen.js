@@ -1,0 +1,87 @@
+import { patch } from "@web/core/utils/patch";
+import { useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { ReceiptScreen } from "@point_of_sale/app/screens/receipt_screen/receipt_screen";
+import { makeAwaitable } from "@point_of_sale/app/store/make_awaitable_dialog";
+import { OtoConsentPopup } from "@oto_crm_pos/app/consent_popup";
+
+const CHANNEL_OF_ACTION = {
+    action_send_receipt: "email",
+    action_sent_message_on_sms: "sms",
+    oto_whatsapp: "whatsapp",
+};
+
+patch(ReceiptScreen.prototype, {
+    setup() {
+        super.setup(...arguments);
+        this.otoState = useState({ offline: false, created: false, consent: false });
+    },
+    showPhoneInput() {
+        return super.showPhoneInput(...arguments) || this.pos.config.oto_receipt_whatsapp;
+    },
+    actionSendReceiptOnWhatsApp() {
+        this.sendReceipt.call({
+            action: "oto_whatsapp",
+            destination: this.state.phone,
+            name: "WhatsApp",
+        });
+    },
+    get otoCustomer() {
+        return this.currentOrder.get_partner();
+    },
+    /** Receipts go through the server's check: the address is normalized
+     * (phones to E.164), saved on the customer (found or created) and the
+     * receipt sent; a refused address saves nothing. Offline, the address
+     * is kept on the order and reaches the customer when it syncs. */
+    async _sendReceiptToCustomer({ action, destination }) {
+        const order = this.currentOrder;
+        const channel = CHANNEL_OF_ACTION[action] || "email";
+        this.otoState.offline = false;
+        if (typeof order.id !== "number") {
+            order[channel === "email" ? "email" : "mobile"] = destination;
+            this.otoState.offline = true;
+            return;
+        }
+        const fullTicketImage = await this.generateTicketImage();
+        const basicTicketImage = this.pos.config.basic_receipt
+            ? await this.generateTicketImage(true)
+            : null;
+        const result = await this.pos.data.call("pos.order", "oto_send_receipt", [
+            [order.id],
+            channel,
+            destination,
+            fullTicketImage,
+            basicTicketImage,
+        ]);
+        this.otoState.created = result.created ? result.partner_name : false;
+        if (result.partner_id && order.get_partner()?.id !== result.partner_id) {
+            const [partner] = await this.pos.data.read("res.partner", [result.partner_id]);
+            if (partner) {
+                order.partner_id = partner;
+            }
+        } else if (result.partner_id) {
+            await this.pos.data.read("res.partner", [result.partner_id]);
+        }
+        return result;
+    },
+    get otoErrorMessage() {
+        const error = this.sendReceipt.status === "error" && this.sendReceipt.result;
+        return (error && (error.data?.message || error.message)) || "";
+    },
+    async otoRecordConsent() {
+        const partner = this.otoCustomer;
+        if (!partner) {
+            return;
+        }
+        const badges = await makeAwaitable(this.dialog, OtoConsentPopup, {
+            partner,
+            text: this.pos.config.oto_consent_text || "",
+            sellerId: this.currentOrder.oto_seller_id?.id || false,
+        });
+        if (badges) {
+            partner.oto_pos_badges = badges;
+            this.otoState.consent = true;
+            this.notification.add(_t("Consent recorded."), { type: "success" });
+        }
+    },
+});
