@@ -3,7 +3,7 @@
 import { Component, useState } from "@odoo/owl";
 import { Dialog } from "@web/core/dialog/dialog";
 import { useAutofocus } from "@web/core/utils/hooks";
-import { normalize } from "@web/core/l10n/utils";
+import { unaccent } from "@web/core/utils/strings";
 
 export class OtoSellerPopup extends Component {
     static template = "oto_crm_pos.OtoSellerPopup";
@@ -24,12 +24,12 @@ export class OtoSellerPopup extends Component {
     }
 
     get sellers() {
-        const query = normalize(this.state.query.trim());
+        const query = unaccent(this.state.query.trim());
         const list = this.props.sellers.filter(
             (seller) =>
                 !query ||
-                normalize(seller.name).includes(query) ||
-                normalize(seller.code || "").includes(query)
+                unaccent(seller.name).includes(query) ||
+                unaccent(seller.code || "").includes(query)
         );
         const wallet = this.props.walletSellerId;
         return list.sort((a, b) => (b.id === wallet) - (a.id === wallet));

@@ -10,8 +10,10 @@ patch(PosStore.prototype, {
             .getAll()
             .sort((a, b) => a.name.localeCompare(b.name));
     },
+    /** The point of sale belongs to an Oto store (the store itself is not
+     * loaded: its id is in the raw data). */
     otoHasSellers() {
-        return Boolean(this.config.oto_store_id);
+        return Boolean(this.config.raw.oto_store_id);
     },
     _otoSellerKey() {
         return `oto_crm_pos.seller.${this.config.id}.${this.session.id}`;
