@@ -15,4 +15,9 @@
         "data/ir_actions_server.xml",
         "views/res_config_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "oto_crm_pos_whatsapp/static/tests/tours/**/*",
+        ],
+    },
 }

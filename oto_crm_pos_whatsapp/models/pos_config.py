@@ -20,8 +20,9 @@ class PosConfig(models.Model):
         "oto_whatsapp_receipt_template_id.account_id.state",
     )
     def _compute_oto_whatsapp_receipt_ready(self):
+        # Cashiers load this flag without access to the WhatsApp set-up.
         for config in self:
-            template = config.oto_whatsapp_receipt_template_id
+            template = config.sudo().oto_whatsapp_receipt_template_id
             config.oto_whatsapp_receipt_ready = bool(
                 config.oto_receipt_whatsapp
                 and template.status == "approved"

@@ -12,7 +12,7 @@ class PosOrder(models.Model):
         WhatsApp queue sends it within seconds. The customer's refusal of
         WhatsApp messages, an invalid or unreachable number refuse it."""
         self.ensure_one()
-        template = self.config_id.oto_whatsapp_receipt_template_id
+        template = self.config_id.sudo().oto_whatsapp_receipt_template_id
         if not self.config_id.oto_whatsapp_receipt_ready:
             raise UserError(self._oto_channel_off_message("whatsapp"))
         composer = (

@@ -1,1 +1,2 @@
 from . import test_pos_whatsapp
+from . import test_pos_whatsapp_ui
