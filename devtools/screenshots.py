@@ -191,6 +191,35 @@ SHOTS = (
         768,
         False,
     ),
+    # The counter: open the register if asked, then the order pane.
+    (
+        "pos-seller-phone.png",
+        "admin",
+        "admin",
+        "/pos/ui?config_id={pos}",
+        390,
+        844,
+        True,
+        (
+            ".modal-footer .btn-primary",
+            ".btn-switchpane.review-button",
+            ".o_oto_seller_button",
+        ),
+    ),
+    (
+        "pos-customers-phone.png",
+        "admin",
+        "admin",
+        "/pos/ui?config_id={pos}",
+        390,
+        844,
+        True,
+        (
+            ".modal-footer .btn-primary",
+            ".btn-switchpane.review-button",
+            ".set-partner",
+        ),
+    ),
 )
 
 
@@ -316,13 +345,17 @@ def take(base, out):
                         "res.partner", [["oto_purchase_count", ">", 5]]
                     )
                 )
+            if "{pos}" in path:
+                path = path.format(
+                    pos=browser.first_id("pos.config", [["oto_store_id", "!=", False]])
+                )
             if "{campaign}" in path:
                 path = path.format(
                     campaign=browser.first_id("oto.campaign", [], "sequence, id")
                 )
             browser.goto(base + path)
             for selector in taps[0] if taps else ():
-                browser.js(f"document.querySelector({json.dumps(selector)}).click()")
+                browser.js(f"document.querySelector({json.dumps(selector)})?.click()")
                 time.sleep(1.5)
             data = browser.call("Page.captureScreenshot", format="png")["data"]
             with open(os.path.join(out, name), "wb") as fh:

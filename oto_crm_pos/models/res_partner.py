@@ -1,7 +1,7 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from odoo.addons.oto_crm.models.oto_consent import CHANNELS, PHONE_CHANNELS
@@ -78,6 +78,11 @@ class ResPartner(models.Model):
         (opt-in) or False (opt-out); each lands in the consent ledger with
         source POS, the text shown, the cashier and the assisting seller."""
         self.ensure_one()
+        if not self.env.user.has_group("point_of_sale.group_pos_user"):
+            raise AccessError(
+                self.env._("Only Point of Sale users record consent at the counter.")
+            )
+        self.check_access("read")
         config = self.env["pos.config"].browse(config_id).exists()
         if not config:
             raise UserError(self.env._("This point of sale no longer exists."))

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import PosCommon
@@ -223,6 +223,17 @@ class TestPosConsentAndBadges(PosCommon):
             self.env["oto.consent"].search_count([("partner_id", "=", customer.id)]),
             1,
         )
+
+    def test_only_pos_users_record_consent_at_the_counter(self):
+        customer = self.env["res.partner"].create({"name": "Gil Reis"})
+        outsider = self.env["res.users"].create(
+            {"name": "Sem PDV", "login": "sem_pdv", "groups_id": [(6, 0, [])]}
+        )
+        with self.assertRaises(AccessError):
+            customer.with_user(outsider).oto_pos_record_consent(
+                self.config.id, {"whatsapp": False}, "Aceito"
+            )
+        self.assertFalse(customer.oto_consent_ids)
 
     def test_badges_show_segment_wallet_seller_and_consent(self):
         customer = self.env["res.partner"].create(

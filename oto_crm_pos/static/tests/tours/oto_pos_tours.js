@@ -3,6 +3,7 @@ import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_scre
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
 import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
+import * as PartnerList from "@point_of_sale/../tests/tours/utils/partner_list_util";
 import { back, inLeftSide } from "@point_of_sale/../tests/tours/utils/common";
 import { registry } from "@web/core/registry";
 
@@ -65,6 +66,7 @@ registry.category("web_tour.tours").add("OtoPosSellerTour", {
             ProductScreen.clickDisplayedProduct("Desk Pad"),
             // Helena is in Ana's wallet; the seller named for the order stays.
             ProductScreen.clickPartnerButton(),
+            PartnerList.searchCustomerValue("Helena Prado"),
             ProductScreen.clickCustomer("Helena Prado"),
             sellerIs("Carla Souza"),
             payByBank(),
@@ -88,6 +90,7 @@ registry.category("web_tour.tours").add("OtoPosBadgesTour", {
             Dialog.confirm("Open Register"),
             ProductScreen.clickDisplayedProduct("Desk Pad"),
             ProductScreen.clickPartnerButton(),
+            PartnerList.searchCustomerValue("Helena Prado"),
             {
                 content: "Helena's segment",
                 trigger: ".partner-info:contains('Helena Prado') .o_oto_badge_segment:contains('Champions')",
