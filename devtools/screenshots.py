@@ -201,6 +201,7 @@ SHOTS = (
         844,
         True,
         (
+            ".screen-login .open-register-btn",
             ".modal-footer .btn-primary",
             ".btn-switchpane.review-button",
             ".o_oto_seller_button",
@@ -215,6 +216,7 @@ SHOTS = (
         844,
         True,
         (
+            ".screen-login .open-register-btn",
             ".modal-footer .btn-primary",
             ".btn-switchpane.review-button",
             ".set-partner",
