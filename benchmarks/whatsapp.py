@@ -13,7 +13,9 @@ cloned from the test template with ``oto_crm_whatsapp`` installed):
 - the webhook: an Odoo server (2 workers) receives ``--callbacks`` signed
   status callbacks (delivered, one per POST, as Meta sends them) from 8
   concurrent clients; prints callbacks per second; then the same statuses
-  10 per POST (Meta batches them under load).
+  10 per POST (Meta batches them under load). First it prints Odoo's floor
+  on this machine: its cheapest request (``/web/health``, no database work)
+  with the same clients, the most any route can reach.
 
 Finds Odoo and PostgreSQL as ``./oto test`` does (see the README).
 """
@@ -183,6 +185,25 @@ def webhook(odoo, db, graph, args):
             }
             return json.dumps(body).encode()
 
+        # The floor: Odoo's own cheapest request (auth none, no database
+        # work) with the same clients, the most any route can reach here.
+        health = f"http://127.0.0.1:{port}/web/health"
+        floor_session = requests.Session()
+        started = time.monotonic()
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            codes = collections.Counter(
+                pool.map(
+                    lambda _i: floor_session.get(health, timeout=30).status_code,
+                    range(len(ids)),
+                )
+            )
+        elapsed = time.monotonic() - started
+        print(
+            f"{'Odoo floor: GET /web/health (no database work)':<58} "
+            f"{len(ids) / elapsed:8.1f} /s  ({len(ids):,} requests, {elapsed:.1f} s; "
+            f"answers {dict(codes)})",
+            flush=True,
+        )
         for label, size, status in (
             ("webhook: status callbacks, one per POST", 1, "delivered"),
             ("webhook: status callbacks, 10 per POST", 10, "read"),

@@ -78,7 +78,15 @@ class PosOrder(models.Model):
         self = self.with_context(oto_pos_sync=True)
         order_id = super()._process_order(order, existing_order)
         pos_order = self.browse(order_id)
-        typed = {key: order.get(key) for key in ("email", "mobile") if order.get(key)}
+        # What the order carries beyond its customer's own contacts was typed
+        # at the counter (an order loaded back from the server carries them).
+        partner = pos_order.partner_id
+        own = {partner.email, partner.mobile, partner.phone} - {False, ""}
+        typed = {
+            key: order.get(key)
+            for key in ("email", "mobile")
+            if order.get(key) and order.get(key) not in own
+        }
         if typed:
             pos_order._oto_capture_synced_contact(**typed)
         return order_id

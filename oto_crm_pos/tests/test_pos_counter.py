@@ -162,6 +162,13 @@ class TestPosReceipts(PosCommon):
         self.assertTrue(partner)
         self.assertEqual(partner.email, "offline@example.com")
         self.assertEqual(partner.oto_phone_e164, "+5531988887777")
+        # The customer's own contacts, sent back with an order, change nothing.
+        messages = partner.message_ids
+        again = self._ui_order(
+            self.seller, partner, email=partner.email, mobile=partner.mobile
+        )
+        self.assertEqual(again.partner_id, partner)
+        self.assertEqual(partner.message_ids, messages)
         # A bad number typed offline never blocks the sale: it is noted.
         order = self._ui_order(self.seller, mobile="12")
         self.assertEqual(order.state, "paid")

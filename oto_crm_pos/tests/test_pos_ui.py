@@ -76,6 +76,12 @@ class TestPosUi(OtoPosTourCommon):
     def test_badges_tour(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("OtoPosBadgesTour")
+        consent = self.env["oto.consent"].sudo().search(
+            [("partner_id", "=", self.helena.id), ("source", "=", "pos")]
+        )
+        self.assertEqual(consent.channel, "email")
+        self.assertTrue(consent.granted)
+        self.assertEqual(consent.pos_config_id, self.main_pos_config)
 
     def test_receipt_email_creates_customer_tour(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()

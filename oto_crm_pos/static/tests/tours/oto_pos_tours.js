@@ -107,6 +107,31 @@ registry.category("web_tour.tours").add("OtoPosBadgesTour", {
                 content: "Helena refused SMS",
                 trigger: ".partner-info:contains('Helena Prado') .o_oto_consent_sms_refused",
             },
+            // Consent from the customer list.
+            PartnerList.clickPartnerOptions("Helena Prado"),
+            {
+                content: "Marketing consent",
+                trigger: ".o-dropdown-item:contains('Marketing consent')",
+                run: "click",
+            },
+            {
+                content: "the popup shows what Helena accepted",
+                trigger: ".o_oto_consent_popup .o_oto_consent_row_whatsapp:contains('(accepts)')",
+            },
+            {
+                content: "yes to emails",
+                trigger: ".o_oto_consent_popup .o_oto_consent_row_email .o_oto_consent_yes",
+                run: "click",
+            },
+            {
+                content: "record",
+                trigger: ".o_oto_consent_popup .o_oto_consent_save",
+                run: "click",
+            },
+            {
+                content: "the list shows the new consent",
+                trigger: ".partner-info:contains('Helena Prado') .o_oto_consent_email_granted",
+            },
             ProductScreen.clickCustomer("Helena Prado"),
             sellerIs("Ana Lima"),
             Chrome.endTour(),
