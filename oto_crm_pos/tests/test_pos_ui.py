@@ -76,8 +76,10 @@ class TestPosUi(OtoPosTourCommon):
     def test_badges_tour(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("OtoPosBadgesTour")
-        consent = self.env["oto.consent"].sudo().search(
-            [("partner_id", "=", self.helena.id), ("source", "=", "pos")]
+        consent = (
+            self.env["oto.consent"]
+            .sudo()
+            .search([("partner_id", "=", self.helena.id), ("source", "=", "pos")])
         )
         self.assertEqual(consent.channel, "email")
         self.assertTrue(consent.granted)
