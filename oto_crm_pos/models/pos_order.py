@@ -153,18 +153,8 @@ class PosOrder(models.Model):
                 self.company_id, email=email, phone=phone
             )
         if not partner:
-            partner = (
-                self.env["res.partner"]
-                .sudo()
-                .create(
-                    {
-                        "name": email or format_national(phone),
-                        "company_id": self.company_id.id,
-                        "customer_rank": 1,
-                        "oto_store_id": self.config_id.oto_store_id.id,
-                        **values,
-                    }
-                )
+            partner = self._oto_new_customer(
+                {"name": email or format_national(phone), **values}
             )
             created = True
         else:
@@ -282,56 +272,92 @@ class PosOrder(models.Model):
     def _oto_marketing_recipients(self):
         """The orders to email: those with an address, one per address (the
         latest), not to customers who refused marketing emails; an address
-        that belongs to no customer gets one. Returns (order ids, skipped
-        reasons with their counts)."""
+        that belongs to no customer gets one, linked to an order without
+        customer. Returns (order ids, skipped reasons with their counts)."""
         skipped = {}
 
         def skip(reason):
             skipped[reason] = skipped.get(reason, 0) + 1
 
-        kept, seen = [], set()
+        chosen, seen = [], set()
         for order in self.sorted(lambda o: (o.date_order, o.id), reverse=True):
             email = email_normalize(order.email or "", strict=True)
             if not email:
                 skip(self.env._("without email"))
-                continue
-            if email in seen:
+            elif email in seen:
                 skip(self.env._("same address as a later order"))
-                continue
-            seen.add(email)
-            partner = order.partner_id
-            if not partner or partner.email_normalized != email:
-                partner = order._oto_customer_for_email(email)
+            else:
+                seen.add(email)
+                chosen.append((order, email))
+        customers = self._oto_customers_by_email(
+            [
+                (order, email)
+                for order, email in chosen
+                if order.partner_id.email_normalized != email
+            ]
+        )
+        kept = []
+        for order, _email in chosen:
+            partner = customers.get(order, order.partner_id)
             if partner.oto_optout_email:
                 skip(self.env._("refused marketing emails"))
                 continue
             kept.append(order.id)
         return kept, skipped
 
-    def _oto_customer_for_email(self, email):
-        """The customer with this email address, created when there is none;
-        an order without a customer is linked to them."""
-        self.ensure_one()
-        partner = self.env["res.partner"]._oto_find_customer(
-            self.company_id, email=email
+    def _oto_customers_by_email(self, wanted):
+        """For (order, normalized email) pairs, the customer of each address
+        in the order's company, found in one search (the one in a wallet,
+        then the oldest) or created; an order without a customer is linked
+        to theirs. Returns {order: customer}."""
+        Partner = self.env["res.partner"].sudo()
+        if not wanted:
+            return {}
+        companies = {order.company_id.id for order, _email in wanted}
+        found = Partner.search(
+            [
+                ("email_normalized", "in", list({email for _o, email in wanted})),
+                ("company_id", "in", [*companies, False]),
+                ("parent_id", "=", False),
+            ],
+            order="id",
         )
-        if not partner:
-            partner = (
-                self.env["res.partner"]
-                .sudo()
-                .create(
+        best = {}
+        for partner in found.sorted(lambda p: (not p.oto_seller_id.active, p.id)):
+            for company in companies:
+                if partner.company_id.id in (company, False):
+                    best.setdefault((company, partner.email_normalized), partner)
+        result = {}
+        for order, email in wanted:
+            key = (order.company_id.id, email)
+            if key not in best:
+                best[key] = order._oto_new_customer({"name": email, "email": email})
+            partner = best[key]
+            if not order.partner_id:
+                # email and mobile written too: kept as typed, not recomputed.
+                order.write(
                     {
-                        "name": email,
-                        "email": email,
-                        "company_id": self.company_id.id,
-                        "customer_rank": 1,
-                        "oto_store_id": self.config_id.oto_store_id.id,
+                        "partner_id": partner.id,
+                        "email": order.email,
+                        "mobile": order.mobile,
                     }
                 )
+            result[order] = partner
+        return result
+
+    def _oto_new_customer(self, values):
+        """A customer created at the counter or from this order's address,
+        in the order's company and the store of its point of sale."""
+        self.ensure_one()
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .create(
+                {
+                    "company_id": self.company_id.id,
+                    "customer_rank": 1,
+                    "oto_store_id": self.config_id.oto_store_id.id,
+                    **values,
+                }
             )
-        if not self.partner_id:
-            # email and mobile written too: kept as typed, not recomputed.
-            self.write(
-                {"partner_id": partner.id, "email": self.email, "mobile": self.mobile}
-            )
-        return partner
+        )

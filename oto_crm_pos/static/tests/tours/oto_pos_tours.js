@@ -36,6 +36,22 @@ function sellerIs(name) {
     });
 }
 
+/** In the consent popup: yes to emails, then record. */
+function yesToEmailsAndRecord() {
+    return [
+        {
+            content: "yes to emails",
+            trigger: ".o_oto_consent_popup .o_oto_consent_row_email .o_oto_consent_yes",
+            run: "click",
+        },
+        {
+            content: "record",
+            trigger: ".o_oto_consent_popup .o_oto_consent_save",
+            run: "click",
+        },
+    ];
+}
+
 function payByBank() {
     return [
         ProductScreen.clickPayButton(),
@@ -118,16 +134,7 @@ registry.category("web_tour.tours").add("OtoPosBadgesTour", {
                 content: "the popup shows what Helena accepted",
                 trigger: ".o_oto_consent_popup .o_oto_consent_row_whatsapp:contains('(accepts)')",
             },
-            {
-                content: "yes to emails",
-                trigger: ".o_oto_consent_popup .o_oto_consent_row_email .o_oto_consent_yes",
-                run: "click",
-            },
-            {
-                content: "record",
-                trigger: ".o_oto_consent_popup .o_oto_consent_save",
-                run: "click",
-            },
+            yesToEmailsAndRecord(),
             {
                 content: "the list shows the new consent",
                 trigger: ".partner-info:contains('Helena Prado') .o_oto_consent_email_granted",
@@ -171,16 +178,7 @@ registry.category("web_tour.tours").add("OtoPosReceiptEmailTour", {
                 content: "the text shown is the point of sale's",
                 trigger: ".o_oto_consent_popup .o_oto_consent_text:contains('offers')",
             },
-            {
-                content: "yes to emails",
-                trigger: ".o_oto_consent_popup .o_oto_consent_row_email .o_oto_consent_yes",
-                run: "click",
-            },
-            {
-                content: "record",
-                trigger: ".o_oto_consent_popup .o_oto_consent_save",
-                run: "click",
-            },
+            yesToEmailsAndRecord(),
             {
                 content: "the badge shows the consent",
                 trigger: ".receipt-screen .o_oto_consent_block .o_oto_consent_email_granted",
