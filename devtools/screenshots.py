@@ -191,36 +191,28 @@ SHOTS = (
         768,
         False,
     ),
-    # The counter: open the register if asked, then the order pane.
-    (
-        "pos-seller-phone.png",
-        "admin",
-        "admin",
-        "/pos/ui?config_id={pos}",
-        390,
-        844,
-        True,
+    # The counter at 390x844: open the register (and its opening control)
+    # if asked, the order pane, then the sellers or the customers.
+    *(
         (
-            ".screen-login .open-register-btn",
-            ".modal-footer .btn-primary",
-            ".btn-switchpane.review-button",
-            ".o_oto_seller_button",
-        ),
-    ),
-    (
-        "pos-customers-phone.png",
-        "admin",
-        "admin",
-        "/pos/ui?config_id={pos}",
-        390,
-        844,
-        True,
-        (
-            ".screen-login .open-register-btn",
-            ".modal-footer .btn-primary",
-            ".btn-switchpane.review-button",
-            ".set-partner",
-        ),
+            name,
+            "admin",
+            "admin",
+            "/pos/ui?config_id={pos}",
+            390,
+            844,
+            True,
+            (
+                ".screen-login .open-register-btn",
+                ".modal-footer .btn-primary",
+                ".btn-switchpane.review-button",
+                button,
+            ),
+        )
+        for name, button in (
+            ("pos-seller-phone.png", ".o_oto_seller_button"),
+            ("pos-customers-phone.png", ".set-partner"),
+        )
     ),
 )
 

@@ -456,9 +456,12 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------ consent
 
-    def _oto_set_consent(self, channels, granted, source, reason, text_shown=None):
+    def _oto_set_consent(
+        self, channels, granted, source, reason, text_shown=None, extra=None
+    ):
         """Record a grant or revocation per channel in the consent ledger,
-        which updates the customers' current state."""
+        which updates the customers' current state. ``extra``: more values
+        of the entries (where the consent was given)."""
         vals_list = [
             {
                 "partner_id": partner.id,
@@ -468,6 +471,7 @@ class ResPartner(models.Model):
                 "source": source,
                 "reason": reason,
                 "text_shown": text_shown,
+                **(extra or {}),
             }
             for partner in self
             for channel in channels

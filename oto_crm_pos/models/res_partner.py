@@ -118,21 +118,15 @@ class ResPartner(models.Model):
                 )
             )
         seller = self.env["oto.seller"].sudo().browse(seller_id).exists()
-        self.env["oto.consent"].sudo().create(
-            [
-                {
-                    "partner_id": self.id,
-                    "company_id": config.company_id.id,
-                    "channel": channel,
-                    "granted": bool(granted),
-                    "source": "pos",
-                    "reason": config.name,
-                    "text_shown": text,
-                    "pos_config_id": config.id,
-                    "oto_seller_id": seller.id,
-                }
-                for channel, granted in choices.items()
-            ]
-        )
+        where = {
+            "company_id": config.company_id.id,
+            "pos_config_id": config.id,
+            "oto_seller_id": seller.id,
+        }
+        for granted in (True, False):
+            channels = [c for c, given in choices.items() if bool(given) == granted]
+            self._oto_set_consent(
+                channels, granted, "pos", config.name, text, extra=where
+            )
         self.invalidate_recordset(["oto_pos_badges"])
         return self.oto_pos_badges

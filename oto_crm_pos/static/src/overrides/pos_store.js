@@ -2,6 +2,7 @@ import { patch } from "@web/core/utils/patch";
 import { PosStore } from "@point_of_sale/app/store/pos_store";
 import { makeAwaitable } from "@point_of_sale/app/store/make_awaitable_dialog";
 import { OtoSellerPopup } from "@oto_crm_pos/app/seller_popup";
+import { OtoConsentPopup } from "@oto_crm_pos/app/consent_popup";
 
 patch(PosStore.prototype, {
     /** The store's active sellers, by name. */
@@ -45,6 +46,19 @@ patch(PosStore.prototype, {
             this.otoRememberSeller(seller);
         }
         return seller;
+    },
+    /** Record a customer's marketing consent (receipt screen, customer
+     * list); returns their new badges, or nothing when discarded. */
+    async otoRecordConsent(partner) {
+        const badges = await makeAwaitable(this.dialog, OtoConsentPopup, {
+            partner,
+            text: this.config.oto_consent_text || "",
+            sellerId: this.get_order()?.oto_seller_id?.id || false,
+        });
+        if (badges) {
+            partner.oto_pos_badges = badges;
+        }
+        return badges;
     },
     createNewOrder() {
         const order = super.createNewOrder(...arguments);

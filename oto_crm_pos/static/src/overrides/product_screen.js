@@ -1,8 +1,5 @@
 import { patch } from "@web/core/utils/patch";
-import { useService } from "@web/core/utils/hooks";
 import { usePos } from "@point_of_sale/app/store/pos_hook";
-import { makeAwaitable } from "@point_of_sale/app/store/make_awaitable_dialog";
-import { OtoConsentPopup } from "@oto_crm_pos/app/consent_popup";
 import { ActionpadWidget } from "@point_of_sale/app/screens/product_screen/action_pad/action_pad";
 import { ControlButtons } from "@point_of_sale/app/screens/product_screen/control_buttons/control_buttons";
 import { PartnerLine } from "@point_of_sale/app/screens/partner_list/partner_line/partner_line";
@@ -27,17 +24,8 @@ patch(PartnerLine.prototype, {
     setup() {
         super.setup(...arguments);
         this.pos = usePos();
-        this.dialog = useService("dialog");
     },
-    /** Consent from the customer list, the way the receipt screen does. */
-    async otoRecordConsent(partner) {
-        const badges = await makeAwaitable(this.dialog, OtoConsentPopup, {
-            partner,
-            text: this.pos.config.oto_consent_text || "",
-            sellerId: this.pos.get_order()?.oto_seller_id?.id || false,
-        });
-        if (badges) {
-            partner.oto_pos_badges = badges;
-        }
+    otoRecordConsent(partner) {
+        return this.pos.otoRecordConsent(partner);
     },
 });

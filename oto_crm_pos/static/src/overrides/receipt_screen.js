@@ -2,8 +2,6 @@ import { patch } from "@web/core/utils/patch";
 import { useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { ReceiptScreen } from "@point_of_sale/app/screens/receipt_screen/receipt_screen";
-import { makeAwaitable } from "@point_of_sale/app/store/make_awaitable_dialog";
-import { OtoConsentPopup } from "@oto_crm_pos/app/consent_popup";
 
 const CHANNEL_OF_ACTION = {
     action_send_receipt: "email",
@@ -54,13 +52,10 @@ patch(ReceiptScreen.prototype, {
             basicTicketImage,
         ]);
         this.otoState.created = result.created ? result.partner_name : false;
-        if (result.partner_id && order.get_partner()?.id !== result.partner_id) {
-            const [partner] = await this.pos.data.read("res.partner", [result.partner_id]);
-            if (partner) {
-                order.partner_id = partner;
-            }
-        } else if (result.partner_id) {
-            await this.pos.data.read("res.partner", [result.partner_id]);
+        // The customer as saved (new address, badges), on the order.
+        const [partner] = await this.pos.data.read("res.partner", [result.partner_id]);
+        if (partner && order.get_partner() !== partner) {
+            order.partner_id = partner;
         }
         return result;
     },
@@ -70,16 +65,7 @@ patch(ReceiptScreen.prototype, {
     },
     async otoRecordConsent() {
         const partner = this.otoCustomer;
-        if (!partner) {
-            return;
-        }
-        const badges = await makeAwaitable(this.dialog, OtoConsentPopup, {
-            partner,
-            text: this.pos.config.oto_consent_text || "",
-            sellerId: this.currentOrder.oto_seller_id?.id || false,
-        });
-        if (badges) {
-            partner.oto_pos_badges = badges;
+        if (partner && (await this.pos.otoRecordConsent(partner))) {
             this.otoState.consent = true;
             this.notification.add(_t("Consent recorded."), { type: "success" });
         }
