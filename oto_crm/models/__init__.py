@@ -23,6 +23,7 @@ from . import oto_campaign_lift
 from . import oto_api_key
 from . import oto_suggestion
 from . import oto_recommendation
+from . import oto_recommendation_stat
 from . import oto_suggestion_draft
 from . import oto_contact
 from . import oto_suggestion_engine

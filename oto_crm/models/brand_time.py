@@ -2,11 +2,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The brand's time (no model here: importing it registers nothing)."""
 
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from odoo import fields
 
 # The day of a purchase, a suggestion or a contact is counted in the brand's
 # local time.
 PURCHASE_TIMEZONE = "America/Sao_Paulo"
+# Transactions still open when a refresh of kept figures started: their
+# writes are looked for again by the next one.
+WRITE_MARGIN = timedelta(minutes=5)
 
 
 def brand_today(env):
@@ -22,3 +28,20 @@ def brand_day(env, moment):
     return fields.Date.context_today(
         env["res.company"].with_context(tz=PURCHASE_TIMEZONE), timestamp=moment
     )
+
+
+def utc_start(day):
+    """The UTC moment the brand's ``day`` starts (naive, as Odoo stores it)."""
+    local = datetime.combine(day, time.min, tzinfo=ZoneInfo(PURCHASE_TIMEZONE))
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def day_ranges(days):
+    """Sorted days as (first, last) runs of consecutive days."""
+    ranges = []
+    for day in days:
+        if ranges and ranges[-1][1] + timedelta(days=1) == day:
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ranges

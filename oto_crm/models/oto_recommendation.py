@@ -8,7 +8,13 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .brand_time import brand_today
+from .brand_time import (
+    PURCHASE_TIMEZONE,
+    WRITE_MARGIN,
+    brand_today,
+    day_ranges,
+    utc_start,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -20,6 +26,14 @@ KINDS = [
     ("brand", "Best seller of the brand"),
 ]
 MAX_PER_SUGGESTION = 3
+# The batch's working tables (temporary: this transaction's only).
+TEMP_TABLES = (
+    "oto_recommendation_target",
+    "oto_recommendation_bought",
+    "oto_recommendation_anchor",
+    "oto_recommendation_pair_top",
+    "oto_recommendation_together",
+)
 
 
 class OtoRecommendation(models.Model):
@@ -29,12 +43,15 @@ class OtoRecommendation(models.Model):
     _name = "oto.recommendation"
     _description = "Product recommendation"
     _order = "suggestion_id, sequence"
+    # Written by the nightly batch for every suggestion of the day, read
+    # through their suggestion: neither who wrote them nor when is kept.
+    _log_access = False
 
     suggestion_id = fields.Many2one(
         "oto.suggestion", required=True, index=True, ondelete="cascade"
     )
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
+    partner_id = fields.Many2one(related="suggestion_id.partner_id", string="Customer")
+    company_id = fields.Many2one(related="suggestion_id.company_id")
     sequence = fields.Integer(readonly=True)
     product_id = fields.Many2one(
         "product.product", required=True, readonly=True, ondelete="cascade"
@@ -101,16 +118,176 @@ class OtoRecommendation(models.Model):
             "since": start - relativedelta(months=company.oto_window_months or 12),
             "recent_since": start - timedelta(days=recent),
             "new_since": start - timedelta(days=new),
-            "stats_since": start - timedelta(days=stats),
+            # What sells now (bought together, best sellers): the brand's
+            # days of the last weeks, today included.
+            "stats_from": today - timedelta(days=max(stats, 1) - 1),
+            "today": today,
             "min_support": max(support, 1),
         }
+
+    # --------------------------------------------------- kept product stats
+
+    def _stats_param(self, company, key):
+        return f"oto_crm.recommendation_stats_{key}_{company.id}"
+
+    @api.model
+    def _refresh_product_stats(self, company, today):
+        """Bring the kept sales per store and product and the purchases per
+        pair of products (``oto.recommendation.sale`` and
+        ``oto.recommendation.pair``) up to ``today`` over the stats window:
+        the days not kept yet, the days whose purchases were written since
+        the last refresh (a late order, a cancellation), and today (kept
+        until tomorrow's refresh). Days that left the window are dropped.
+        Returns the day ranges computed."""
+        cr = self.env.cr
+        # One refresh at a time per company; the next one finds it done.
+        cr.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('oto_recommendation_stat'), %s)",
+            [company.id],
+        )
+        self.env["oto.purchase"]._flush_sources()
+        params = self.env["ir.config_parameter"].sudo()
+        first = self._params(company, today)["stats_from"]
+        window = {first + timedelta(days=n) for n in range((today - first).days + 1)}
+        kept_from = params.get_param(self._stats_param(company, "from"))
+        kept_until = params.get_param(self._stats_param(company, "until"))
+        written = params.get_param(self._stats_param(company, "written"))
+        kept = set()
+        if kept_from and kept_until:
+            last = min(fields.Date.to_date(kept_until), today - timedelta(days=1))
+            kept_from = fields.Date.to_date(kept_from)
+            kept = {day for day in window if kept_from <= day <= last}
+        todo = window - kept
+        if kept and written:
+            since = fields.Datetime.to_datetime(written) - WRITE_MARGIN
+            queries = self.env["oto.purchase"]._get_changed_day_queries(
+                company.id, since
+            )
+            cr.execute(SQL(" UNION ").join(queries))
+            todo |= kept & {row[0] for row in cr.fetchall()}
+        for table in ("oto_recommendation_sale", "oto_recommendation_pair"):
+            cr.execute(
+                SQL(
+                    "DELETE FROM %s WHERE company_id = %s AND (day < %s OR day > %s)",
+                    SQL.identifier(table),
+                    company.id,
+                    first,
+                    today,
+                )
+            )
+        ranges = day_ranges(sorted(todo))
+        for date_from, date_to in ranges:
+            self._store_product_stats(company, date_from, date_to)
+        for key, value in (
+            ("from", fields.Date.to_string(first)),
+            ("until", fields.Date.to_string(today - timedelta(days=1))),
+            ("written", fields.Datetime.to_string(cr.now())),
+        ):
+            params.set_param(self._stats_param(company, key), value)
+        if len(todo) > 1:
+            _logger.info(
+                "Recommendation stats of %s: %s day(s) computed (%s)",
+                company.name,
+                len(todo),
+                ", ".join(f"{a} - {b}" for a, b in ranges[:5]),
+            )
+        return ranges
+
+    @api.model
+    def _store_product_stats(self, company, date_from, date_to):
+        """Replace the kept stats of the brand's days ``date_from`` to
+        ``date_to`` with those of their purchases' lines (walk-in sales
+        without a customer included: they tell what sells too)."""
+        cr = self.env.cr
+        for table in ("oto_recommendation_sale", "oto_recommendation_pair"):
+            cr.execute(
+                SQL(
+                    "DELETE FROM %s WHERE company_id = %s AND day >= %s AND day <= %s",
+                    SQL.identifier(table),
+                    company.id,
+                    date_from,
+                    date_to,
+                )
+            )
+        lines = SQL(" UNION ALL ").join(
+            self.env["oto.purchase"]._get_purchase_line_queries()
+        )
+        # The lines read once (a statement PostgreSQL may run in parallel),
+        # a product once per purchase.
+        cr.execute("DROP TABLE IF EXISTS oto_recommendation_stat_line")
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE oto_recommendation_stat_line AS
+                SELECT l.purchase_id,
+                       (l.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
+                       l.store_id, l.product_id, sum(l.qty) AS qty
+                  FROM (%(lines)s) l
+                 WHERE l.company_id = %(company)s
+                   AND l.date >= %(start)s AND l.date < %(end)s
+                 GROUP BY 1, 2, 3, 4
+                """,
+                lines=lines,
+                tz=PURCHASE_TIMEZONE,
+                company=company.id,
+                start=utc_start(date_from),
+                end=utc_start(date_to + timedelta(days=1)),
+            )
+        )
+        cr.execute("ANALYZE oto_recommendation_stat_line")
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO oto_recommendation_sale (company_id, day, store_id,
+                                                     product_id, units, purchases)
+                SELECT %s, day, store_id, product_id, sum(qty), count(*)
+                  FROM oto_recommendation_stat_line
+                 GROUP BY day, store_id, product_id
+                """,
+                company.id,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO oto_recommendation_pair (company_id, day,
+                                                     anchor_product_id, product_id,
+                                                     purchases)
+                SELECT %s, x.day, x.product_id, y.product_id, count(*)
+                  FROM oto_recommendation_stat_line x
+                  JOIN oto_recommendation_stat_line y
+                    ON y.purchase_id = x.purchase_id AND y.product_id <> x.product_id
+                 GROUP BY x.day, x.product_id, y.product_id
+                """,
+                company.id,
+            )
+        )
+        cr.execute("DROP TABLE oto_recommendation_stat_line")
+        self.env["oto.recommendation.sale"].invalidate_model()
+        self.env["oto.recommendation.pair"].invalidate_model()
+
+    @api.model
+    def _product_sql(self, company):
+        """SQL of the products: (product_id, categ_id, create_date,
+        available), available meaning one the brand may offer (active, for
+        sale, not a combo, shared or its own)."""
+        return SQL(
+            """
+            SELECT pp.id AS product_id, pt.categ_id, pp.create_date,
+                   pp.active AND pt.active AND pt.sale_ok AND pt.type <> 'combo'
+                   AND (pt.company_id IS NULL OR pt.company_id = %s) AS available
+              FROM product_product pp
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+            """,
+            company.id,
+        )
 
     @api.model
     def _compute_for_suggestions(self, suggestions, today=None):
         """Replace the recommendations of ``suggestions`` (one company's):
         up to three products each, the first kind that has some first:
-        products often bought in the same purchase as what
-        this customer bought last, new products of their favourite categories, best
+        products often bought in the same purchase as what this customer
+        bought last, new products of their favourite categories, best
         sellers of those categories, then the store's and the brand's best
         sellers. Never a product they bought recently, nor one not for sale.
         Returns the number of recommendations written."""
@@ -126,106 +303,53 @@ class OtoRecommendation(models.Model):
             "DELETE FROM oto_recommendation WHERE suggestion_id = ANY(%s)",
             [suggestions.ids],
         )
-        lines = SQL(" UNION ALL ").join(
-            self.env["oto.purchase"]._get_purchase_line_queries()
-        )
         params = self._params(company, today)
-        # The lines read once, in a statement PostgreSQL may run in parallel
-        # (an INSERT never is): the recent sales, and the year of the day's
-        # customers.
-        cr.execute("DROP TABLE IF EXISTS oto_recommendation_line")
+        self._refresh_product_stats(company, today)
+        self._prepare_customers(company, suggestions, params)
         cr.execute(
             SQL(
                 """
-                CREATE TEMP TABLE oto_recommendation_line AS
-                SELECT l.purchase_id, l.partner_id, l.store_id, l.product_id,
-                       l.date, l.qty
-                  FROM (%(lines)s) l
-                 WHERE l.company_id = %(company)s AND l.date >= %(since)s
-                   AND l.partner_id IS NOT NULL
-                   AND (l.date >= %(stats_since)s
-                        OR l.partner_id IN (SELECT partner_id FROM oto_suggestion
-                                             WHERE id = ANY(%(suggestions)s)))
-                """,
-                lines=lines,
-                suggestions=suggestions.ids,
-                company=params["company"],
-                since=params["since"],
-                stats_since=params["stats_since"],
-            )
-        )
-        cr.execute("ANALYZE oto_recommendation_line")
-        cr.execute(
-            SQL(
-                """
-                WITH target AS MATERIALIZED (
-                    SELECT s.id AS suggestion_id, s.partner_id,
-                           COALESCE(s.store_id, p.oto_store_id) AS store_id
-                      FROM oto_suggestion s JOIN res_partner p ON p.id = s.partner_id
-                     WHERE s.id = ANY(%(suggestions)s)
-                ), line AS NOT MATERIALIZED (
-                    SELECT * FROM oto_recommendation_line
-                ), recent_line AS NOT MATERIALIZED (
-                    -- What sells now (bought together, best sellers): the
-                    -- last weeks, not the whole year.
-                    SELECT purchase_id, store_id, product_id, qty
-                      FROM line WHERE date >= %(stats_since)s
+                WITH target AS (
+                    SELECT * FROM oto_recommendation_target
                 ), product AS MATERIALIZED (
-                    SELECT pp.id AS product_id, pt.categ_id, pp.create_date,
-                           pp.active AND pt.active AND pt.sale_ok
-                           AND pt.type <> 'combo'
-                           AND (pt.company_id IS NULL OR pt.company_id = %(company)s)
-                           AS available
-                      FROM product_product pp
-                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                ), bought AS MATERIALIZED (
-                    -- The day's customers' products (their own lines only).
-                    SELECT partner_id, product_id, max(date) AS last
-                      FROM line
-                     WHERE partner_id IN (SELECT partner_id FROM target)
-                     GROUP BY partner_id, product_id
-                ), mine AS MATERIALIZED (
-                    SELECT t.suggestion_id, t.partner_id, b.product_id, b.last,
-                           row_number() OVER (PARTITION BY t.suggestion_id
-                                              ORDER BY b.last DESC, b.product_id) AS rn
-                      FROM target t JOIN bought b ON b.partner_id = t.partner_id
-                ), anchor AS MATERIALIZED (
-                    SELECT * FROM mine WHERE rn <= 3
-                ), pair AS MATERIALIZED (
-                    -- How many purchases had both (the anchor and another).
-                    SELECT x.product_id AS anchor_id, y.product_id, count(*) AS support
-                      FROM recent_line x
-                      JOIN recent_line y ON y.purchase_id = x.purchase_id
-                                 AND y.product_id <> x.product_id
-                     WHERE x.product_id IN (SELECT product_id FROM anchor)
-                     GROUP BY x.product_id, y.product_id
-                    HAVING count(*) >= %(min_support)s
-                ), pair_top AS (
-                    SELECT * FROM (
-                        SELECT pair.*, row_number() OVER (
-                                   PARTITION BY anchor_id
-                                   ORDER BY support DESC, product_id) AS rn
-                          FROM pair JOIN product pr USING (product_id)
-                         WHERE pr.available) r
-                     WHERE rn <= 10
+                    %(products)s
+                ), short AS MATERIALIZED (
+                    -- The other kinds are looked for only where bought
+                    -- together does not fill the places (they rank after it).
+                    SELECT t.* FROM target t
+                      LEFT JOIN (SELECT partner_id, count(*) AS n
+                                   FROM oto_recommendation_together
+                                  GROUP BY partner_id) x USING (partner_id)
+                     WHERE COALESCE(x.n, 0) < %(max)s
                 ), favourite AS (
                     SELECT * FROM (
-                        SELECT m.suggestion_id, pr.categ_id, count(*) AS n,
+                        SELECT b.partner_id, pr.categ_id, count(*) AS n,
                                row_number() OVER (
-                                   PARTITION BY m.suggestion_id
-                                   ORDER BY count(*) DESC, max(m.last) DESC,
+                                   PARTITION BY b.partner_id
+                                   ORDER BY count(*) DESC, max(b.last) DESC,
                                             pr.categ_id) AS rn
-                          FROM mine m JOIN product pr USING (product_id)
-                         GROUP BY m.suggestion_id, pr.categ_id) r
+                          FROM oto_recommendation_bought b
+                          JOIN product pr USING (product_id)
+                         WHERE b.partner_id IN (SELECT partner_id FROM short)
+                         GROUP BY b.partner_id, pr.categ_id) r
                      WHERE rn <= 2
-                ), sold AS MATERIALIZED (
-                    SELECT store_id, product_id, sum(qty) AS units
-                      FROM recent_line GROUP BY store_id, product_id
+                ), store_sold AS MATERIALIZED (
+                    SELECT store_id, product_id, sum(units) AS units
+                      FROM oto_recommendation_sale
+                     WHERE company_id = %(company)s
+                       AND day >= %(stats_from)s AND day <= %(today)s
+                       AND store_id IN (SELECT store_id FROM short)
+                     GROUP BY store_id, product_id
                 ), brand_sold AS MATERIALIZED (
-                    SELECT s.product_id, sum(s.units) AS units, pr.categ_id
-                      FROM sold s JOIN product pr USING (product_id)
+                    SELECT s.product_id, s.units, pr.categ_id
+                      FROM (SELECT product_id, sum(units) AS units
+                              FROM oto_recommendation_sale
+                             WHERE company_id = %(company)s
+                               AND day >= %(stats_from)s AND day <= %(today)s
+                               AND EXISTS (SELECT 1 FROM short)
+                             GROUP BY product_id) s
+                      JOIN product pr USING (product_id)
                      WHERE pr.available
-                     GROUP BY s.product_id, pr.categ_id
                 ), category_top AS (
                     SELECT * FROM (
                         SELECT b.*, row_number() OVER (
@@ -246,71 +370,215 @@ class OtoRecommendation(models.Model):
                         SELECT s.*, row_number() OVER (
                                    PARTITION BY s.store_id
                                    ORDER BY s.units DESC, s.product_id) AS rn
-                          FROM sold s JOIN product pr USING (product_id)
-                         WHERE pr.available AND s.store_id IS NOT NULL) r
+                          FROM store_sold s JOIN product pr USING (product_id)
+                         WHERE pr.available) r
                      WHERE rn <= 10
                 ), brand_top AS (
                     SELECT * FROM brand_sold ORDER BY units DESC, product_id LIMIT 10
-                ), candidate AS (
-                    SELECT a.suggestion_id, p.product_id, 1 AS rank, 'together' AS kind,
-                           a.product_id AS anchor_id, NULL::int AS categ_id,
-                           NULL::int AS store_id, p.support::float AS score,
-                           a.rn AS tie
-                      FROM anchor a JOIN pair_top p ON p.anchor_id = a.product_id
+                ), fallback AS (
+                    SELECT s.suggestion_id, n.product_id, 2 AS rank, 'new' AS kind,
+                           f.categ_id, NULL::int AS store_id, f.n::float AS score,
+                           f.rn AS tie
+                      FROM short s
+                      JOIN favourite f USING (partner_id)
+                      JOIN new_top n ON n.categ_id = f.categ_id
                     UNION ALL
-                    SELECT f.suggestion_id, n.product_id, 2, 'new', NULL, f.categ_id,
-                           NULL, f.n, f.rn
-                      FROM favourite f JOIN new_top n ON n.categ_id = f.categ_id
+                    SELECT s.suggestion_id, c.product_id, 3, 'category', f.categ_id,
+                           NULL, c.units, f.rn
+                      FROM short s
+                      JOIN favourite f USING (partner_id)
+                      JOIN category_top c ON c.categ_id = f.categ_id
                     UNION ALL
-                    SELECT f.suggestion_id, c.product_id, 3, 'category', NULL,
-                           f.categ_id, NULL, c.units, f.rn
-                      FROM favourite f JOIN category_top c ON c.categ_id = f.categ_id
+                    SELECT s.suggestion_id, st.product_id, 4, 'store', NULL,
+                           s.store_id, st.units, 0
+                      FROM short s JOIN store_top st ON st.store_id = s.store_id
                     UNION ALL
-                    SELECT t.suggestion_id, s.product_id, 4, 'store', NULL, NULL,
-                           t.store_id, s.units, 0
-                      FROM target t JOIN store_top s ON s.store_id = t.store_id
-                    UNION ALL
-                    SELECT t.suggestion_id, b.product_id, 5, 'brand', NULL, NULL,
-                           NULL, b.units, 0
-                      FROM target t CROSS JOIN brand_top b
-                ), eligible AS (
+                    SELECT s.suggestion_id, b.product_id, 5, 'brand', NULL, NULL,
+                           b.units, 0
+                      FROM short s CROSS JOIN brand_top b
+                ), fallback_eligible AS (
+                    -- Each product once (its first kind), never one bought
+                    -- recently nor one already offered as bought together.
                     SELECT DISTINCT ON (c.suggestion_id, c.product_id) c.*
-                      FROM candidate c JOIN target t USING (suggestion_id)
+                      FROM fallback c JOIN short s USING (suggestion_id)
                      WHERE NOT EXISTS (
-                               SELECT 1 FROM bought b
-                                WHERE b.partner_id = t.partner_id
+                               SELECT 1 FROM oto_recommendation_bought b
+                                WHERE b.partner_id = s.partner_id
                                   AND b.product_id = c.product_id
                                   AND b.last >= %(recent_since)s)
+                       AND NOT EXISTS (
+                               SELECT 1 FROM oto_recommendation_together x
+                                WHERE x.partner_id = s.partner_id
+                                  AND x.product_id = c.product_id)
                      ORDER BY c.suggestion_id, c.product_id, c.rank, c.score DESC, c.tie
                 ), ranked AS (
                     SELECT e.*, row_number() OVER (
                                PARTITION BY e.suggestion_id
                                ORDER BY e.rank, e.score DESC, e.tie, e.product_id
                            ) AS seq
-                      FROM eligible e
+                      FROM (SELECT t.suggestion_id, x.product_id, 1 AS rank,
+                                   'together' AS kind, x.anchor_id,
+                                   NULL::int AS categ_id, NULL::int AS store_id,
+                                   x.score, x.tie
+                              FROM target t
+                              JOIN oto_recommendation_together x USING (partner_id)
+                            UNION ALL
+                            SELECT suggestion_id, product_id, rank, kind, NULL,
+                                   categ_id, store_id, score, tie
+                              FROM fallback_eligible) e
                 )
                 INSERT INTO oto_recommendation (
-                    suggestion_id, partner_id, company_id, sequence, product_id, kind,
-                    anchor_product_id, category_id, store_id, score,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT r.suggestion_id, t.partner_id, %(company)s, r.seq, r.product_id,
-                       r.kind, r.anchor_id, r.categ_id, r.store_id, r.score,
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM ranked r JOIN target t USING (suggestion_id)
+                    suggestion_id, sequence, product_id, kind, anchor_product_id,
+                    category_id, store_id, score)
+                SELECT r.suggestion_id, r.seq, r.product_id, r.kind, r.anchor_id,
+                       r.categ_id, r.store_id, r.score
+                  FROM ranked r
                  WHERE r.seq <= %(max)s
                 """,
-                suggestions=suggestions.ids,
-                uid=self.env.uid,
-                now=fields.Datetime.now(),
+                products=self._product_sql(company),
                 max=MAX_PER_SUGGESTION,
                 **params,
             )
         )
         written = cr.rowcount
-        cr.execute("DROP TABLE oto_recommendation_line")
+        cr.execute(
+            SQL("DROP TABLE %s", SQL(", ").join(map(SQL.identifier, TEMP_TABLES)))
+        )
         self.invalidate_model()
         suggestions.invalidate_recordset(["recommendation_ids"])
         return written
+
+    @api.model
+    def _prepare_customers(self, company, suggestions, params):
+        """What the day's customers need, in temporary tables: each is one
+        statement PostgreSQL may run in parallel (an INSERT never is) and
+        gives the next ones true row counts to plan with.
+
+        - ``oto_recommendation_target``: (suggestion_id, partner_id,
+          store_id), the suggestion's store or else the customer's;
+        - ``oto_recommendation_bought``: (partner_id, product_id, last), the
+          customers' products of the window (their own lines only);
+        - ``oto_recommendation_anchor``: (partner_id, product_id, rn), the
+          last three of them;
+        - ``oto_recommendation_pair_top``: (anchor_id, product_id, support),
+          for each of those products the ten available ones most often in
+          the same purchase over the stats window (at least the minimum);
+        - ``oto_recommendation_together``: (partner_id, product_id,
+          anchor_id, score, tie), each customer's three best of those, each
+          product once (its best anchor), none bought recently."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "DROP TABLE IF EXISTS %s",
+                SQL(", ").join(map(SQL.identifier, TEMP_TABLES)),
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE oto_recommendation_target AS
+                SELECT s.id AS suggestion_id, s.partner_id,
+                       COALESCE(s.store_id, p.oto_store_id) AS store_id
+                  FROM oto_suggestion s JOIN res_partner p ON p.id = s.partner_id
+                 WHERE s.id = ANY(%s)
+                """,
+                suggestions.ids,
+            )
+        )
+        cr.execute("ANALYZE oto_recommendation_target")
+        cr.execute("SELECT DISTINCT partner_id FROM oto_recommendation_target")
+        partners = [row[0] for row in cr.fetchall()]
+        # The customers as a list of values (not a temporary table, which
+        # parallel workers cannot read).
+        lines = SQL(" UNION ALL ").join(
+            self.env["oto.purchase"]._get_purchase_line_queries()
+        )
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE oto_recommendation_bought AS
+                SELECT l.partner_id, l.product_id, max(l.date) AS last
+                  FROM (%(lines)s) l
+                 WHERE l.company_id = %(company)s AND l.date >= %(since)s
+                   AND l.partner_id = ANY(%(partners)s)
+                 GROUP BY l.partner_id, l.product_id
+                """,
+                lines=lines,
+                company=params["company"],
+                since=params["since"],
+                partners=partners,
+            )
+        )
+        cr.execute("ANALYZE oto_recommendation_bought")
+        cr.execute(
+            """
+            CREATE TEMP TABLE oto_recommendation_anchor AS
+            SELECT * FROM (
+                SELECT partner_id, product_id, row_number() OVER (
+                           PARTITION BY partner_id ORDER BY last DESC, product_id) AS rn
+                  FROM oto_recommendation_bought) b
+             WHERE rn <= 3
+            """
+        )
+        cr.execute("ANALYZE oto_recommendation_anchor")
+        cr.execute("SELECT DISTINCT product_id FROM oto_recommendation_anchor")
+        anchors = [row[0] for row in cr.fetchall()]
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE oto_recommendation_pair_top AS
+                SELECT anchor_id, product_id, support FROM (
+                    SELECT s.anchor_id, s.product_id, s.support,
+                           row_number() OVER (
+                               PARTITION BY s.anchor_id
+                               ORDER BY s.support DESC, s.product_id) AS rn
+                      FROM (SELECT anchor_product_id AS anchor_id, product_id,
+                                   sum(purchases) AS support
+                              FROM oto_recommendation_pair
+                             WHERE company_id = %(company)s
+                               AND day >= %(stats_from)s AND day <= %(today)s
+                               AND anchor_product_id = ANY(%(anchors)s)
+                             GROUP BY anchor_product_id, product_id
+                            HAVING sum(purchases) >= %(min_support)s) s
+                      JOIN (%(products)s) pr USING (product_id)
+                     WHERE pr.available) r
+                 WHERE rn <= 10
+                """,
+                anchors=anchors,
+                products=self._product_sql(company),
+                **params,
+            )
+        )
+        cr.execute("ANALYZE oto_recommendation_pair_top")
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE oto_recommendation_together AS
+                SELECT partner_id, product_id, anchor_id, score, tie FROM (
+                    SELECT c.*, row_number() OVER (
+                               PARTITION BY c.partner_id
+                               ORDER BY c.score DESC, c.tie, c.product_id) AS seq
+                      FROM (SELECT DISTINCT ON (a.partner_id, p.product_id)
+                                   a.partner_id, p.product_id,
+                                   a.product_id AS anchor_id,
+                                   p.support::float AS score, a.rn AS tie
+                              FROM oto_recommendation_anchor a
+                              JOIN oto_recommendation_pair_top p
+                                ON p.anchor_id = a.product_id
+                             WHERE NOT EXISTS (
+                                       SELECT 1 FROM oto_recommendation_bought b
+                                        WHERE b.partner_id = a.partner_id
+                                          AND b.product_id = p.product_id
+                                          AND b.last >= %(recent_since)s)
+                             ORDER BY a.partner_id, p.product_id, p.support DESC,
+                                      a.rn) c) r
+                 WHERE seq <= %(max)s
+                """,
+                max=MAX_PER_SUGGESTION,
+                **params,
+            )
+        )
+        cr.execute("ANALYZE oto_recommendation_together")
 
     @api.model
     def _compute_for_day(self, company, today):

@@ -1,8 +1,7 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -10,22 +9,19 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from .brand_time import PURCHASE_TIMEZONE, brand_today
+from .brand_time import (
+    PURCHASE_TIMEZONE,
+    WRITE_MARGIN,
+    brand_today,
+    day_ranges,
+    utc_start,
+)
 
 _logger = logging.getLogger(__name__)
 
 PERIODS = ("30d", "month")
 # Days of results kept (and computed the first time).
 HISTORY_DAYS = 400
-# Transactions still open when the last refresh started: their writes are
-# looked for again.
-WRITE_MARGIN = timedelta(minutes=5)
-
-
-def utc_start(day):
-    """The UTC moment the brand's ``day`` starts (naive, as Odoo stores it)."""
-    local = datetime.combine(day, time.min, tzinfo=ZoneInfo(PURCHASE_TIMEZONE))
-    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
 def periods(period, today):
@@ -241,7 +237,7 @@ class OtoResultDay(models.Model):
                 }
         else:
             kept = first - timedelta(days=1)
-        ranges = _ranges(sorted(days))
+        ranges = day_ranges(sorted(days))
         if kept < yesterday:
             ranges.append((kept + timedelta(days=1), yesterday))
         for date_from, date_to in ranges:
@@ -579,14 +575,3 @@ def _kpi(figures, key):
     if key == "revenue":
         return round(figures["revenue"], 2)
     return figures[key]
-
-
-def _ranges(days):
-    """Sorted days as (first, last) runs of consecutive days."""
-    ranges = []
-    for day in days:
-        if ranges and ranges[-1][1] + timedelta(days=1) == day:
-            ranges[-1] = (ranges[-1][0], day)
-        else:
-            ranges.append((day, day))
-    return ranges

@@ -5,7 +5,8 @@ from datetime import date, datetime
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from ..models.oto_result_day import periods, utc_start
+from ..models.brand_time import utc_start
+from ..models.oto_result_day import periods
 from .test_attribution import AttributionCommon
 
 # 12:00 in São Paulo: the brand's today is 2026-11-20. "Last 30 days" is
