@@ -8,13 +8,17 @@ sale orders over 12 months, 3,000 sellers). The first run gives the brand a
 catalogue (``--products`` products in 20 categories, one in twenty no longer
 for sale, one in ten new) and order lines for its orders (1 to 3 each; a
 customer leans to one category, popular products sell more), and keeps them
-for the next runs. Then the campaigns of ``benchmarks.suggestions`` generate
-one day of suggestions (daily limit ``--limit``: about 34,000, what the
-sellers' wallets allow), topped up to ``--suggestions`` customers (default
-90,000) with manual suggestions, and the recommendations of that day are
-computed again, alone, and timed (the generation's own ones are part of its
-time). Everything but the catalogue and the
-lines is rolled back.
+for the next runs. Then, timed one by one: the first build of the kept
+product stats (what each store sold of each product per day, and how many
+purchases had two products together, over the 90 days of the window: done
+once, later nights add a day); the campaigns of ``benchmarks.suggestions``
+generating one day of suggestions (daily limit ``--limit``: about 34,000,
+what the sellers' wallets allow) with their recommendations; then the day is
+topped up to ``--suggestions`` customers (default 90,000) with manual
+suggestions and the recommendations of the whole day are computed again,
+alone, as the next night would: yesterday's and today's stats refreshed,
+then the day's customers. Everything but the catalogue and the lines is
+rolled back.
 
 Finds Odoo and PostgreSQL as ``./oto test`` does (see the README).
 """
@@ -23,6 +27,7 @@ import argparse
 import os
 import sys
 import time
+from datetime import timedelta
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -31,6 +36,7 @@ from benchmarks import suggestions, wallet_engine  # noqa: E402
 from benchmarks.odoo_runner import open_registry, prepare_bench, vacuum  # noqa: E402
 
 CATEGORIES = 20
+STAT_TABLES = ("oto_recommendation_sale", "oto_recommendation_pair")
 
 LINES_SQL = """
 CREATE TEMP TABLE bench_catalogue AS
@@ -162,13 +168,39 @@ def ensure_catalogue(odoo_module, registry, args):
 
 def run(odoo, db, args):
     odoo_module, registry = open_registry(odoo, db, wallet_engine.DBNAME)
+    from odoo.addons.oto_crm.models.brand_time import brand_today  # noqa: PLC0415
+
     ensure_catalogue(odoo_module, registry, args)
     vacuum(
-        db, wallet_engine.DBNAME, (*suggestions.TOUCHED_TABLES, "oto_recommendation")
+        db,
+        wallet_engine.DBNAME,
+        (*suggestions.TOUCHED_TABLES, *STAT_TABLES, "oto_recommendation"),
     )
     with registry.cursor() as cr:
         env = odoo_module.api.Environment(cr, odoo_module.SUPERUSER_ID, {})
         company = env.company
+        Recommendation = env["oto.recommendation"]
+        today = brand_today(env)
+        # The kept stats from scratch (a first night).
+        for table in STAT_TABLES:
+            cr.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
+        cr.execute(
+            "DELETE FROM ir_config_parameter "
+            "WHERE key LIKE 'oto_crm.recommendation_stats_%%'"
+        )
+        env.registry.clear_cache()
+        started = time.time()
+        ranges = Recommendation._refresh_product_stats(company, today)
+        cr.execute("SELECT count(*) FROM oto_recommendation_sale")
+        sales = cr.fetchone()[0]
+        cr.execute("SELECT count(*) FROM oto_recommendation_pair")
+        pairs = cr.fetchone()[0]
+        days = sum((b - a).days + 1 for a, b in ranges)
+        print(
+            f"{'kept product stats, first build':<58} {time.time() - started:8.2f} s"
+            f"  ({days} days: {sales:,} sales rows, {pairs:,} pair rows)",
+            flush=True,
+        )
         suggestions.create_campaigns(
             env, company, args.limit, "Oi {first_name}! Separei para você: {products}."
         )
@@ -180,8 +212,6 @@ def run(odoo, db, args):
             f"{time.time() - started:8.2f} s",
             flush=True,
         )
-        today = odoo_module.fields.Date.context_today(engine)
-        Recommendation = env["oto.recommendation"]
         # Up to --suggestions: more customers of the day (manual suggestions
         # for customers with a seller and no open suggestion).
         cr.execute(
@@ -197,12 +227,19 @@ def run(odoo, db, args):
                                 WHERE s.partner_id = p.id
                                   AND s.state IN ('backlog', 'assigned', 'in_progress'))
              ORDER BY hashint4(p.id)
-             LIMIT greatest(%(wanted)s - (SELECT count(*) FROM oto_suggestion
-                                            WHERE date = %(today)s), 0)
+             LIMIT greatest(%(wanted)s - (
+                       SELECT count(*) FROM oto_suggestion
+                        WHERE date = %(today)s
+                          AND state IN ('backlog', 'assigned', 'in_progress')), 0)
             """,
             {"today": today, "company": company.id, "wanted": args.suggestions},
         )
         cr.execute("ANALYZE oto_suggestion")
+        # The next night: yesterday's purchases are new, today's too.
+        env["ir.config_parameter"].set_param(
+            Recommendation._stats_param(company, "until"),
+            odoo_module.fields.Date.to_string(today - timedelta(days=2)),
+        )
         started = time.time()
         written = Recommendation._compute_for_day(company, today)
         elapsed = time.time() - started
@@ -221,7 +258,8 @@ def run(odoo, db, args):
         )
         day = cr.fetchone()[0]
         print(
-            f"{'recommendations of the day, alone':<58} {elapsed:8.2f} s"
+            f"{'recommendations of the day, alone (stats of 2 days too)':<58} "
+            f"{elapsed:8.2f} s"
             f"  ({written:,} for {day:,} suggestions; target 60 s)",
             flush=True,
         )

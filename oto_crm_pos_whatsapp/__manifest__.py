@@ -11,6 +11,7 @@
     "license": "LGPL-3",
     "auto_install": True,
     "depends": ["oto_crm_pos", "oto_crm_whatsapp"],
+    "external_dependencies": {"python": []},
     "data": [
         "data/ir_actions_server.xml",
         "views/res_config_settings_views.xml",

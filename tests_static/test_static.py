@@ -19,7 +19,10 @@ import pytest
 from lxml import etree
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ADDONS = ("oto_crm", "oto_crm_pos", "oto_crm_whatsapp")
+sys.path.insert(0, ROOT)
+
+from devtools.environment import ADDONS  # noqa: E402  (every add-on, bridges too)
+
 BIN = os.path.dirname(sys.executable)
 
 

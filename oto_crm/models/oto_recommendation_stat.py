@@ -19,10 +19,10 @@ class OtoRecommendationSale(models.Model):
     _log_access = False
     _order = "day desc, store_id, product_id"
 
-    company_id = fields.Integer(string="Company", required=True, readonly=True)
+    company_id = fields.Integer(required=True, readonly=True)
     day = fields.Date(required=True, readonly=True)
-    store_id = fields.Integer(string="Store", readonly=True)
-    product_id = fields.Integer(string="Product", required=True, readonly=True)
+    store_id = fields.Integer(readonly=True)
+    product_id = fields.Integer(required=True, readonly=True)
     units = fields.Float(readonly=True)
     purchases = fields.Integer(readonly=True)
 
@@ -45,7 +45,7 @@ class OtoRecommendationPair(models.Model):
     _log_access = False
     _order = "day desc, anchor_product_id, product_id"
 
-    company_id = fields.Integer(string="Company", required=True, readonly=True)
+    company_id = fields.Integer(required=True, readonly=True)
     day = fields.Date(required=True, readonly=True)
     anchor_product_id = fields.Integer(
         string="Product bought", required=True, readonly=True

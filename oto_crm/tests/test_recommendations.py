@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import threading
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest.mock import patch
 
@@ -209,6 +209,92 @@ class TestRecommendations(SuggestionsCommon):
             ["Cinto Couro", "Bolsa Palha", "Vestido Céu"],
         )
         self.assertFalse(day["drafting"])
+
+    def test_kept_stats_follow_new_late_and_cancelled_purchases(self):
+        """The bought-together and best-seller counts are kept per day: a
+        first night computes the window, the next ones only today and the
+        days whose purchases were written since; days leaving the window
+        go."""
+        Recommendation = self.env["oto.recommendation"]
+        Pair = self.env["oto.recommendation.pair"]
+        Sale = self.env["oto.recommendation.sale"]
+        first = TODAY - timedelta(days=89)
+
+        def together(anchor, product):
+            rows = Pair.search(
+                [
+                    ("company_id", "=", self.company.id),
+                    ("anchor_product_id", "=", anchor.id),
+                    ("product_id", "=", product.id),
+                ]
+            )
+            return sum(rows.mapped("purchases"))
+
+        self.assertEqual(
+            Recommendation._refresh_product_stats(self.company, TODAY),
+            [(first, TODAY)],
+        )
+        self.assertEqual(together(self.dress_a, self.belt), 3)
+        self.assertEqual(together(self.belt, self.dress_a), 3)
+        self.assertEqual(together(self.dress_a, self.bag), 2)
+        mine = [("company_id", "=", self.company.id)]
+        sandal = Sale.search([*mine, ("product_id", "=", self.sandal.id)])
+        self.assertEqual((sandal.units, sandal.purchases), (6, 1))
+        # Bought on 2 September 00:00 UTC: the brand's 1 September.
+        self.assertEqual(sandal.day, date(2026, 9, 1))
+        # Pedro's cancelled order (the bag, 5 November) is no sale.
+        bag_later = [("product_id", "=", self.bag.id), ("day", ">", date(2026, 9, 1))]
+        self.assertFalse(Sale.search_count([*mine, *bag_later]))
+        # Nothing written since: today only.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE sale_order SET write_date = '2026-01-01' WHERE company_id = %s",
+            [self.company.id],
+        )
+        self.assertEqual(
+            Recommendation._refresh_product_stats(self.company, TODAY),
+            [(TODAY, TODAY)],
+        )
+        # A purchase recorded late on a kept day, one cancelled.
+        late = self._customer("c6", self.ana, "+551198000008")
+        self._buy(late, datetime(2026, 10, 5, 15), [self.dress_a, self.belt])
+        c2 = self.env["sale.order"].search([("partner_id.name", "=", "c2")])
+        c2._action_cancel()
+        self.assertEqual(
+            Recommendation._refresh_product_stats(self.company, TODAY),
+            [
+                (date(2026, 8, 31), date(2026, 8, 31)),
+                (date(2026, 10, 5), date(2026, 10, 5)),
+                (TODAY, TODAY),
+            ],
+        )
+        self.assertEqual(together(self.dress_a, self.belt), 3)
+        self.assertEqual(together(self.dress_a, self.bag), 1)
+        # The bag is no longer bought together often enough (twice) for
+        # Maria: what is new and what sells in her categories come next.
+        maria = self._suggest(self.maria)
+        Recommendation._compute_for_suggestions(maria, TODAY)
+        self.assertEqual(
+            self._offers(maria),
+            [
+                (self.belt, "together"),
+                (self.dress_new, "new"),
+                (self.dress_a, "category"),
+            ],
+        )
+        # A month later the days before 25 September have left the window;
+        # the late purchase's day was written within the margin of the last
+        # refresh, so it is looked at again.
+        later = TODAY + timedelta(days=30)
+        self.assertEqual(
+            Recommendation._refresh_product_stats(self.company, later),
+            [(date(2026, 10, 5), date(2026, 10, 5)), (TODAY, later)],
+        )
+        gone = [*mine, ("day", "<", date(2026, 9, 25))]
+        self.assertFalse(Pair.search_count(gone))
+        self.assertFalse(Sale.search_count(gone))
+        self.assertTrue(Sale.search_count([*mine, ("day", "=", date(2026, 10, 5))]))
+        self.assertEqual(together(self.dress_a, self.belt), 1)
 
     # ------------------------------------------------------------ drafting
 

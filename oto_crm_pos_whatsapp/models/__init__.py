@@ -1,4 +1,3 @@
-from . import oto_whatsapp_composer
 from . import pos_config
 from . import pos_order
 from . import res_config_settings

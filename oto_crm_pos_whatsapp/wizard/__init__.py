@@ -1,0 +1,1 @@
+from . import oto_whatsapp_composer
