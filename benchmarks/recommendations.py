@@ -237,7 +237,7 @@ def run(odoo, db, args):
         cr.execute("ANALYZE oto_suggestion")
         # The next night: yesterday's purchases are new, today's too.
         env["ir.config_parameter"].set_param(
-            Recommendation._stats_param(company, "until"),
+            Recommendation._kept_param(company, "until"),
             odoo_module.fields.Date.to_string(today - timedelta(days=2)),
         )
         started = time.time()

@@ -11,6 +11,7 @@ from . import res_partner
 from . import sale_order
 from . import ir_http
 from . import oto_purchase
+from . import oto_kept_days
 from . import oto_wallet_history
 from . import oto_wallet_pair
 from . import oto_wallet_customer

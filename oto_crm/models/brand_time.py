@@ -10,9 +10,6 @@ from odoo import fields
 # The day of a purchase, a suggestion or a contact is counted in the brand's
 # local time.
 PURCHASE_TIMEZONE = "America/Sao_Paulo"
-# Transactions still open when a refresh of kept figures started: their
-# writes are looked for again by the next one.
-WRITE_MARGIN = timedelta(minutes=5)
 
 
 def brand_today(env):

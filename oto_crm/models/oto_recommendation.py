@@ -2,19 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 from datetime import timedelta
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .brand_time import (
-    PURCHASE_TIMEZONE,
-    WRITE_MARGIN,
-    brand_today,
-    day_ranges,
-    utc_start,
-)
+from .brand_time import PURCHASE_TIMEZONE, brand_today, day_ranges, utc_start
 
 _logger = logging.getLogger(__name__)
 
@@ -41,11 +36,14 @@ class OtoRecommendation(models.Model):
     batch for the day's suggestions, set-based over the purchases' lines."""
 
     _name = "oto.recommendation"
+    _inherit = ["oto.kept.days"]
     _description = "Product recommendation"
     _order = "suggestion_id, sequence"
     # Written by the nightly batch for every suggestion of the day, read
     # through their suggestion: neither who wrote them nor when is kept.
     _log_access = False
+    # The kept product stats (see _refresh_product_stats).
+    _kept_key = "recommendation_stats"
 
     suggestion_id = fields.Many2one(
         "oto.suggestion", required=True, index=True, ondelete="cascade"
@@ -127,9 +125,6 @@ class OtoRecommendation(models.Model):
 
     # --------------------------------------------------- kept product stats
 
-    def _stats_param(self, company, key):
-        return f"oto_crm.recommendation_stats_{key}_{company.id}"
-
     @api.model
     def _refresh_product_stats(self, company, today):
         """Bring the kept sales per store and product and the purchases per
@@ -146,25 +141,13 @@ class OtoRecommendation(models.Model):
             [company.id],
         )
         self.env["oto.purchase"]._flush_sources()
-        params = self.env["ir.config_parameter"].sudo()
         first = self._params(company, today)["stats_from"]
-        window = {first + timedelta(days=n) for n in range((today - first).days + 1)}
-        kept_from = params.get_param(self._stats_param(company, "from"))
-        kept_until = params.get_param(self._stats_param(company, "until"))
-        written = params.get_param(self._stats_param(company, "written"))
-        kept = set()
-        if kept_from and kept_until:
-            last = min(fields.Date.to_date(kept_until), today - timedelta(days=1))
-            kept_from = fields.Date.to_date(kept_from)
-            kept = {day for day in window if kept_from <= day <= last}
-        todo = window - kept
-        if kept and written:
-            since = fields.Datetime.to_datetime(written) - WRITE_MARGIN
-            queries = self.env["oto.purchase"]._get_changed_day_queries(
-                company.id, since
+        yesterday = today - timedelta(days=1)
+        todo = {today}
+        if first <= yesterday:
+            todo |= self._days_to_compute(
+                company, first, yesterday, partial(self._changed_days, company)
             )
-            cr.execute(SQL(" UNION ").join(queries))
-            todo |= kept & {row[0] for row in cr.fetchall()}
         for table in ("oto_recommendation_sale", "oto_recommendation_pair"):
             cr.execute(
                 SQL(
@@ -178,12 +161,7 @@ class OtoRecommendation(models.Model):
         ranges = day_ranges(sorted(todo))
         for date_from, date_to in ranges:
             self._store_product_stats(company, date_from, date_to)
-        for key, value in (
-            ("from", fields.Date.to_string(first)),
-            ("until", fields.Date.to_string(today - timedelta(days=1))),
-            ("written", fields.Datetime.to_string(cr.now())),
-        ):
-            params.set_param(self._stats_param(company, key), value)
+        self._days_kept(company, first, yesterday)
         if len(todo) > 1:
             _logger.info(
                 "Recommendation stats of %s: %s day(s) computed (%s)",
@@ -192,6 +170,13 @@ class OtoRecommendation(models.Model):
                 ", ".join(f"{a} - {b}" for a, b in ranges[:5]),
             )
         return ranges
+
+    @api.model
+    def _changed_days(self, company, since):
+        """The days of the purchases written since ``since``."""
+        queries = self.env["oto.purchase"]._get_changed_day_queries(company.id, since)
+        self.env.cr.execute(SQL(" UNION ").join(queries))
+        return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
     def _store_product_stats(self, company, date_from, date_to):

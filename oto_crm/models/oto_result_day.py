@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 from datetime import timedelta
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 
@@ -9,13 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from .brand_time import (
-    PURCHASE_TIMEZONE,
-    WRITE_MARGIN,
-    brand_today,
-    day_ranges,
-    utc_start,
-)
+from .brand_time import PURCHASE_TIMEZONE, brand_today, day_ranges, utc_start
 
 _logger = logging.getLogger(__name__)
 
@@ -52,9 +47,11 @@ class OtoResultDay(models.Model):
     recorded after the fact), and today's are always read live."""
 
     _name = "oto.result.day"
+    _inherit = ["oto.kept.days"]
     _description = "Seller results of a day"
     _log_access = False
     _order = "day desc, seller_id"
+    _kept_key = "results"
 
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     seller_id = fields.Many2one(
@@ -202,9 +199,6 @@ class OtoResultDay(models.Model):
         for company in self.env["res.company"].search([]):
             self._refresh(company)
 
-    def _param(self, company, key):
-        return f"oto_crm.results_{key}_{company.id}"
-
     @api.model
     def _refresh(self, company, today=None):
         """Bring the kept days of ``company`` up to yesterday: the days not
@@ -219,35 +213,15 @@ class OtoResultDay(models.Model):
         if not cr.fetchone()[0]:
             return False
         self._flush_sources()
-        params = self.env["ir.config_parameter"].sudo()
-        kept = params.get_param(self._param(company, "until"))
-        written = params.get_param(self._param(company, "written"))
         first = today - timedelta(days=HISTORY_DAYS)
         yesterday = today - timedelta(days=1)
-        days = set()
-        kept = fields.Date.to_date(kept) if kept else None
-        if kept:
-            kept = min(kept, yesterday)
-            if written:
-                since = fields.Datetime.to_datetime(written) - WRITE_MARGIN
-                days = {
-                    day
-                    for day in self._changed_days(company, since)
-                    if first <= day <= kept
-                }
-        else:
-            kept = first - timedelta(days=1)
+        days = self._days_to_compute(
+            company, first, yesterday, partial(self._changed_days, company)
+        )
         ranges = day_ranges(sorted(days))
-        if kept < yesterday:
-            ranges.append((kept + timedelta(days=1), yesterday))
         for date_from, date_to in ranges:
             self._store(company, date_from, date_to)
-        until = fields.Date.to_string(yesterday)
-        if params.get_param(self._param(company, "until")) != until:
-            params.set_param(self._param(company, "until"), until)
-        params.set_param(
-            self._param(company, "written"), fields.Datetime.to_string(cr.now())
-        )
+        self._days_kept(company, first, yesterday)
         if ranges:
             _logger.info(
                 "Oto results of %s: %s day range(s) recomputed (%s)",
