@@ -1,8 +1,11 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
 
 # Transactions still open when a refresh started: their writes are looked
 # for again by the next one.
@@ -46,9 +49,18 @@ class OtoKeptDays(models.AbstractModel):
         return todo
 
     @api.model
-    def _days_kept(self, company, first, until):
+    def _days_kept(self, company, first, until, ranges):
         """For the next refresh: the days ``first`` to ``until`` are kept,
-        up to date with the writes committed before this transaction."""
+        up to date with the writes committed before this transaction
+        (``ranges``: the days computed, logged)."""
+        if ranges:
+            _logger.info(
+                "%s of %s: %s day range(s) computed (%s)",
+                self._kept_key,
+                company.name,
+                len(ranges),
+                ", ".join(f"{a} - {b}" for a, b in ranges[:5]),
+            )
         params = self.env["ir.config_parameter"].sudo()
         for key, value in (
             ("from", fields.Date.to_string(first)),

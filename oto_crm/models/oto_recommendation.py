@@ -148,7 +148,7 @@ class OtoRecommendation(models.Model):
             todo |= self._days_to_compute(
                 company, first, yesterday, partial(self._changed_days, company)
             )
-        for table in ("oto_recommendation_sale", "oto_recommendation_pair"):
+        for table in self._stat_tables():
             cr.execute(
                 SQL(
                     "DELETE FROM %s WHERE company_id = %s AND (day < %s OR day > %s)",
@@ -161,15 +161,14 @@ class OtoRecommendation(models.Model):
         ranges = day_ranges(sorted(todo))
         for date_from, date_to in ranges:
             self._store_product_stats(company, date_from, date_to)
-        self._days_kept(company, first, yesterday)
-        if len(todo) > 1:
-            _logger.info(
-                "Recommendation stats of %s: %s day(s) computed (%s)",
-                company.name,
-                len(todo),
-                ", ".join(f"{a} - {b}" for a, b in ranges[:5]),
-            )
+        self._days_kept(company, first, yesterday, ranges)
         return ranges
+
+    def _stat_tables(self):
+        return (
+            self.env["oto.recommendation.sale"]._table,
+            self.env["oto.recommendation.pair"]._table,
+        )
 
     @api.model
     def _changed_days(self, company, since):
@@ -184,7 +183,7 @@ class OtoRecommendation(models.Model):
         ``date_to`` with those of their purchases' lines (walk-in sales
         without a customer included: they tell what sells too)."""
         cr = self.env.cr
-        for table in ("oto_recommendation_sale", "oto_recommendation_pair"):
+        for table in self._stat_tables():
             cr.execute(
                 SQL(
                     "DELETE FROM %s WHERE company_id = %s AND day >= %s AND day <= %s",

@@ -1,6 +1,5 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import logging
 from datetime import timedelta
 from functools import partial
 
@@ -11,8 +10,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .brand_time import PURCHASE_TIMEZONE, brand_today, day_ranges, utc_start
-
-_logger = logging.getLogger(__name__)
 
 PERIODS = ("30d", "month")
 # Days of results kept (and computed the first time).
@@ -221,14 +218,7 @@ class OtoResultDay(models.Model):
         ranges = day_ranges(sorted(days))
         for date_from, date_to in ranges:
             self._store(company, date_from, date_to)
-        self._days_kept(company, first, yesterday)
-        if ranges:
-            _logger.info(
-                "Oto results of %s: %s day range(s) recomputed (%s)",
-                company.name,
-                len(ranges),
-                ", ".join(f"{a} - {b}" for a, b in ranges[:5]),
-            )
+        self._days_kept(company, first, yesterday, ranges)
         return True
 
     @api.model
