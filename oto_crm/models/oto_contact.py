@@ -163,7 +163,8 @@ class OtoContact(models.Model):
                     }
                 )
             )
-            self.suggestion_id = suggestion
+            # A spontaneous contact: its own (done) suggestion, for the results.
+            self.sudo().suggestion_id = suggestion
         suggestion.sudo().write(
             {
                 "state": "done",
@@ -180,7 +181,7 @@ class OtoContact(models.Model):
                 or self.seller_id.store_id.user_id
                 or self.env.user
             )
-            self.activity_id = partner.activity_schedule(
+            self.sudo().activity_id = partner.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=self.followup_date,
                 summary=self.env._(

@@ -15,3 +15,4 @@ from . import test_pin
 from . import test_funnel
 from . import test_opportunity_api
 from . import test_recommendations
+from . import test_access_matrix
