@@ -63,6 +63,7 @@ class OtoSuggestion(models.Model):
             ("in_progress", "In progress"),
             ("done", "Done"),
             ("expired", "Expired"),
+            ("cancelled", "Cancelled"),
         ],
         required=True,
         default="assigned",
