@@ -71,6 +71,11 @@ class TestSignInLock(AccountsCommon):
             self.assertFalse(self._sign_in(ana.login, "errada")[0])
         self.assertTrue(ana.sudo().oto_login_locked)
         self.assertTrue(self.seller_a1.login_locked)
+        team = self.env["oto.seller"].with_user(self.user_manager_a).get_team()
+        self.assertEqual(
+            {row["name"]: row["login_locked"] for row in team},
+            {self.seller_a1.name: True, self.seller_a2.name: False},
+        )
         locked = self._audit("login_locked", ana)
         self.assertEqual(len(locked), 1)
         self.assertEqual(locked.seller_id, self.seller_a1)
