@@ -148,16 +148,27 @@ class ResUsers(models.Model):
             and not self.has_group("base.group_system")
         )
 
-    def _oto_is_locked(self):
+    def _oto_lock_state(self):
+        """(locked, wrong passwords in a row), read from the database (the
+        sign-in's cursor is not the one that counted them)."""
         self.ensure_one()
         rows = self.env.execute_query(
-            SQL("SELECT oto_login_locked FROM res_users WHERE id = %s", self.id)
+            SQL(
+                "SELECT oto_login_locked, oto_login_failures FROM res_users "
+                "WHERE id = %s",
+                self.id,
+            )
         )
-        return bool(rows and rows[0][0])
+        locked, failures = rows[0] if rows else (False, 0)
+        return bool(locked), failures or 0
+
+    def _oto_is_locked(self):
+        return self._oto_lock_state()[0]
 
     def _check_credentials(self, credential, env):
         user = self.env.user
-        if user._oto_is_locked():
+        locked, failures = user._oto_lock_state()
+        if locked:
             raise AccessDenied(
                 user.with_context(lang=user.lang).env._(
                     "Your user is locked after too many wrong passwords: ask your "
@@ -172,14 +183,14 @@ class ResUsers(models.Model):
                 # rolled back on a failure).
                 exc.oto_wrong_password_uid = user.id
             raise
-        # The right password: the count starts again.
-        self.env.execute_query(
-            SQL(
-                "UPDATE res_users SET oto_login_failures = 0 "
-                "WHERE id = %s AND oto_login_failures > 0",
-                user.id,
+        if failures:
+            # The right password: the count starts again.
+            self.env.execute_query(
+                SQL(
+                    "UPDATE res_users SET oto_login_failures = 0 WHERE id = %s",
+                    user.id,
+                )
             )
-        )
         return auth_info
 
     @classmethod
