@@ -166,6 +166,30 @@ def ensure_project_requirements(odoo):
     )
 
 
+# What the Odoo tests need beside Odoo and requirements.txt (the API fuzzer),
+# pinned as in requirements-dev.txt.
+TEST_REQUIREMENTS = ("hypothesis",)
+
+
+def ensure_test_requirements(odoo):
+    """Install the Odoo tests' own tools in Odoo's Python when missing."""
+    check = "import " + ", ".join(TEST_REQUIREMENTS)
+    ok = subprocess.run([odoo.python, "-c", check], capture_output=True, check=False)
+    if ok.returncode == 0:
+        return
+    with open(os.path.join(ROOT, "requirements-dev.txt"), encoding="utf-8") as fh:
+        pins = [
+            line.strip()
+            for line in fh
+            if line.split("==")[0].strip().lower() in TEST_REQUIREMENTS
+        ]
+    say(f"installing {', '.join(pins)} in {odoo.python} (for the Odoo tests)")
+    subprocess.run(
+        [odoo.python, "-m", "pip", "install", "-q", *pins],
+        check=True,
+    )
+
+
 def prepare():
     """(Odoo, Database) ready to use: Odoo found, our requirements in its
     Python, PostgreSQL up. Raises ``SetupError``."""

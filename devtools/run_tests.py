@@ -289,6 +289,7 @@ def run_odoo(scenarios, rebuild=False, test_tags=None):
         say(f"Odoo tests skipped: {exc}")
         return None
     envmod.ensure_project_requirements(odoo)
+    envmod.ensure_test_requirements(odoo)
     db = envmod.ensure_database()
     say(f"Odoo {odoo.src} with {odoo.python}; PostgreSQL {db.host}:{db.port}")
     counts = Counts()

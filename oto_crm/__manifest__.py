@@ -10,7 +10,7 @@
     "maintainers": ["oto-crm"],
     "license": "LGPL-3",
     "application": True,
-    "depends": ["sale_crm", "phone_validation"],
+    "depends": ["sale_crm", "phone_validation", "auth_signup"],
     "external_dependencies": {"python": ["phonenumbers", "requests"]},
     "data": [
         "security/oto_crm_groups.xml",
@@ -33,6 +33,9 @@
         "views/oto_audit_views.xml",
         "views/oto_api_key_views.xml",
         "views/oto_password_templates.xml",
+        "views/res_users_views.xml",
+        "views/oto_data_request_views.xml",
+        "report/oto_data_request_report.xml",
         "views/res_config_settings_views.xml",
         "wizard/oto_wallet_assign_views.xml",
         "wizard/oto_lead_views.xml",

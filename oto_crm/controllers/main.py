@@ -7,7 +7,7 @@ from odoo.service import security
 
 from odoo.addons.web.controllers.home import Home
 
-PASSWORD_PAGE = "/oto/password"
+from ..models.ir_http import PASSWORD_PAGE
 
 
 def _must_change_password():

@@ -34,3 +34,5 @@ from . import oto_opportunity_api
 from . import oto_demo
 from . import oto_attribution
 from . import oto_result_day
+from . import oto_login_lock
+from . import oto_data_request

@@ -1,13 +1,70 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import werkzeug.exceptions
+
 from odoo import models
+from odoo.exceptions import AccessDenied
 from odoo.http import request
 
 from ..tools.seller_link import SESSION_KEY, code_parameter
 
+PASSWORD_PAGE = "/oto/password"
+# What a session with a temporary password may still call: the page where
+# the user chooses their own, and signing out.
+PASSWORD_CHANGE_PATHS = (PASSWORD_PAGE, "/web/session/logout", "/web/session/destroy")
+
 
 class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
+
+    @classmethod
+    def _authenticate(cls, endpoint):
+        result = super()._authenticate(endpoint)
+        cls._oto_enforce_password_change(endpoint)
+        return result
+
+    @classmethod
+    def _oto_must_change_password(cls):
+        uid = request.session.uid
+        return bool(
+            uid and request.env["res.users"].sudo().browse(uid).oto_password_temporary
+        )
+
+    @classmethod
+    def _oto_enforce_password_change(cls, endpoint):
+        """A user signed in with a temporary password (given by someone
+        else) does nothing before choosing their own: every authenticated
+        call is refused (JSON-RPC) or sent to the password page (web pages),
+        and public pages see them as a visitor."""
+        auth = endpoint.routing["auth"]
+        if (
+            auth == "none"
+            or request.httprequest.path in PASSWORD_CHANGE_PATHS
+            or not cls._oto_must_change_password()
+        ):
+            return
+        if auth == "public":
+            request.update_env(user=request.env.ref("base.public_user").id)
+            return
+        if endpoint.routing["type"] == "json":
+            user = request.env.user
+            raise AccessDenied(
+                user.with_context(lang=user.lang).env._(
+                    "Your password was given to you by someone else: choose your "
+                    "own at %(page)s before you go on.",
+                    page=PASSWORD_PAGE,
+                )
+            )
+        werkzeug.exceptions.abort(request.redirect(PASSWORD_PAGE))
+
+    @classmethod
+    def _handle_error(cls, exception):
+        # The opportunity API answers JSON, whatever went wrong.
+        from ..controllers.api import error_response, is_api_request
+
+        if is_api_request():
+            return error_response(exception)
+        return super()._handle_error(exception)
 
     @classmethod
     def _pre_dispatch(cls, rule, args):

@@ -4,8 +4,8 @@ import hashlib
 import hmac
 import secrets
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 PREFIX_LENGTH = 8
 
@@ -39,12 +39,66 @@ class OtoApiKey(models.Model):
         string="Acts as",
         default=lambda self: self.env.user,
         required=True,
-        help="Opportunities created with this key are created by this user.",
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+        help="Opportunities created with this key are created by this user: an "
+        "internal user of the key's company.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        keys = super().create(vals_list)
+        keys._check_scope_by_user()
+        return keys
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"company_id", "user_id"} & set(vals):
+            self._check_scope_by_user()
+        return result
+
+    def _check_scope_by_user(self):
+        """A brand admin makes keys for their own companies, acting as an
+        internal user of that company who does not hold more rights than
+        they do (never the superuser, an administrator only for an
+        administrator)."""
+        if self.env.su:
+            return
+        me = self.env.user
+        for key in self:
+            user = key.user_id
+            if key.company_id not in me.company_ids:
+                raise AccessError(
+                    self.env._(
+                        "You can only make API keys for your own companies, not "
+                        "for %(company)s.",
+                        company=key.company_id.name,
+                    )
+                )
+            if (
+                user.id == SUPERUSER_ID
+                or user.share
+                or not user.active
+                or key.company_id not in user.company_ids
+                or (
+                    user.has_group("base.group_system")
+                    and not me.has_group("base.group_system")
+                )
+                or not user.has_group("oto_crm.oto_crm_group_seller")
+            ):
+                raise AccessError(
+                    self.env._(
+                        "An API key acts as an active internal Oto user of "
+                        "%(company)s, and never as an administrator unless you are "
+                        "one: %(user)s cannot be chosen.",
+                        company=key.company_id.name,
+                        user=user.name,
+                    )
+                )
 
     def action_generate(self):
         """A new key (replacing the previous one), shown once."""
         self.ensure_one()
+        self.check_access("write")
         token = f"oto_{secrets.token_urlsafe(32)}"
         self.sudo().write({"prefix": token[:PREFIX_LENGTH], "key_hash": _digest(token)})
         self.message_post(

@@ -12,6 +12,9 @@ AUDIT_ACTIONS = [
     ("seller_activated", "Seller activated"),
     ("consent", "Consent changed"),
     ("wallet_move", "Wallet changed by hand"),
+    ("login_locked", "User locked (wrong passwords)"),
+    ("login_unlock", "User unlocked"),
+    ("data_request", "Data subject request"),
 ]
 
 
@@ -45,14 +48,29 @@ class OtoAudit(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Customer concerned", readonly=True, ondelete="set null"
     )
+    concerned_user_id = fields.Many2one(
+        "res.users", string="User concerned", readonly=True, ondelete="set null"
+    )
     action = fields.Selection(AUDIT_ACTIONS, required=True, readonly=True)
     description = fields.Char(readonly=True)
 
     @api.model
-    def _log(self, action, description, seller=None, partner=None, company=None):
-        """Record an action (whatever the user's own rights on the trail)."""
+    def _log(
+        self,
+        action,
+        description,
+        seller=None,
+        partner=None,
+        company=None,
+        store=None,
+        user=None,
+    ):
+        """Record an action (whatever the user's own rights on the trail).
+        ``user``: the user concerned (a locked sign-in), ``store``: the
+        store concerned when no seller is (a store's shared login)."""
         acting = self.env["oto.seller"]._get_acting_seller()
         company = company or (seller and seller.company_id) or self.env.company
+        store = store or (seller and seller.store_id)
         return self.sudo().create(
             {
                 "action": action,
@@ -61,8 +79,9 @@ class OtoAudit(models.Model):
                 "acting_seller_id": acting.id,
                 "company_id": company.id,
                 "seller_id": seller.id if seller else False,
-                "store_id": seller.store_id.id if seller else False,
+                "store_id": store.id if store else False,
                 "partner_id": partner.id if partner else False,
+                "concerned_user_id": user.id if user else False,
             }
         )
 

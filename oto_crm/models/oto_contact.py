@@ -5,8 +5,12 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .brand_time import brand_day, brand_today
+from .brand_time import brand_day, brand_today, utc_start
 from .oto_consent import PHONE_CHANNELS
+
+# How far back a store manager or a brand admin may date a contact (to
+# correct one); a seller records today's or yesterday's.
+CORRECTION_DAYS = 30
 
 REASONS = [
     ("number_invalid", "The number does not exist or failed"),
@@ -98,9 +102,46 @@ class OtoContact(models.Model):
                     )
                 )
 
+    def _check_date_by_user(self):
+        """A contact is never dated in the future; a seller dates it today or
+        yesterday (a contact back-dated further would take the credit of a
+        sale made before it), a store manager or a brand admin within
+        CORRECTION_DAYS days. Checked for people, not for the server's own
+        work (imports, demo data)."""
+        now = fields.Datetime.now()
+        manager = self.env.user.has_group("oto_crm.oto_crm_group_manager")
+        days = CORRECTION_DAYS if manager else 1
+        earliest = utc_start(brand_today(self.env) - timedelta(days=days))
+        for contact in self:
+            if contact.date > now:
+                raise ValidationError(
+                    self.env._("A contact cannot be dated in the future.")
+                )
+            if contact.date < earliest and manager:
+                raise ValidationError(
+                    self.env._(
+                        "A store manager or a brand admin may date a contact at "
+                        "most %(days)s days back.",
+                        days=CORRECTION_DAYS,
+                    )
+                )
+            if contact.date < earliest:
+                raise ValidationError(
+                    self.env._(
+                        "A contact is dated today or yesterday: ask your store "
+                        "manager to record an older one."
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         Suggestion = self.env["oto.suggestion"]
+        if not self.env.su:
+            # Effects on a customer (consent, rest) only for one the user
+            # may see.
+            self.env["res.partner"].browse(
+                {v["partner_id"] for v in vals_list if v.get("partner_id")}
+            ).check_access("read")
         for vals in vals_list:
             if vals.get("reached") == "yes":
                 vals["reason"] = False
@@ -111,9 +152,17 @@ class OtoContact(models.Model):
             ):
                 vals["message_sent"] = Suggestion.browse(vals["suggestion_id"]).message
         contacts = super().create(vals_list)
+        if not self.env.su:
+            contacts._check_date_by_user()
         for contact in contacts:
             contact._apply_outcome()
         return contacts
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "date" in vals and not self.env.su:
+            self._check_date_by_user()
+        return result
 
     def _apply_outcome(self):
         """The effects of the outcome on the customer, the suggestion and the

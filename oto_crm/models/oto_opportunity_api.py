@@ -20,13 +20,14 @@ class OpportunityApiError(Exception):
     """An answer other than success: HTTP status, a stable code, a message
     for people (translated) and, for invalid input, the fields at fault."""
 
-    def __init__(self, status, code, message, fields=None, extra=None):
+    def __init__(self, status, code, message, fields=None, extra=None, headers=None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.fields = fields or {}
         self.extra = extra or {}
+        self.headers = headers or {}
 
     def to_json(self):
         error = {"code": self.code, "message": self.message}
@@ -51,6 +52,7 @@ class OtoOpportunityApi(models.AbstractModel):
             "must not contain NUL characters": self.env._(
                 "must not contain NUL characters"
             ),
+            "must be valid Unicode": self.env._("must be valid Unicode"),
             "must be an object": self.env._("must be an object"),
             "must be a JSON object": self.env._("must be a JSON object"),
             "unknown field": self.env._("unknown field"),
@@ -94,11 +96,20 @@ class OtoOpportunityApi(models.AbstractModel):
 
     @api.model
     def _find_customer(self, company, customer):
+        """The key's company's customer: one of the company, or one shared
+        by the companies (no company) that is in no other company's wallet."""
         return self.env["res.partner"]._oto_find_customer(
             company,
             document=customer.get("document"),
             email=customer.get("email"),
             phone=customer.get("phone"),
+            domain=[
+                "|",
+                ("company_id", "=", company.id),
+                "|",
+                ("oto_seller_id", "=", False),
+                ("oto_seller_id.company_id", "=", company.id),
+            ],
         )
 
     @api.model
@@ -233,8 +244,14 @@ class OtoOpportunityApi(models.AbstractModel):
                 partner, _new = self._find_or_create_customer(
                     company, clean["customer"]
                 )
+                # (Only the key's company's: another company's opportunities
+                # are neither a conflict nor anything to name.)
                 open_one = Suggestion.search(
-                    [("partner_id", "=", partner.id), ("state", "in", OPEN_STATES)],
+                    [
+                        ("partner_id", "=", partner.id),
+                        ("company_id", "=", company.id),
+                        ("state", "in", OPEN_STATES),
+                    ],
                     limit=1,
                 )
                 if open_one:
@@ -359,11 +376,13 @@ class OtoOpportunityApi(models.AbstractModel):
             .search([("id", "=", opportunity_id), ("api_key_id", "=", key.id)])
         )
         if not suggestion:
-            raise OpportunityApiError(
-                404,
-                "not_found",
-                self.env._(
-                    "No opportunity %(id)s for this API key.", id=opportunity_id
-                ),
-            )
+            raise self._not_found(opportunity_id)
         return suggestion
+
+    @api.model
+    def _not_found(self, opportunity_id):
+        return OpportunityApiError(
+            404,
+            "not_found",
+            self.env._("No opportunity %(id)s for this API key.", id=opportunity_id),
+        )

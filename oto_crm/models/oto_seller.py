@@ -448,6 +448,8 @@ class OtoSeller(models.Model):
                 "customers": seller.customer_count,
                 "pin_set": seller.pin_set,
                 "locked": seller.pin_locked,
+                # Their own login locked by wrong passwords (action_unlock_login).
+                "login_locked": seller.login_locked,
                 "off_today": seller.id in off,
             }
             for seller in sellers

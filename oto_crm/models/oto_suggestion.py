@@ -67,6 +67,7 @@ class OtoSuggestion(models.Model):
             ("in_progress", "In progress"),
             ("done", "Done"),
             ("expired", "Expired"),
+            ("cancelled", "Cancelled"),
         ],
         required=True,
         default="assigned",

@@ -85,6 +85,12 @@ class ResCompany(models.Model):
         string="Ask the PIN again after (minutes idle)", default=5
     )
     oto_pin_max_attempts = fields.Integer(string="Wrong PINs before locking", default=5)
+    oto_password_max_attempts = fields.Integer(
+        string="Wrong passwords before locking",
+        default=5,
+        help="Wrong passwords in a row that lock an Oto user until a store "
+        "manager or a brand admin unlocks them.",
+    )
     oto_attribution_days = fields.Integer(
         string="Attribution window (days)",
         default=7,
@@ -137,7 +143,10 @@ class ResCompany(models.Model):
         return super().write(vals)
 
     @api.constrains(
-        "oto_pin_idle_minutes", "oto_pin_max_attempts", "oto_lead_idle_days"
+        "oto_pin_idle_minutes",
+        "oto_pin_max_attempts",
+        "oto_password_max_attempts",
+        "oto_lead_idle_days",
     )
     def _check_oto_pin_settings(self):
         for company in self:
@@ -158,6 +167,13 @@ class ResCompany(models.Model):
                     self.env._(
                         "Lock a seller after 3 to 10 wrong PINs, not %(count)s.",
                         count=company.oto_pin_max_attempts,
+                    )
+                )
+            if not 3 <= company.oto_password_max_attempts <= 10:
+                raise ValidationError(
+                    self.env._(
+                        "Lock a user after 3 to 10 wrong passwords, not %(count)s.",
+                        count=company.oto_password_max_attempts,
                     )
                 )
 

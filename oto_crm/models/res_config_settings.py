@@ -27,6 +27,9 @@ class ResConfigSettings(models.TransientModel):
     oto_pin_max_attempts = fields.Integer(
         related="company_id.oto_pin_max_attempts", readonly=False
     )
+    oto_password_max_attempts = fields.Integer(
+        related="company_id.oto_password_max_attempts", readonly=False
+    )
     oto_attribution_days = fields.Integer(
         related="company_id.oto_attribution_days", readonly=False
     )

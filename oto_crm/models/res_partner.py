@@ -8,6 +8,8 @@ from odoo.tools import SQL, html2plaintext
 from ..tools.phone import PhoneError, normalize_phone, phone_variants
 from ..tools.suggestion_rules import smart_interval
 from .brand_time import brand_today
+from .oto_consent import CHANNELS
+from .oto_suggestion import OPEN_STATES
 
 _COMPARE = {
     "=": lambda a, b: a == b,
@@ -49,6 +51,82 @@ WALLET_FIELDS = {
     "oto_phone_invalid",
     "oto_phone_invalid_reason",
 }
+# The customer's own fields that identify or describe them.
+PROFILE_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "mobile",
+    "oto_phone_e164",
+    "vat",
+    "oto_birthdate",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "state_id",
+    "country_id",
+    "function",
+    "website",
+    "ref",
+    "comment",
+    "lang",
+)
+# What erasure clears on the customer and their addresses.
+ERASED_FIELDS = {
+    "email": False,
+    "phone": False,
+    "mobile": False,
+    "vat": False,
+    "oto_birthdate": False,
+    "street": False,
+    "street2": False,
+    "zip": False,
+    "city": False,
+    "state_id": False,
+    "function": False,
+    "website": False,
+    "ref": False,
+    "comment": False,
+    "title": False,
+    "image_1920": False,
+    "oto_phone_invalid": False,
+    "oto_phone_invalid_reason": False,
+    "active": False,
+}
+# What erasure clears on the funnel's subjects of the customer (copies).
+LEAD_ERASED_FIELDS = (
+    "contact_name",
+    "partner_name",
+    "email_from",
+    "phone",
+    "mobile",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "website",
+    "function",
+)
+
+
+def _value(record, name):
+    """A field's value as the report shows it (plain JSON values)."""
+    field = record._fields[name]
+    value = record[name]
+    if field.type == "many2one":
+        return value.display_name or None
+    if field.type == "selection":
+        return dict(field._description_selection(record.env)).get(value) or None
+    if field.type == "datetime":
+        return fields.Datetime.to_string(value) or None
+    if field.type == "date":
+        return fields.Date.to_string(value) or None
+    if field.type in ("html", "text") and value:
+        return html2plaintext(value) if field.type == "html" else value
+    if value is False and field.type not in ("boolean", "integer", "float"):
+        return None
+    return value
 
 
 class ResPartner(models.Model):
@@ -484,7 +562,24 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self.browse()._oto_check_wallet_change(vals)
+        optouts = []
+        if not self._oto_from_ledger():
+            # A customer created as opted out: the ledger records it.
+            vals_list = [dict(vals) for vals in vals_list]
+            for vals in vals_list:
+                optouts.append(
+                    [
+                        field.removeprefix("oto_optout_")
+                        for field in list(vals)
+                        if field.startswith("oto_optout_") and vals.pop(field)
+                    ]
+                )
         partners = super().create(vals_list)
+        for partner, channels in zip(partners, optouts, strict=False):
+            if channels:
+                partner._oto_set_consent(
+                    channels, False, None, self.env._("Created opted out")
+                )
         with_seller = partners.filtered("oto_seller_id")
         if with_seller:
             with_seller._oto_log_wallet_moves(
@@ -495,7 +590,7 @@ class ResPartner(models.Model):
     def write(self, vals):
         self._oto_check_wallet_change(vals)
         consent = {k: v for k, v in vals.items() if k.startswith("oto_optout_")}
-        if consent and not self.env.context.get("oto_consent_ledger"):
+        if consent and not self._oto_from_ledger():
             # A change of consent by hand goes through the ledger (proof).
             vals = {k: v for k, v in vals.items() if k not in consent}
             for field, optout in consent.items():
@@ -506,7 +601,7 @@ class ResPartner(models.Model):
                 changed._oto_set_consent(
                     [channel],
                     not optout,
-                    "manager",
+                    None,
                     self.env._("Changed on the customer form"),
                 )
             if not vals:
@@ -556,13 +651,20 @@ class ResPartner(models.Model):
         return [digits, shown, f"BR{digits}", f"BR{shown}"]
 
     @api.model
-    def _oto_find_customer(self, company, document=None, email=None, phone=None):
+    def _oto_find_customer(
+        self, company, document=None, email=None, phone=None, domain=None
+    ):
         """The company's customer matching the document (digits), the
         normalized email or the E.164 phone (both spellings of a Brazilian
         mobile); the one matching the most of them, then the one in a
-        wallet, then the oldest. Empty when none matches."""
+        wallet, then the oldest. Empty when none matches. ``domain``: a
+        narrower scope."""
         Partner = self.sudo().with_context(active_test=True)
-        scope = [("company_id", "in", [company.id, False]), ("parent_id", "=", False)]
+        scope = [
+            ("company_id", "in", [company.id, False]),
+            ("parent_id", "=", False),
+            *(domain or []),
+        ]
         matches = {}
         lookups = []
         if document:
@@ -583,12 +685,19 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------ consent
 
+    def _oto_from_ledger(self):
+        """The consent ledger itself sets the customers' current consent
+        (as superuser: a caller's context alone cannot pretend to be it)."""
+        return self.env.su and self.env.context.get("oto_consent_ledger")
+
     def _oto_set_consent(
         self, channels, granted, source, reason, text_shown=None, extra=None
     ):
         """Record a grant or revocation per channel in the consent ledger,
-        which updates the customers' current state. ``extra``: more values
-        of the entries (where the consent was given)."""
+        which updates the customers' current state. ``source``: where the
+        words came from (None: the user's role, by hand). ``extra``: more
+        values of the entries (where the consent was given)."""
+        source = source or self.env["oto.consent"]._client_source()
         vals_list = [
             {
                 "partner_id": partner.id,
@@ -883,3 +992,284 @@ class ResPartner(models.Model):
             author_id=self.env.user.partner_id.id,
         )
         return True
+
+    # ------------------------------------------- personal data (LGPD Art. 18)
+    # A customer's personal data: what the add-ons hold about them, as a
+    # report, and their erasure. Bridges add their own records through the
+    # hooks _oto_personal_data, _oto_erasure_cancel_pending and
+    # _oto_erase_personal_data.
+
+    # -------------------------------------------------------------- report
+
+    def _oto_section(self, key, title, records, names):
+        """A section of the report: ``records``' fields ``names`` as rows,
+        with the fields' labels in the user's language."""
+        model = records.env[records._name]
+        columns = [
+            [name, model._fields[name].get_description(self.env)["string"]]
+            for name in names
+        ]
+        rows = [{name: _value(record, name) for name in names} for record in records]
+        return {"key": key, "title": title, "columns": columns, "rows": rows}
+
+    def _oto_personal_data(self):
+        """Every personal datum the add-ons hold on this customer, as
+        sections (key, title, columns, rows): the profile, the wallet,
+        purchases, contacts, suggestions, notes and to-dos, consents,
+        subjects of the funnel. Bridges add theirs (super() first)."""
+        self.ensure_one()
+        partner = self.sudo().with_context(active_test=False)
+        sections = [
+            self._oto_section(
+                "profile", self.env._("Profile"), partner, PROFILE_FIELDS
+            ),
+            self._oto_section(
+                "addresses",
+                self.env._("Other addresses"),
+                partner.child_ids,
+                ("type", "name", "email", "phone", "mobile", "street", "zip", "city"),
+            ),
+            self._oto_section(
+                "wallet",
+                self.env._("Wallet and scores"),
+                partner,
+                (
+                    "oto_seller_id",
+                    "oto_store_id",
+                    "oto_wallet_pinned",
+                    "oto_rfv_segment_id",
+                    "oto_last_purchase",
+                    "oto_purchase_count",
+                    "oto_purchase_amount",
+                    "oto_last_contact",
+                    "oto_quarantine_until",
+                    "oto_contact_interval",
+                    "oto_optout_whatsapp",
+                    "oto_optout_sms",
+                    "oto_optout_call",
+                    "oto_optout_email",
+                    "oto_phone_invalid",
+                    "oto_phone_invalid_reason",
+                ),
+            ),
+            self._oto_section(
+                "wallet_history",
+                self.env._("Wallet history"),
+                partner.oto_wallet_history_ids.sorted("date"),
+                ("date", "old_seller_id", "new_seller_id", "reason", "note"),
+            ),
+            self._oto_section(
+                "purchases",
+                self.env._("Purchases"),
+                self.env["oto.purchase"]
+                .sudo()
+                .search([("partner_id", "=", partner.id)], order="date"),
+                (
+                    "date",
+                    "reference",
+                    "company_id",
+                    "store_id",
+                    "seller_id",
+                    "amount",
+                    "item_count",
+                    "channel",
+                ),
+            ),
+            self._oto_section(
+                "contacts",
+                self.env._("Contacts"),
+                partner.oto_contact_ids.sorted("date"),
+                (
+                    "date",
+                    "seller_id",
+                    "channel",
+                    "reached",
+                    "reason",
+                    "result",
+                    "notes",
+                    "message_sent",
+                    "consent",
+                ),
+            ),
+            self._oto_section(
+                "suggestions",
+                self.env._("Suggestions"),
+                partner.oto_suggestion_ids.sorted("date"),
+                (
+                    "date",
+                    "campaign_id",
+                    "type",
+                    "seller_id",
+                    "state",
+                    "result",
+                    "origin_reason",
+                    "message_custom",
+                ),
+            ),
+            self._oto_section(
+                "notes",
+                self.env._("Notes and messages"),
+                self.env["mail.message"]
+                .sudo()
+                .search(
+                    [
+                        ("model", "=", "res.partner"),
+                        ("res_id", "=", partner.id),
+                        ("message_type", "!=", "user_notification"),
+                    ],
+                    order="date, id",
+                )
+                .filtered(lambda m: m.body or m.subject),
+                ("date", "author_id", "subject", "body"),
+            ),
+            self._oto_section(
+                "activities",
+                self.env._("To-dos"),
+                self.env["mail.activity"]
+                .sudo()
+                .search(
+                    [("res_model", "=", "res.partner"), ("res_id", "=", partner.id)]
+                ),
+                ("date_deadline", "user_id", "summary", "note"),
+            ),
+            self._oto_section(
+                "consents",
+                self.env._("Consents"),
+                partner.oto_consent_ids.sorted(lambda e: (e.date, e.id)),
+                (
+                    "date",
+                    "channel",
+                    "purpose",
+                    "granted",
+                    "source",
+                    "reason",
+                    "text_shown",
+                    "user_id",
+                ),
+            ),
+            self._oto_section(
+                "subjects",
+                self.env._("Subjects of the funnel"),
+                self.env["crm.lead"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("partner_id", "=", partner.id)]),
+                (
+                    "create_date",
+                    "name",
+                    "stage_id",
+                    "contact_name",
+                    "email_from",
+                    "phone",
+                    "city",
+                ),
+            ),
+        ]
+        return sections
+
+    def action_oto_data_request(self):
+        """A store manager records the customer's request (report or
+        erasure) for a brand admin to execute."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Data subject request"),
+            "res_model": "oto.data.request",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_partner_id": self.id, "default_kind": "access"},
+        }
+
+    # ------------------------------------------------------------- erasure
+
+    def _oto_check_erasable(self):
+        self.ensure_one()
+        users = self.sudo().with_context(active_test=False).user_ids
+        if users:
+            raise UserError(
+                self.env._(
+                    "%(customer)s is also a user of this database (%(login)s): "
+                    "remove or archive the user's access first.",
+                    customer=self.display_name,
+                    login=", ".join(users.mapped("login")),
+                )
+            )
+
+    def _oto_erasure_cancel_pending(self, request):
+        """Before erasure: cancel what would still reach the customer (open
+        suggestions; bridges add queued messages). Returns {label: count}."""
+        self.ensure_one()
+        suggestions = (
+            self.env["oto.suggestion"]
+            .sudo()
+            .search([("partner_id", "=", self.id), ("state", "in", OPEN_STATES)])
+        )
+        suggestions.with_context(tracking_disable=True).write(
+            {"state": "cancelled", "message_custom": False}
+        )
+        return {self.env._("open suggestions cancelled"): len(suggestions)}
+
+    def _oto_erase_personal_data(self, request):
+        """Anonymize the customer: their profile, addresses, notes, to-dos,
+        attachments, the notes and messages of their contacts, their copies
+        in the funnel. What is kept: the purchases and their amounts, the
+        contacts' outcomes, the suggestions, the wallet history, the results
+        (all on the anonymized customer) and the consent ledger (proof that
+        consent existed), to which a revocation of every channel is added.
+        Returns {label: count}; bridges add theirs (super() first)."""
+        self.ensure_one()
+        partner = self.sudo().with_context(active_test=False, tracking_disable=True)
+        people = partner | partner.child_ids
+        for person in people:
+            person.write(
+                {
+                    **ERASED_FIELDS,
+                    "name": self.env._("Anonymized customer %(id)s", id=person.id),
+                }
+            )
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("model", "=", "res.partner"), ("res_id", "in", people.ids)])
+        )
+        messages.unlink()
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search([("res_model", "=", "res.partner"), ("res_id", "in", people.ids)])
+        )
+        activities.unlink()
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search([("res_model", "=", "res.partner"), ("res_id", "in", people.ids)])
+        )
+        attachments.unlink()
+        contacts = partner.oto_contact_ids
+        contacts.write({"notes": False, "message_sent": False})
+        partner.oto_suggestion_ids.write({"message_custom": False})
+        partner.oto_wallet_history_ids.write({"note": False})
+        leads = (
+            self.env["crm.lead"]
+            .sudo()
+            .with_context(active_test=False, tracking_disable=True)
+            .search([("partner_id", "in", people.ids)])
+        )
+        leads.write(dict.fromkeys(LEAD_ERASED_FIELDS, False))
+        # The ledger keeps its proof; from now on, no channel is open.
+        partner._oto_set_consent(
+            [channel for channel, _label in CHANNELS],
+            False,
+            "data_request",
+            self.env._(
+                "Erasure (data subject request %(request)s)", request=request.id
+            ),
+        )
+        return {
+            self.env._("notes and messages deleted"): len(messages),
+            self.env._("to-dos deleted"): len(activities),
+            self.env._("attachments deleted"): len(attachments),
+            self.env._("contacts' notes cleared"): len(contacts),
+            self.env._("subjects of the funnel anonymized"): len(leads),
+        }

@@ -16,3 +16,7 @@ from . import test_funnel
 from . import test_opportunity_api
 from . import test_recommendations
 from . import test_access_matrix
+from . import test_consent_ledger
+from . import test_accounts
+from . import test_data_request
+from . import test_api_fuzz

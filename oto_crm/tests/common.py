@@ -1,6 +1,33 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+from contextlib import contextmanager
+
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import mute_logger
+
+
+def call_kw(case, model, method, args, kwargs=None):
+    """A JSON-RPC call of the web client over ``case``'s HTTP session (an
+    HttpCase): the whole answer, ``result`` or ``error``."""
+    with mute_logger("odoo.http"):
+        response = case.url_open(
+            "/web/dataset/call_kw",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "model": model,
+                        "method": method,
+                        "args": args,
+                        "kwargs": kwargs or {},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+    return response.json()
 
 
 class OtoCrmCommon(TransactionCase):
@@ -111,3 +138,12 @@ class OtoCrmCommon(TransactionCase):
         cls.customer_2 = Partner.create(
             {"name": "Cliente Dois", "company_id": cls.company.id}
         )
+
+    @contextmanager
+    def assertRefused(self, exception, pattern):
+        """``assertRaisesRegex`` that rolls back what the refused call wrote
+        (Odoo's ``assertRaises`` does, unittest's ``assertRaisesRegex`` does
+        not)."""
+        with self.assertRaises(exception) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), pattern)

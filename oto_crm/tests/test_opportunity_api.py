@@ -5,7 +5,7 @@ import json
 from datetime import timedelta
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.brand_time import brand_today
@@ -15,8 +15,9 @@ from .common import OtoCrmCommon
 URL = "/oto/api/v1/opportunities"
 
 
-@tagged("post_install", "-at_install", "oto_crm")
-class TestOpportunityApi(OtoCrmCommon, HttpCase):
+class OpportunityApiCommon(OtoCrmCommon, HttpCase):
+    """A product and an API key of the company (acting as its brand admin)."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -38,6 +39,9 @@ class TestOpportunityApi(OtoCrmCommon, HttpCase):
         action = key.action_generate()
         return action["params"]["message"].split(" ")[0]
 
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestOpportunityApi(OpportunityApiCommon):
     def _post(self, payload, token=None, raw=None, headers=None):
         headers = {"Content-Type": "application/json", **(headers or {})}
         if token is not False:
@@ -111,6 +115,101 @@ class TestOpportunityApi(OtoCrmCommon, HttpCase):
         self.assertTrue(self.key.last_used)
         with self.assertRaises(UserError):
             self.key.unlink()
+
+    def test_keys_stay_in_their_company_and_act_as_one_of_its_users(self):
+        Key = self.env["oto.api.key"].with_user(self.user_admin)
+        # Another company's admin neither sees nor uses the company's keys.
+        franchise_keys = self.env["oto.api.key"].with_user(self.user_franchise)
+        self.assertFalse(franchise_keys.search([("id", "=", self.key.id)]))
+        with self.assertRaises(AccessError):
+            self.key.with_user(self.user_franchise).read(["name"])
+        with self.assertRaises(AccessError):
+            self.key.with_user(self.user_franchise).action_generate()
+        # A store manager does not make or replace keys.
+        with self.assertRaises(AccessError):
+            self.key.with_user(self.user_manager_a).action_generate()
+        system = new_test_user(
+            self.env,
+            "oto_api_system_admin",
+            groups="base.group_system,oto_crm.oto_crm_group_admin",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        outsider = new_test_user(
+            self.env,
+            "oto_api_not_oto_user",
+            groups="base.group_user",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        refused = [
+            # for another company
+            (self.other_company, self.user_admin),
+            # acting as another company's user, the superuser, a system
+            # administrator (the creator is not one), or a user outside Oto
+            (self.company, self.user_franchise),
+            (self.company, self.env.ref("base.user_root")),
+            (self.company, system),
+            (self.company, outsider),
+        ]
+        before = self.env["oto.api.key"].search_count([])
+        for company, user in refused:
+            with (
+                self.subTest(company=company.name, user=user.login),
+                self.assertRaises(AccessError),
+            ):
+                Key.create(
+                    {"name": "Outra", "company_id": company.id, "user_id": user.id}
+                )
+        self.assertEqual(self.env["oto.api.key"].search_count([]), before)
+        # Their own company, acting as themself or a colleague: accepted.
+        key = Key.create({"name": "Marketing", "company_id": self.company.id})
+        self.assertEqual(key.user_id, self.user_admin)
+        key.user_id = self.user_manager_a
+        with self.assertRaises(AccessError):
+            key.with_user(self.user_admin).write({"user_id": self.user_franchise.id})
+        with self.assertRaises(AccessError):
+            key.with_user(self.user_admin).write({"company_id": self.other_company.id})
+        # A system administrator may name another one.
+        self.env["oto.api.key"].with_user(system).create(
+            {"name": "ERP", "company_id": self.company.id, "user_id": system.id}
+        )
+
+    def test_another_companys_customer_and_opportunity_are_never_named(self):
+        # A customer shared by the companies (no company), in the
+        # franchise's wallet, with the franchise's open opportunity.
+        shared = self.env["res.partner"].create(
+            {
+                "name": "Cliente Compartilhada",
+                "mobile": "+5521987651234",
+                "oto_seller_id": self.seller_franchise.id,
+            }
+        )
+        theirs = self.env["oto.suggestion"].create(
+            {
+                "partner_id": shared.id,
+                "seller_id": self.seller_franchise.id,
+                "company_id": self.other_company.id,
+                "type": "manual",
+            }
+        )
+        # The company's integration sends the same phone: its own customer.
+        response = self._post(self._payload())
+        self.assertEqual(response.status_code, 201, response.text)
+        body = response.json()
+        self.assertNotEqual(body["customer"]["id"], shared.id)
+        self.assertEqual(body["seller"]["id"], self.seller_b1.id)
+        # The franchise's customer stays in its wallet, untouched.
+        self.assertEqual(shared.oto_seller_id, self.seller_franchise)
+        self.assertEqual(theirs.state, "assigned")
+        # A conflict names only the company's own records.
+        conflict = self._post(self._payload(idempotency_key="again"))
+        self.assertEqual(conflict.status_code, 409)
+        self.assertEqual(conflict.json()["opportunity"]["id"], body["id"])
+        self.assertNotEqual(conflict.json()["opportunity"]["id"], theirs.id)
+        for answer in (response, conflict):
+            for secret in ("Compartilhada", self.seller_franchise.name):
+                self.assertNotIn(secret, answer.text)
 
     # ------------------------------------------------------------ create
 

@@ -33,6 +33,7 @@ MESSAGES = (
     "required",
     "must be a string",
     "must not contain NUL characters",
+    "must be valid Unicode",
     "must be an object",
     "must be a JSON object",
     "unknown field",
@@ -53,6 +54,22 @@ MESSAGES = (
 )
 
 
+def _is_unicode(value):
+    """Whether ``value`` is text that can be stored and answered: JSON lets
+    a string carry lone UTF-16 surrogates (``"\\ud800"``), which are not."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def field_name(key):
+    """An unknown key as it may be echoed back (lone surrogates escaped)."""
+    key = str(key)
+    return key if _is_unicode(key) else key.encode("utf-8", "backslashreplace").decode()
+
+
 def _text(payload, key, errors, required=False):
     value = payload.get(key)
     if value is None:
@@ -64,6 +81,9 @@ def _text(payload, key, errors, required=False):
         return None
     if "\x00" in value:
         errors[key] = "must not contain NUL characters"
+        return None
+    if not _is_unicode(value):
+        errors[key] = "must be valid Unicode"
         return None
     value = value.strip()
     if required and not value:
@@ -84,7 +104,11 @@ def _customer(payload, errors):
         errors["customer"] = "must be an object"
         return None
     clean = {}
-    sub = {str(key): "unknown field" for key in customer if key not in CUSTOMER_FIELDS}
+    sub = {
+        field_name(key): "unknown field"
+        for key in customer
+        if key not in CUSTOMER_FIELDS
+    }
     name = _text(customer, "name", sub)
     email = _text(customer, "email", sub)
     phone = _text(customer, "phone", sub)
@@ -101,7 +125,7 @@ def _customer(payload, errors):
             sub["phone"] = "not a phone number"
     if document is not None:
         digits = re.sub(r"[.\-/\s]", "", document)
-        if digits.isdigit() and len(digits) in (11, 14):
+        if digits.isascii() and digits.isdigit() and len(digits) in (11, 14):
             clean["document"] = digits
         else:
             sub["document"] = "a CPF (11 digits) or CNPJ (14 digits)"
@@ -132,6 +156,7 @@ def _products(payload, errors):
             or not code.strip()
             or len(code) > 64
             or "\x00" in code
+            or not _is_unicode(code)
         ):
             errors[f"products.{index}"] = "a product code (internal reference)"
         else:
@@ -146,7 +171,7 @@ def validate(payload, today=None):
     errors = {}
     unknown = set(payload) - set(FIELDS)
     for key in sorted(unknown, key=str):
-        errors[str(key)] = "unknown field"
+        errors[field_name(key)] = "unknown field"
     kind = payload.get("type")
     if kind is None:
         errors["type"] = "required"

@@ -47,6 +47,7 @@ class OtoWhatsappMessage(models.Model):
             ("read", "Read"),
             ("failed", "Failed"),
             ("received", "Received"),
+            ("cancelled", "Cancelled"),
         ],
         default="queued",
         required=True,

@@ -22,6 +22,67 @@ class ResPartner(models.Model):
         "oto.whatsapp.message", "partner_id", string="WhatsApp messages"
     )
 
+    # ------------------------------------------------- personal data (LGPD)
+
+    def _oto_personal_data(self):
+        sections = super()._oto_personal_data()
+        partner = self.sudo()
+        messages = (
+            self.env["oto.whatsapp.message"]
+            .sudo()
+            .search([("partner_id", "=", partner.id)], order="id")
+        )
+        sections += [
+            self._oto_section(
+                "whatsapp",
+                self.env._("WhatsApp"),
+                partner,
+                ("oto_whatsapp_unavailable", "oto_whatsapp_last_inbound"),
+            ),
+            self._oto_section(
+                "whatsapp_messages",
+                self.env._("WhatsApp messages"),
+                messages,
+                (
+                    "create_date",
+                    "direction",
+                    "phone",
+                    "template_id",
+                    "body",
+                    "variables",
+                    "state",
+                    "status_date",
+                ),
+            ),
+        ]
+        return sections
+
+    def _oto_erasure_cancel_pending(self, request):
+        done = super()._oto_erasure_cancel_pending(request)
+        queued = (
+            self.env["oto.whatsapp.message"]
+            .sudo()
+            .search([("partner_id", "=", self.id), ("state", "=", "queued")])
+        )
+        queued.write({"state": "cancelled"})
+        done[self.env._("queued WhatsApp messages cancelled")] = len(queued)
+        return done
+
+    def _oto_erase_personal_data(self, request):
+        done = super()._oto_erase_personal_data(request)
+        messages = (
+            self.env["oto.whatsapp.message"]
+            .sudo()
+            .search([("partner_id", "=", self.id)])
+        )
+        # Kept for the counts (sent, delivered, read), without their words.
+        messages.write({"body": False, "variables": False, "phone": "-"})
+        self.sudo().with_context(tracking_disable=True).write(
+            {"oto_whatsapp_unavailable": False, "oto_whatsapp_last_inbound": False}
+        )
+        done[self.env._("WhatsApp messages emptied")] = len(messages)
+        return done
+
     def _oto_whatsapp_window_open(self, account):
         """Within the customer service window: the customer wrote less than
         the account's window (24 hours) ago."""
@@ -38,5 +99,6 @@ class OtoConsent(models.Model):
 
     source = fields.Selection(
         selection_add=[("whatsapp_api", "WhatsApp (reported by Meta)")],
-        ondelete={"whatsapp_api": "cascade"},
+        # Uninstalled, the proof stays: its entries keep the closest source.
+        ondelete={"whatsapp_api": "set whatsapp_keyword"},
     )

@@ -2,3 +2,4 @@ from . import test_account
 from . import test_templates
 from . import test_sending
 from . import test_webhook
+from . import test_data_request

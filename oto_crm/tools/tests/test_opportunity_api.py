@@ -118,3 +118,54 @@ def test_openapi_document_matches_the_validator():
         "/opportunities/{id}",
         "/openapi.json",
     }
+
+
+surrogate_text = st.text(
+    alphabet=st.characters(categories=["Cs", "L", "Nd", "P", "Zs", "Cc"]), max_size=12
+)
+
+
+def test_lone_surrogates_are_refused_and_echoed_escaped():
+    import json
+
+    payload = json.loads(
+        '{"type": "behavior", "reason": "x\\ud800", "\\udc00key": 1,'
+        ' "customer": {"name": "\\ud83d", "email": "a@b.co", "\\ud800": 2},'
+        ' "products": ["\\udfff"], "idempotency_key": "\\ud800\\udc00"}'
+    )
+    clean, errors = validate(payload, TODAY)
+    assert clean is None
+    assert errors["reason"] == "must be valid Unicode"
+    assert errors["customer.name"] == "must be valid Unicode"
+    assert errors["products.0"] == "a product code (internal reference)"
+    assert errors["\\udc00key"] == "unknown field"
+    assert errors["customer.\\ud800"] == "unknown field"
+    # A well-formed pair is one character, not an error.
+    assert "idempotency_key" not in errors
+    json.dumps(errors, ensure_ascii=False).encode("utf-8")
+
+
+def test_documents_are_ascii_digits():
+    for document in ("١٢٣٤٥٦٧٨٩٠٩", "¹²³⁴⁵⁶⁷⁸⁹⁰⁹"):
+        errors = validate({**VALID, "customer": {"document": document}}, TODAY)[1]
+        assert errors["customer.document"] == "a CPF (11 digits) or CNPJ (14 digits)"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        surrogate_text,
+        st.one_of(surrogate_text, st.dictionaries(surrogate_text, surrogate_text)),
+        max_size=6,
+    ),
+    st.sampled_from(["reason", "message", "idempotency_key", "type", "priority"]),
+    surrogate_text,
+)
+def test_whatever_the_text_the_answer_can_be_encoded(extra, field, value):
+    import json
+
+    payload = {**VALID, **extra, field: value}
+    clean, errors = validate(payload, TODAY)
+    json.dumps(errors, ensure_ascii=False).encode("utf-8")
+    if clean is not None:
+        json.dumps(clean, default=str, ensure_ascii=False).encode("utf-8")

@@ -1,0 +1,1 @@
+from . import oto_data_request_report
