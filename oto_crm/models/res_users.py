@@ -42,12 +42,6 @@ class ResUsers(models.Model):
 
     # ------------------------------------------------------------- policy
 
-    def write(self, vals):
-        result = super().write(vals)
-        # Groups decide who manages stores and who is a brand admin.
-        self.env["oto.access"]._forget()
-        return result
-
     def _oto_policy_applies(self):
         self.ensure_one()
         # Store managers and brand admins are sellers too (implied groups).
@@ -87,6 +81,8 @@ class ResUsers(models.Model):
                     if user._oto_policy_applies():
                         user._oto_check_password(vals["password"])
         result = super().write(vals)
+        # Groups decide who manages stores and who is a brand admin.
+        self.env["oto.access"]._forget()
         if vals.get("password") and not self.env.su:
             self._oto_mark_temporary()
         return result
