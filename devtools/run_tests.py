@@ -242,8 +242,11 @@ def drop_database(db, dbname):
     shutil.rmtree(_filestore(dbname), ignore_errors=True)
 
 
-def run_scenario(odoo, db, name, rebuild=False):
-    base, demo, modules, tags = SCENARIOS[name]
+def run_scenario(odoo, db, name, rebuild=False, tags=None):
+    """One scenario's Odoo tests (``tags``: only those, instead of the
+    scenario's own)."""
+    base, demo, modules, scenario_tags = SCENARIOS[name]
+    tags = tags or scenario_tags
     template = ensure_template(odoo, db, base, demo, rebuild)
     dbname = f"oto_test_{name}"
     clone_database(db, template, dbname)

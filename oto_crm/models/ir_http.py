@@ -9,6 +9,23 @@ from ..tools.seller_link import SESSION_KEY, code_parameter
 class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
 
+    def session_info(self):
+        """Sellers, store devices and managers land on the Oto app (their
+        day) after signing in, unless their user has a home action of its
+        own."""
+        info = super().session_info()
+        user = self.env.user
+        if (
+            not info.get("home_action_id")
+            and user._is_internal()
+            and user.has_group("oto_crm.oto_crm_group_seller")
+        ):
+            action = self.env.ref(
+                "oto_crm.oto_crm_action_my_day", raise_if_not_found=False
+            )
+            info["home_action_id"] = action.id if action else False
+        return info
+
     @classmethod
     def _pre_dispatch(cls, rule, args):
         result = super()._pre_dispatch(rule, args)

@@ -110,3 +110,15 @@ class TestPosUiMobile(OtoPosTourCommon):
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("OtoPosSellerTour")
         self.assertEqual(self._paid_orders().oto_seller_id, self.carla)
+
+    def test_product_grid_fits_the_phone_tour(self):
+        self.env["product.product"].create(
+            {
+                "name": "Vestidolongodelinhobordadoàmãocomcinto",
+                "available_in_pos": True,
+                "list_price": 459.9,
+                "taxes_id": False,
+            }
+        )
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("OtoPosGridFitsTour")
