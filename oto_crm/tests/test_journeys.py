@@ -81,10 +81,12 @@ class TestJourneys(HttpCase):
         folder = os.environ.get("OTO_SCREENSHOTS")
         original = ChromeBrowser._handle_console
 
-        def handle_console(browser, type, args=None, **kwargs):  # noqa: A002
+        def handle_console(browser, *args_, args=None, **kwargs):
+            # Chrome's console event: (type, args, stackTrace, ...)
+            kind = args_[0] if args_ else kwargs.get("type")
             value = args and args[0].get("value")
-            if type != "log" or not str(value or "").startswith(SHOT_PREFIX):
-                return original(browser, type, args=args, **kwargs)
+            if kind != "log" or not str(value or "").startswith(SHOT_PREFIX):
+                return original(browser, *args_, args=args, **kwargs)
             name = value[len(SHOT_PREFIX) :]
 
             def taken(future=None):
