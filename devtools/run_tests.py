@@ -242,11 +242,9 @@ def drop_database(db, dbname):
     shutil.rmtree(_filestore(dbname), ignore_errors=True)
 
 
-def run_scenario(odoo, db, name, rebuild=False, tags=None):
-    """One scenario's Odoo tests (``tags``: only those, instead of the
-    scenario's own)."""
-    base, demo, modules, scenario_tags = SCENARIOS[name]
-    tags = tags or scenario_tags
+def run_scenario(odoo, db, name, rebuild=False, test_tags=None):
+    base, demo, modules, tags = SCENARIOS[name]
+    tags = test_tags or tags
     template = ensure_template(odoo, db, base, demo, rebuild)
     dbname = f"oto_test_{name}"
     clone_database(db, template, dbname)
@@ -284,7 +282,7 @@ def run_scenario(odoo, db, name, rebuild=False, tags=None):
     return counts
 
 
-def run_odoo(scenarios, rebuild=False):
+def run_odoo(scenarios, rebuild=False, test_tags=None):
     try:
         odoo = envmod.find_odoo()
     except SetupError as exc:
@@ -295,7 +293,7 @@ def run_odoo(scenarios, rebuild=False):
     say(f"Odoo {odoo.src} with {odoo.python}; PostgreSQL {db.host}:{db.port}")
     counts = Counts()
     for name in scenarios:
-        counts += run_scenario(odoo, db, name, rebuild)
+        counts += run_scenario(odoo, db, name, rebuild, test_tags)
     return counts
 
 
@@ -309,6 +307,11 @@ def main(argv=None):
     parser.add_argument("--odoo", action="store_true", help="Odoo tests only")
     parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS))
     parser.add_argument("--rebuild-templates", action="store_true")
+    parser.add_argument(
+        "--test-tags",
+        help="Odoo test tags instead of the scenario's, e.g. "
+        "/oto_crm:TestAccessMatrix (while working on one test)",
+    )
     args = parser.parse_args(argv)
     total = Counts()
     try:
@@ -317,7 +320,11 @@ def main(argv=None):
             say(f"pure-Python and static: {pure}")
             total += pure
         if not args.pure:
-            odoo = run_odoo(args.scenario or list(SCENARIOS), args.rebuild_templates)
+            odoo = run_odoo(
+                args.scenario or list(SCENARIOS),
+                args.rebuild_templates,
+                args.test_tags,
+            )
             if odoo is None:
                 say(
                     "Odoo tests: not run (no Odoo 18 here); only the pure-Python and "

@@ -294,7 +294,9 @@ def journeys(out):
     db = ensure_database()
     os.makedirs(out, exist_ok=True)
     os.environ["OTO_SCREENSHOTS"] = os.path.abspath(out)
-    counts = run_tests.run_scenario(odoo, db, "all_demo", tags="/oto_crm:TestJourneys")
+    counts = run_tests.run_scenario(
+        odoo, db, "all_demo", test_tags="/oto_crm:TestJourneys"
+    )
     print(f"journeys: {counts}")
     return not counts.failed and counts.passed
 

@@ -296,23 +296,24 @@ class OtoResultDay(models.Model):
 
     @api.model
     def _results_role(self):
-        user = self.env.user
-        if self.env.su or user.has_group("oto_crm.oto_crm_group_admin"):
+        scope = self.env["oto.access"]._scope()
+        if scope.admin:
             return "admin"
-        if user.has_group("oto_crm.oto_crm_group_manager"):
+        if scope.store_ids:
             return "manager"
         return "seller"
 
     @api.model
     def _results_sellers(self, store_id=None, seller_id=None):
         """The sellers whose results the user may read, narrowed to a store
-        or a seller: a seller their own; a store manager their stores'; a
-        brand admin the company's."""
+        or a seller: a seller their own; a store manager their stores' (also
+        when identified by PIN on the store's device); a brand admin the
+        company's."""
         Seller = self.env["oto.seller"]
         role = self._results_role()
         domain = [("company_id", "=", self.env.company.id)]
         if role == "manager":
-            domain.append(("store_id.manager_ids", "in", self.env.user.id))
+            domain.append(("store_id", "in", self.env["oto.access"]._scope().store_ids))
         elif role == "seller":
             own = Seller._get_current_seller()
             if not own:
@@ -518,7 +519,7 @@ class OtoResultDay(models.Model):
             return []
         domain = [("company_id", "=", self.env.company.id)]
         if role == "manager":
-            domain.append(("manager_ids", "in", self.env.user.id))
+            domain.append(("id", "in", self.env["oto.access"]._scope().store_ids))
         stores = self.env["oto.store"].sudo().search(domain)
         return [{"id": store.id, "name": store.name} for store in stores]
 

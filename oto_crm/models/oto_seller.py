@@ -3,12 +3,10 @@
 import base64
 import re
 import secrets
-import time
 from urllib.parse import quote
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.http import request
 
 from ..tools.phone import PhoneError, normalize_phone
 from ..tools.seller_link import qr_png, seller_link
@@ -16,10 +14,11 @@ from .brand_time import brand_today
 
 SELLER_CODE_RE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,29}")
 PIN_RE = re.compile(r"[0-9]{4,6}")
-# The acting seller of a shared store login, kept in the session.
-SESSION_SELLER = "oto_seller_id"
-SESSION_SEEN = "oto_seller_seen"
 _DUMMY_HASH = []
+# Kept by the PIN code itself, never written through the ORM.
+PIN_FIELDS = {"pin_hash", "pin_failures", "pin_locked"}
+# What makes a seller who they are in the brand: a brand admin's call.
+ADMIN_FIELDS = {"store_id", "user_id", "code", "is_manager"}
 
 
 def _normalized_or_raw(phone):
@@ -72,6 +71,13 @@ class OtoSeller(models.Model):
         tracking=True,
         help="The seller's own Odoo user, when the seller does not work on "
         "the store's shared login.",
+    )
+    is_manager = fields.Boolean(
+        string="Store manager",
+        tracking=True,
+        help="Signs in on the store's shared device with their PIN as the "
+        "store's manager: the team (lock, unlock, new PINs, days off) and "
+        "the store's results.",
     )
     email = fields.Char(help="Where a new PIN is sent.")
     phone = fields.Char(string="Mobile")
@@ -283,13 +289,48 @@ class OtoSeller(models.Model):
                 for v in vals_list
             ]
         )
-        return super().create(vals_list)
+        sellers = super().create(vals_list)
+        self.env["oto.access"]._forget()
+        return sellers
+
+    def _check_protected_write(self, vals):
+        """The PIN state changes only through the PIN code; a seller's store,
+        login, code and manager role only by a brand admin (a store manager
+        activates, inactivates and tunes their sellers)."""
+        if self.env.su:
+            return
+        if PIN_FIELDS & set(vals):
+            raise AccessError(
+                self.env._(
+                    "A seller's PIN and lock change only through Unlock and Reset PIN."
+                )
+            )
+        changed = [
+            name
+            for name in ADMIN_FIELDS & set(vals)
+            if any(seller._oto_value(name) != (vals[name] or False) for seller in self)
+        ]
+        if changed and not self.env["oto.access"]._scope().admin:
+            raise AccessError(
+                self.env._(
+                    "Only a brand admin changes a seller's %(fields)s.",
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        for name in sorted(changed)
+                    ),
+                )
+            )
+
+    def _oto_value(self, name):
+        value = self[name]
+        return value.id if isinstance(value, models.BaseModel) else value
 
     def write(self, vals):
         leaving = (
             self.filtered("active") if vals.get("active") is False else self.browse()
         )
         vals = self._prepare_seller_values(vals)
+        self._check_protected_write(vals)
         if "code" in vals or "store_id" in vals:
             store = self.env["oto.store"].sudo().browse(vals.get("store_id"))
             self._check_code_available(
@@ -308,6 +349,8 @@ class OtoSeller(models.Model):
             else self.browse()
         )
         result = super().write(vals)
+        if {"user_id", "store_id", "active", "is_manager"} & set(vals):
+            self.env["oto.access"]._forget()
         if leaving:
             summary = leaving._redistribute_wallet()
             moved = sum(summary.values()) if summary else 0
@@ -370,38 +413,49 @@ class OtoSeller(models.Model):
 
     @api.model
     def _oto_is_manager(self):
-        """The current session manages stores (a store manager or a brand
-        admin)."""
-        return self.env.user.has_group("oto_crm.oto_crm_group_manager")
+        """The current session manages stores: a store manager, a brand
+        admin, or a manager identified by PIN on the store's device."""
+        scope = self.env["oto.access"]._scope()
+        return bool(scope.admin or scope.store_ids)
 
     @api.model
     def _oto_managed_stores(self):
         """The stores the current session manages: a brand admin every store
-        of the company, a store manager theirs."""
-        if not self._oto_is_manager():
+        of the company, a store manager (or the PIN manager) theirs."""
+        scope = self.env["oto.access"]._scope()
+        if not (scope.admin or scope.store_ids):
             return self.env["oto.store"]
         domain = [("company_id", "=", self.env.company.id)]
-        if not self.env.user.has_group("oto_crm.oto_crm_group_admin"):
-            domain.append(("manager_ids", "in", self.env.uid))
-        return self.env["oto.store"].search(domain)
+        if not scope.admin:
+            domain.append(("id", "in", scope.store_ids))
+        return self.env["oto.store"].sudo().search(domain).with_env(self.env)
 
     @api.model
     def get_team(self, store_id=False):
         """The store manager's sellers on the phone: wallet, PIN state,
         active or not, days off to come (a brand admin: every store's, or
-        one store's)."""
+        one store's). A manager identified by PIN on the store's device gets
+        their store's."""
         if not self._oto_is_manager():
             raise AccessError(self.env._("Only store managers manage sellers."))
         stores = self._oto_managed_stores()
         if store_id:
             stores = stores.filtered(lambda s: s.id == store_id)
-        sellers = self.with_context(active_test=False).search(
-            [("store_id", "in", stores.ids)], order="active desc, store_id, name"
+        sellers = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [("store_id", "in", stores.ids)], order="active desc, store_id, name"
+            )
         )
         today = brand_today(self.env)
-        days_off = self.env["oto.seller.dayoff"].search(
-            [("seller_id", "in", sellers.ids), ("date_to", ">=", today)],
-            order="date_from, id",
+        days_off = (
+            self.env["oto.seller.dayoff"]
+            .sudo()
+            .search(
+                [("seller_id", "in", sellers.ids), ("date_to", ">=", today)],
+                order="date_from, id",
+            )
         )
         off = {}
         for dayoff in days_off:
@@ -442,11 +496,12 @@ class OtoSeller(models.Model):
 
     @api.model
     def _get_current_seller(self):
-        """The seller the current user acts as: their seller record
-        (personal login), or on a store's shared login the seller who
-        identified with their PIN in this session, until the idle time."""
-        own = self.search([("user_id", "=", self.env.uid)], limit=1)
-        return own or self._get_acting_seller(touch=True)
+        """The seller the current session acts as: on a store's shared login
+        the seller who identified with their PIN (until the idle time), else
+        the user's own seller record (personal login)."""
+        scope = self.env["oto.access"]._scope()
+        seller_id = scope.pin_seller_id or (scope.seller_ids or (0,))[0]
+        return self.browse(seller_id) if seller_id else self.browse()
 
     # ----------------------------------------------------------------- PIN
 
@@ -456,26 +511,10 @@ class OtoSeller(models.Model):
         return self.env["oto.store"].sudo().search([("user_id", "=", self.env.uid)])
 
     @api.model
-    def _get_acting_seller(self, touch=False):
+    def _get_acting_seller(self):
         """The seller identified by PIN in this session on a shared store
-        login, if the idle time has not passed (empty otherwise)."""
-        if not request or not request.session.get(SESSION_SELLER):
-            return self.browse()
-        session = request.session
-        stores = self._store_login_stores()
-        seller = (
-            self.sudo()
-            .browse(session[SESSION_SELLER])
-            .exists()
-            .filtered(lambda s: s.active and s.store_id in stores)
-        )
-        idle = (stores[:1].company_id or self.env.company).oto_pin_idle_minutes
-        if not seller or time.time() - session.get(SESSION_SEEN, 0) > idle * 60:
-            session.pop(SESSION_SELLER, None)
-            return self.browse()
-        if touch:
-            session[SESSION_SEEN] = time.time()
-        return seller.with_env(self.env)
+        login, while the idle time has not passed (empty otherwise)."""
+        return self.browse(self.env["oto.access"]._scope().pin_seller_id or [])
 
     def _crypt(self):
         return self.env["res.users"]._crypt_context()
@@ -554,10 +593,15 @@ class OtoSeller(models.Model):
             "UPDATE oto_seller SET pin_failures = 0 WHERE id = %s", [seller.id]
         )
         seller.invalidate_recordset(["pin_failures"])
-        if request:
-            request.session[SESSION_SELLER] = seller.id
-            request.session[SESSION_SEEN] = time.time()
-        return {"ok": True, "seller": {"id": seller.id, "name": seller.name}}
+        self.env["oto.access"]._sign_in(seller)
+        return {
+            "ok": True,
+            "seller": {
+                "id": seller.id,
+                "name": seller.name,
+                "is_manager": seller.is_manager,
+            },
+        }
 
     def _pin_failed(self, failures):
         self.ensure_one()
@@ -610,6 +654,7 @@ class OtoSeller(models.Model):
                     "name": seller.name,
                     "locked": seller.pin_locked,
                     "pin_set": seller.pin_set,
+                    "is_manager": seller.is_manager,
                 }
                 for seller in sellers
             ],
@@ -618,17 +663,21 @@ class OtoSeller(models.Model):
     @api.model
     def oto_pin_logout(self):
         """The acting seller leaves the shared device (switch seller)."""
-        if request:
-            request.session.pop(SESSION_SELLER, None)
+        self.env["oto.access"]._sign_out()
         return True
 
     def _check_manager_of(self):
-        """Store managers act on their stores' sellers, brand admins on all."""
-        if not (
-            self.env.su or self.env.user.has_group("oto_crm.oto_crm_group_manager")
+        """Store managers act on their stores' sellers (also when identified
+        by PIN on the store's device), brand admins on the company's."""
+        scope = self.env["oto.access"]._scope()
+        self.check_access("read")
+        if not scope.admin and (
+            not scope.store_ids
+            or any(seller.store_id.id not in scope.store_ids for seller in self)
         ):
-            raise AccessError(self.env._("Only store managers can do this."))
-        self.check_access("write")
+            raise AccessError(
+                self.env._("Only the store's managers can do this for its sellers.")
+            )
 
     def action_unlock(self):
         self.ensure_one()

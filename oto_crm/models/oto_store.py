@@ -3,9 +3,12 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.phone import BR_AREA_CODES
+
+# Who manages a store and how it signs in: a brand admin's call.
+ADMIN_FIELDS = {"manager_ids", "user_id", "code", "kind", "company_id", "active"}
 
 
 class OtoStore(models.Model):
@@ -163,6 +166,34 @@ class OtoStore(models.Model):
                     )
                 )
 
+    def _check_protected_write(self, vals):
+        """A store manager tunes their store (address, area codes, limit);
+        who manages it, its shared login, code, kind, company and whether it
+        is open are a brand admin's call."""
+        if self.env.su:
+            return
+        changed = [
+            name
+            for name in ADMIN_FIELDS & set(vals)
+            # Many2many commands: any of them is a change.
+            if self._fields[name].type == "many2many"
+            or any(store._oto_value(name) != (vals[name] or False) for store in self)
+        ]
+        if changed and not self.env["oto.access"]._scope().admin:
+            raise AccessError(
+                self.env._(
+                    "Only a brand admin changes a store's %(fields)s.",
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        for name in sorted(changed)
+                    ),
+                )
+            )
+
+    def _oto_value(self, name):
+        value = self[name]
+        return value.id if isinstance(value, models.BaseModel) else value
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -174,11 +205,14 @@ class OtoStore(models.Model):
                 for v in vals_list
             ]
         )
-        return super().create(vals_list)
+        stores = super().create(vals_list)
+        self.env["oto.access"]._forget()
+        return stores
 
     def write(self, vals):
         if vals.get("code"):
             vals["code"] = vals["code"].strip().upper()
+        self._check_protected_write(vals)
         if "code" in vals or "company_id" in vals:
             self._check_code_available(
                 [
@@ -201,7 +235,10 @@ class OtoStore(models.Model):
                         store=busy[0].display_name,
                     )
                 )
-        return super().write(vals)
+        result = super().write(vals)
+        if {"manager_ids", "user_id", "active", "company_id"} & set(vals):
+            self.env["oto.access"]._forget()
+        return result
 
     @api.depends("name", "code")
     def _compute_display_name(self):
@@ -237,11 +274,8 @@ class OtoStore(models.Model):
     def action_refresh_wallets(self):
         """Run the wallet engine now for this store's customers."""
         self.ensure_one()
-        user = self.env.user
-        if (
-            not user.has_group("oto_crm.oto_crm_group_admin")
-            and user not in self.manager_ids
-        ):
+        scope = self.env["oto.access"]._scope()
+        if not scope.admin and self.id not in scope.store_ids:
             raise UserError(self.env._("Only this store's managers run its wallets."))
         run = self.env["oto.wallet.engine"]._action_wallet_refresh(
             self.company_id, store=self

@@ -13,6 +13,10 @@ from .brand_time import brand_today
 OPEN_STATES = ("backlog", "assigned", "in_progress")
 
 
+# What a seller writes on their suggestions themselves.
+SELLER_FIELDS = {"message_custom"}
+
+
 class OtoSuggestion(models.Model):
     """A customer a seller should contact (the "opportunity"): from a
     campaign (generated daily), by hand (a manager or the back office), from
@@ -171,6 +175,24 @@ class OtoSuggestion(models.Model):
             if vals.get("seller_id") and not vals.get("store_id"):
                 vals["store_id"] = Seller.browse(vals["seller_id"]).store_id.id
         return super().create(vals_list)
+
+    def write(self, vals):
+        """A seller changes the message of their suggestions; its state,
+        result, seller and the rest follow what they record (or a store
+        manager's and brand admin's hand)."""
+        if not self.env.su and set(vals) - SELLER_FIELDS:
+            scope = self.env["oto.access"]._scope()
+            if not scope.admin and any(
+                (s.store_id or s.seller_id.store_id).id not in scope.store_ids
+                for s in self
+            ):
+                raise AccessError(
+                    self.env._(
+                        "A seller changes only the message of a suggestion; its "
+                        "state and result follow the contact they record."
+                    )
+                )
+        return super().write(vals)
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
@@ -352,7 +374,8 @@ class OtoSuggestion(models.Model):
 
     def action_start(self):
         """The seller opens a channel: the suggestion is in progress."""
-        self.filtered(lambda s: s.state in ("backlog", "assigned")).write(
+        self.check_access("write")
+        self.filtered(lambda s: s.state in ("backlog", "assigned")).sudo().write(
             {"state": "in_progress"}
         )
         return True
@@ -408,8 +431,13 @@ class OtoSuggestion(models.Model):
         }
         if not seller:
             return {"seller": False, **common, **Seller._pin_screen()}
-        if seller != own and not self.env.su and not is_manager:
-            raise AccessError(self.env._("Only managers can see another seller's day."))
+        if seller != own:
+            try:
+                seller._check_manager_of()
+            except AccessError as exc:
+                raise AccessError(
+                    self.env._("Only managers can see another seller's day.")
+                ) from exc
         seller.check_access("read")
         shown = fields.Date.to_date(day) if day else today
         if shown > today:

@@ -772,6 +772,13 @@ class OtoWalletEngine(models.AbstractModel):
                    AND c.preferred_seller_id IS NOT NULL
                    AND p.oto_seller_id IS DISTINCT FROM c.preferred_seller_id
                    AND NOT COALESCE(p.oto_wallet_pinned, FALSE)
+                   -- A customer shared by companies (no company of their
+                   -- own) stays in the wallet of the company that holds
+                   -- them: franchises never take each other's customers.
+                   AND NOT EXISTS (
+                        SELECT 1 FROM oto_store hs
+                         WHERE hs.id = p.oto_store_id
+                           AND hs.company_id <> %(company)s)
                 """,
                 customers=self._customer_rows(company, partner_ids),
                 company=company.id,

@@ -38,6 +38,19 @@ def _default_matches(operator, value, default):
     return _COMPARE[operator](default, value or 0)
 
 
+# Set by the engine and the contact outcomes, never by hand.
+ENGINE_FIELDS = {"oto_last_contact", "oto_quarantine_until", "oto_contact_interval"}
+# The customer's wallet, and a number found wrong: a store manager's call
+# (their stores) or a brand admin's.
+WALLET_FIELDS = {
+    "oto_seller_id",
+    "oto_store_id",
+    "oto_wallet_pinned",
+    "oto_phone_invalid",
+    "oto_phone_invalid_reason",
+}
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -75,6 +88,20 @@ class ResPartner(models.Model):
         tracking=True,
         help="The nightly rule leaves a pinned customer with their seller "
         "(inactivating the seller still moves them).",
+    )
+    oto_my_wallet = fields.Boolean(
+        string="In my wallet",
+        compute="_compute_oto_scope_flags",
+        search="_search_oto_my_wallet",
+        help="In the wallet of the seller the session acts as (a personal "
+        "login, or the seller identified by PIN on the store's device).",
+    )
+    oto_worked = fields.Boolean(
+        string="In the wallets I work",
+        compute="_compute_oto_scope_flags",
+        search="_search_oto_worked",
+        help="In the wallets the session works (its sellers', its managed "
+        "stores'; every one for a brand admin), or in none yet.",
     )
     oto_wallet_history_ids = fields.One2many(
         "oto.wallet.history", "partner_id", string="Wallet history"
@@ -193,6 +220,49 @@ class ResPartner(models.Model):
         for partner in self:
             if partner.oto_seller_id:
                 partner.oto_store_id = partner.oto_seller_id.store_id
+
+    @api.depends_context("uid")
+    @api.depends("oto_seller_id", "oto_store_id")
+    def _compute_oto_scope_flags(self):
+        scope = self.env["oto.access"]._scope()
+        current = self.env["oto.seller"]._get_current_seller()
+        for partner in self:
+            seller, store = partner.oto_seller_id.id, partner.oto_store_id.id
+            partner.oto_my_wallet = bool(seller) and seller == current.id
+            partner.oto_worked = (
+                scope.admin
+                or (not seller and not store)
+                or seller in scope.seller_ids
+                or store in scope.store_ids
+            )
+
+    def _search_oto_my_wallet(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        current = self.env["oto.seller"]._get_current_seller()
+        positive = (operator == "=") == value
+        return [("oto_seller_id", "in" if positive else "not in", current.ids)]
+
+    def _search_oto_worked(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        scope = self.env["oto.access"]._scope()
+        domain = (
+            expression.TRUE_DOMAIN
+            if scope.admin
+            else [
+                "|",
+                "&",
+                ("oto_seller_id", "=", False),
+                ("oto_store_id", "=", False),
+                "|",
+                ("oto_seller_id", "in", list(scope.seller_ids)),
+                ("oto_store_id", "in", list(scope.store_ids)),
+            ]
+        )
+        if (operator == "=") == value:
+            return domain
+        return ["!", *expression.normalize_domain(domain)]
 
     @api.depends("mobile", "phone")
     def _compute_oto_phone_e164(self):
@@ -356,8 +426,64 @@ class ResPartner(models.Model):
                     )
                 )
 
+    def _oto_check_wallet_change(self, vals):
+        """Refuse what only the engine, a store manager or a brand admin may
+        change on customers (through any path: form, RPC, import)."""
+        if self.env.su:
+            return
+        if ENGINE_FIELDS & set(vals):
+            raise AccessError(
+                self.env._(
+                    "The last contact and the rest after it are set by the "
+                    "recorded contacts, not by hand."
+                )
+            )
+        wallet = WALLET_FIELDS & set(vals)
+        if not self:  # a new customer: only what it is given counts
+            wallet = {name for name in wallet if vals[name]}
+        if not wallet:
+            return
+        scope = self.env["oto.access"]._scope()
+        if scope.admin:
+            return
+        changing = self.filtered(
+            lambda p: any(p._oto_wallet_value(f) != (vals[f] or False) for f in wallet)
+        )
+        if not changing and self:
+            return
+        stores = set(scope.store_ids)
+        seller = self.env["oto.seller"].sudo().browse(vals.get("oto_seller_id") or [])
+        targets = {seller.store_id.id} if seller else set()
+        if vals.get("oto_store_id"):
+            targets.add(vals["oto_store_id"])
+        own_seller = (
+            not self
+            and set(wallet) <= {"oto_seller_id", "oto_store_id"}
+            and seller.id in scope.seller_ids
+            and targets <= {seller.store_id.id}
+        )
+        if own_seller:
+            return  # a seller registers a new customer in their own wallet
+        if (
+            not stores
+            or not targets <= stores
+            or any(p.oto_store_id and p.oto_store_id.id not in stores for p in changing)
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only the store's managers and brand admins move customers "
+                    "between wallets or bring back a number found wrong."
+                )
+            )
+
+    def _oto_wallet_value(self, name):
+        value = self[name]
+        return value.id if isinstance(value, models.BaseModel) else value
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self.browse()._oto_check_wallet_change(vals)
         partners = super().create(vals_list)
         with_seller = partners.filtered("oto_seller_id")
         if with_seller:
@@ -367,6 +493,7 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        self._oto_check_wallet_change(vals)
         consent = {k: v for k, v in vals.items() if k.startswith("oto_optout_")}
         if consent and not self.env.context.get("oto_consent_ledger"):
             # A change of consent by hand goes through the ledger (proof).
@@ -488,7 +615,11 @@ class ResPartner(models.Model):
         """A manager confirms a corrected number: the customer can be
         suggested again, and the channels that a wrong-number outcome closed
         open again (a customer's own opt-out stays)."""
-        if not self.env.user.has_group("oto_crm.oto_crm_group_manager"):
+        scope = self.env["oto.access"]._scope()
+        if not scope.admin and (
+            not scope.store_ids
+            or any(p.oto_store_id.id not in scope.store_ids for p in self)
+        ):
             raise UserError(
                 self.env._(
                     "Only a store manager can bring a customer back after a "
@@ -625,11 +756,48 @@ class ResPartner(models.Model):
 
     # ----------------------------------------------------- seller's phone
 
+    def _oto_check_wallet(self):
+        """The Oto screens open only the customers the session works: the
+        wallets of its sellers, its managed stores', a customer with a
+        suggestion for one of its sellers; a brand admin the company's. Being
+        able to read the partner is not enough (a cashier finds any customer
+        at the counter)."""
+        self.check_access("read")
+        scope = self.env["oto.access"]._scope()
+        if scope.admin:
+            return
+        outside = self.sudo().filtered(
+            lambda p: (
+                p.oto_seller_id.id not in scope.seller_ids
+                and p.oto_store_id.id not in scope.store_ids
+            )
+        )
+        if outside and scope.seller_ids:
+            suggested = (
+                self.env["oto.suggestion"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "in", outside.ids),
+                        ("seller_id", "in", scope.seller_ids),
+                    ]
+                )
+                .partner_id
+            )
+            outside -= suggested
+        if outside:
+            raise AccessError(
+                self.env._(
+                    "%(customer)s is not in a wallet you work.",
+                    customer=outside[0].name,
+                )
+            )
+
     def oto_get_profile(self):
         """The customer as the seller's phone shows them: who they are, their
         latest purchases and contacts, and the notes left on them."""
         self.ensure_one()
-        self.check_access("read")
+        self._oto_check_wallet()
         Purchase = self.env["oto.purchase"]
         channels = dict(Purchase._fields["channel"]._description_selection(self.env))
         Contact = self.env["oto.contact"]
@@ -739,7 +907,7 @@ class ResPartner(models.Model):
         note = (note or "").strip()
         if not note:
             raise UserError(self.env._("Write the note first."))
-        self.check_access("read")
+        self._oto_check_wallet()
         # On a store's shared device, the seller who wrote it.
         acting = self.env["oto.seller"]._get_acting_seller()
         if acting:

@@ -18,6 +18,12 @@ class ResUsers(models.Model):
         "own when they next sign in.",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        # Groups decide who manages stores and who is a brand admin.
+        self.env["oto.access"]._forget()
+        return result
+
     def _oto_policy_applies(self):
         self.ensure_one()
         # Store managers and brand admins are sellers too (implied groups).

@@ -15,5 +15,6 @@ from . import test_pin
 from . import test_funnel
 from . import test_opportunity_api
 from . import test_recommendations
+from . import test_access_matrix
 from . import test_phone_app
 from . import test_journeys

@@ -187,3 +187,197 @@ class TestCustomerAccess(OtoCrmCommon):
                 lambda m: "Bisbilhotando" in (m.body or "")
             )
         )
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestProtectedChanges(OtoCrmCommon):
+    """What a role may not change even on a record it may write: the wallet
+    of a customer, the engine's figures, a seller's identity, the PIN state,
+    a store's managers and shared login."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.mine = Partner.create(
+            {
+                "name": "Da Ana",
+                "company_id": cls.company.id,
+                "mobile": "+5511987652222",
+                "oto_seller_id": cls.seller_a1.id,
+            }
+        )
+        cls.colleague = Partner.create(
+            {
+                "name": "Do Bruno",
+                "company_id": cls.company.id,
+                "oto_seller_id": cls.seller_a2.id,
+            }
+        )
+
+    def test_a_seller_cannot_move_customers_or_clear_their_rest(self):
+        mine = self.mine.with_user(self.user_seller)
+        mine.write({"phone": "+5511987651111", "oto_birthdate": "1990-05-04"})
+        for values in (
+            {"oto_seller_id": self.seller_a2.id},
+            {"oto_store_id": self.store_b.id},
+            {"oto_wallet_pinned": True},
+            {"oto_phone_invalid": True},
+            {"oto_quarantine_until": False},
+            {"oto_last_contact": False},
+            {"oto_contact_interval": 1},
+        ):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                mine.write(values)
+        self.assertEqual(self.mine.oto_seller_id, self.seller_a1)
+        self.assertFalse(self.mine.oto_wallet_pinned)
+        # A new customer goes into the seller's own wallet, not a colleague's.
+        Partner = self.env["res.partner"].with_user(self.user_seller)
+        new = Partner.create({"name": "Nova", "oto_seller_id": self.seller_a1.id})
+        self.assertEqual(new.oto_seller_id, self.seller_a1)
+        with self.assertRaises(AccessError):
+            Partner.create({"name": "Outra", "oto_seller_id": self.seller_a2.id})
+
+    def test_a_manager_moves_customers_within_their_stores_only(self):
+        colleague = self.colleague.with_user(self.user_manager_a)
+        colleague.write({"oto_seller_id": self.seller_a1.id, "oto_wallet_pinned": True})
+        self.assertEqual(self.colleague.oto_seller_id, self.seller_a1)
+        history = self.env["oto.wallet.history"].search(
+            [("partner_id", "=", self.colleague.id)], limit=1
+        )
+        self.assertEqual(
+            (history.old_seller_id, history.new_seller_id, history.reason),
+            (self.seller_a2, self.seller_a1, "manual"),
+        )
+        with self.assertRaises(AccessError):
+            colleague.write({"oto_seller_id": self.seller_b1.id})
+        # Nor into their store from another one.
+        other = self.env["res.partner"].create(
+            {"name": "Da Carla", "oto_seller_id": self.seller_b1.id}
+        )
+        with self.assertRaises(AccessError):
+            other.with_user(self.user_manager_b).write(
+                {"oto_seller_id": self.seller_a1.id}
+            )
+        self.assertEqual(self.colleague.oto_seller_id, self.seller_a1)
+
+    def test_a_manager_cannot_change_who_manages_or_signs_in(self):
+        store = self.store_a.with_user(self.user_manager_a)
+        store.write({"area_codes": "11, 13", "daily_limit": 12})
+        for values in (
+            {"manager_ids": [(4, self.user_seller.id)]},
+            {"manager_ids": [(3, self.user_manager_a.id)]},
+            {"user_id": self.user_seller.id},
+            {"code": "T-NEW"},
+            {"active": False},
+        ):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                store.write(values)
+        self.assertEqual(self.store_a.manager_ids, self.user_manager_a)
+        seller = self.seller_a2.with_user(self.user_manager_a)
+        seller.write({"daily_limit": 9, "wallet_capacity": 300, "name": "Bruno S."})
+        for values in (
+            {"store_id": self.store_b.id},
+            {"user_id": self.user_manager_a.id},
+            {"code": "OUTRO"},
+            {"is_manager": True},
+        ):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                seller.write(values)
+        self.assertEqual(self.seller_a2.store_id, self.store_a)
+        # A brand admin may.
+        self.seller_a2.with_user(self.user_admin).write(
+            {"store_id": self.store_b.id, "code": "B2"}
+        )
+        self.assertEqual(self.seller_a2.store_id, self.store_b)
+
+    def test_nobody_writes_the_pin_state_by_hand(self):
+        self.seller_a2.sudo().write({"pin_locked": True, "pin_failures": 5})
+        for user in (self.user_manager_a, self.user_admin):
+            for values in ({"pin_locked": False}, {"pin_failures": 0}):
+                with self.subTest(user=user.login, values=values):
+                    with self.assertRaises(AccessError):
+                        self.seller_a2.with_user(user).write(values)
+        self.assertTrue(self.seller_a2.pin_locked)
+        # The manager's Unlock does it, on the audit trail.
+        self.seller_a2.with_user(self.user_manager_a).action_unlock()
+        self.assertFalse(self.seller_a2.pin_locked)
+        self.assertEqual(
+            self.env["oto.audit"]
+            .search([("seller_id", "=", self.seller_a2.id), ("action", "like", "pin_")])
+            .mapped("action"),
+            ["pin_unlock"],
+        )
+
+    def test_a_seller_changes_only_the_message_of_a_suggestion(self):
+        suggestion = self.env["oto.suggestion"].create(
+            {
+                "partner_id": self.mine.id,
+                "company_id": self.company.id,
+                "seller_id": self.seller_a1.id,
+            }
+        )
+        own = suggestion.with_user(self.user_seller)
+        own.write({"message_custom": "Oi Ana!"})
+        for values in (
+            {"state": "done"},
+            {"result": "positive"},
+            {"seller_id": self.seller_a2.id},
+            {"partner_id": self.colleague.id},
+        ):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                own.write(values)
+        own.action_send("whatsapp", "Oi!")
+        self.assertEqual(suggestion.state, "in_progress")
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestSharedCustomerBetweenFranchises(OtoCrmCommon):
+    def _order(self, partner, seller):
+        order = (
+            self.env["sale.order"]
+            .with_company(seller.company_id)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": seller.company_id.id,
+                    "oto_seller_code": seller.code,
+                    "order_line": [(0, 0, {"product_id": self.product.id})],
+                }
+            )
+        )
+        order.action_confirm()
+        return order
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create(
+            {"name": "Camisa", "list_price": 120.0}
+        )
+
+    def test_a_customer_without_company_stays_with_the_company_holding_them(self):
+        shared = self.env["res.partner"].create(
+            {"name": "Cliente das duas", "customer_rank": 1}
+        )
+        self._order(shared, self.seller_a1)
+        for _i in range(3):
+            self._order(shared, self.seller_franchise)
+        self.env.flush_all()
+        engine = self.env["oto.wallet.engine"]
+        engine._action_wallet_refresh(self.company, mode="full")
+        self.assertEqual(shared.oto_seller_id, self.seller_a1)
+        # The franchise's night does not take them, however much they bought
+        # there; and the brand's next night keeps them.
+        engine._action_wallet_refresh(self.other_company, mode="full")
+        self.assertEqual(shared.oto_seller_id, self.seller_a1)
+        engine._action_wallet_refresh(self.company, mode="full")
+        self.assertEqual(shared.oto_seller_id, self.seller_a1)
+        self.assertFalse(
+            self.env["oto.wallet.history"].search(
+                [
+                    ("partner_id", "=", shared.id),
+                    ("new_seller_id", "=", self.seller_franchise.id),
+                ]
+            )
+        )

@@ -256,7 +256,7 @@ class TestStoreLoginSession(PinCommon, HttpCase):
         )
         # What the seller does on the shared login carries their name.
         customer = self.env["res.partner"].create(
-            {"name": "Cliente do Balcão", "oto_seller_id": self.seller_a2.id}
+            {"name": "Cliente do Balcão", "oto_seller_id": self.seller_a1.id}
         )
         self._call("res.partner", "oto_add_note", [customer.id], "Gosta de azul")
         self.assertIn(

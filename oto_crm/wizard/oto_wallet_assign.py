@@ -34,8 +34,8 @@ class OtoWalletAssign(models.TransientModel):
 
     def action_assign(self):
         self.ensure_one()
-        user = self.env.user
-        if not user.has_group("oto_crm.oto_crm_group_manager"):
+        scope = self.env["oto.access"]._scope()
+        if not (scope.admin or scope.store_ids):
             raise AccessError(
                 self.env._("Only store managers and brand admins assign wallets.")
             )
@@ -46,9 +46,7 @@ class OtoWalletAssign(models.TransientModel):
                     seller=self.seller_id.name,
                 )
             )
-        if not user.has_group("oto_crm.oto_crm_group_admin") and (
-            user not in self.seller_id.store_id.manager_ids
-        ):
+        if not scope.admin and self.seller_id.store_id.id not in scope.store_ids:
             raise AccessError(
                 self.env._(
                     "You manage no seller of %(store)s: ask a brand admin to "

@@ -89,7 +89,9 @@ class OtoWhatsappComposer(models.TransientModel):
     # -------------------------------------------------------------- plan
 
     def _records(self):
-        return self.env[self.res_model].browse(self.res_ids or []).exists()
+        records = self.env[self.res_model].browse(self.res_ids or []).exists()
+        records.check_access("read")
+        return records
 
     @api.model
     def _partner_of(self, record):
@@ -216,7 +218,10 @@ class OtoWhatsappComposer(models.TransientModel):
                     reasons=self.skip_summary or self.env._("no record"),
                 )
             )
-        self.env["oto.whatsapp.message"].create(to_queue)
+        # Queued as the superuser, once the plan above (the records read with
+        # the user's rights, consent, window and template checked) allows it:
+        # nobody queues a message directly.
+        self.env["oto.whatsapp.message"].sudo().create(to_queue)
         self.env.ref("oto_crm_whatsapp.ir_cron_oto_whatsapp_send")._trigger()
         message = self.env._("%(count)s WhatsApp messages queued.", count=len(to_queue))
         if self.skip_count:

@@ -1,0 +1,26 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+
+
+class IrRule(models.Model):
+    _inherit = "ir.rule"
+
+    @api.model
+    def _eval_context(self):
+        """Oto's record rules name the sellers and stores the session acts
+        for (``oto.access``): a personal login's sellers, or the seller who
+        identified by PIN on a store's shared device."""
+        context = super()._eval_context()
+        scope = self.env["oto.access"]._scope()
+        context["oto_seller_ids"] = list(scope.seller_ids)
+        context["oto_store_ids"] = list(scope.store_ids)
+        return context
+
+    def _compute_domain_context_values(self):
+        # The rules' domains depend on the session (the PIN seller), not only
+        # on the user: the cached domains are keyed on the scope itself.
+        yield from super()._compute_domain_context_values()
+        if not self.env.su:
+            scope = self.env["oto.access"]._scope()
+            yield (scope.seller_ids, scope.store_ids)

@@ -1,0 +1,138 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import time
+from typing import NamedTuple
+
+from odoo import api, models
+from odoo.http import request
+
+# The acting seller of a shared store login, kept in the session.
+SESSION_SELLER = "oto_seller_id"
+SESSION_SEEN = "oto_seller_seen"
+
+
+class Scope(NamedTuple):
+    """Who the current session acts as, in Oto terms.
+
+    ``seller_ids``: the sellers whose own work it reads and does (a personal
+    login's seller records; on a store's shared device, the seller who
+    identified with their PIN). ``store_ids``: the stores it manages (a
+    store manager's stores; on the shared device, the store of a manager
+    who identified with their PIN). ``admin``: a brand admin of the
+    company (or the superuser). ``pin_seller_id``: the seller identified by
+    PIN on a shared device, if any.
+    """
+
+    seller_ids: tuple = ()
+    store_ids: tuple = ()
+    admin: bool = False
+    pin_seller_id: int = 0
+
+
+class OtoAccess(models.AbstractModel):
+    """The one place that says who the current session is in Oto: record
+    rules read it (``oto_seller_ids``, ``oto_store_ids`` in their domains),
+    and so do the methods that act for a seller or a manager. Worked out
+    once per HTTP request (the PIN session is touched once), with SQL only:
+    it runs while record rules are being computed."""
+
+    _name = "oto.access"
+    _description = "Oto access scope of the session"
+
+    @api.model
+    def _scope(self):
+        if self.env.su:
+            return Scope(admin=True)
+        uid = self.env.uid
+        if request:
+            # Once per request: the PIN session is read (and touched) once.
+            memo = getattr(request, "_oto_scope", None)
+            if memo and memo[0] == uid and memo[1] == self.env.cr.dbname:
+                return memo[2]
+            scope = self._compute_scope()
+            request._oto_scope = (uid, self.env.cr.dbname, scope)
+            return scope
+        # Without a request (crons, shells, tests): once per cursor, until
+        # sellers, stores or users change.
+        memo = self.env.cr.cache.setdefault("oto_scope", {})
+        if uid not in memo:
+            memo[uid] = self._compute_scope()
+        return memo[uid]
+
+    @api.model
+    def _forget(self):
+        """Sellers, stores, users or the PIN session changed: work it out
+        again."""
+        if request and hasattr(request, "_oto_scope"):
+            del request._oto_scope
+        self.env.cr.cache.pop("oto_scope", None)
+
+    @api.model
+    def _compute_scope(self):
+        cr, uid = self.env.cr, self.env.uid
+        user = self.env.user
+        cr.execute(
+            "SELECT id FROM oto_seller WHERE user_id = %s AND active ORDER BY id",
+            [uid],
+        )
+        sellers = [row[0] for row in cr.fetchall()]
+        stores = []
+        if user._has_group("oto_crm.oto_crm_group_manager"):
+            cr.execute(
+                """SELECT s.id FROM oto_store s
+                     JOIN oto_store_manager_rel r ON r.store_id = s.id
+                    WHERE r.user_id = %s AND s.active ORDER BY s.id""",
+                [uid],
+            )
+            stores = [row[0] for row in cr.fetchall()]
+        pin = self._pin_seller()
+        if pin:
+            sellers.append(pin[0])
+            if pin[2]:
+                stores.append(pin[1])
+        return Scope(
+            seller_ids=tuple(sorted(set(sellers))),
+            store_ids=tuple(sorted(set(stores))),
+            admin=user._has_group("oto_crm.oto_crm_group_admin"),
+            pin_seller_id=pin[0] if pin else 0,
+        )
+
+    @api.model
+    def _pin_seller(self):
+        """(seller id, store id, is manager) of the seller identified by PIN
+        in this session on a store's shared login, while the idle time has
+        not passed; None otherwise. Touches the session's last activity."""
+        if not request or not request.session.get(SESSION_SELLER):
+            return None
+        session = request.session
+        self.env.cr.execute(
+            """SELECT s.id, s.store_id, s.is_manager, c.oto_pin_idle_minutes
+                 FROM oto_seller s
+                 JOIN oto_store st ON st.id = s.store_id
+                 JOIN res_company c ON c.id = st.company_id
+                WHERE s.id = %s AND s.active AND st.active
+                  AND st.user_id = %s AND c.oto_login_mode = 'store'""",
+            [session[SESSION_SELLER], self.env.uid],
+        )
+        row = self.env.cr.fetchone()
+        if not row or time.time() - session.get(SESSION_SEEN, 0) > row[3] * 60:
+            session.pop(SESSION_SELLER, None)
+            session.pop(SESSION_SEEN, None)
+            return None
+        session[SESSION_SEEN] = time.time()
+        return row[0], row[1], row[2]
+
+    @api.model
+    def _sign_in(self, seller):
+        """The seller identified with their PIN on the shared device."""
+        if request:
+            request.session[SESSION_SELLER] = seller.id
+            request.session[SESSION_SEEN] = time.time()
+        self._forget()
+
+    @api.model
+    def _sign_out(self):
+        if request:
+            request.session.pop(SESSION_SELLER, None)
+            request.session.pop(SESSION_SEEN, None)
+        self._forget()
