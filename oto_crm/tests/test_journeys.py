@@ -24,6 +24,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
 from ..models.brand_time import brand_today
+from .common import PhoneBrowserMixin
 
 DEMO_PASSWORDS = {
     "admin": "admin",
@@ -35,10 +36,7 @@ SHOT_PREFIX = "oto-screenshot:"
 
 
 @tagged("post_install", "-at_install", "oto_crm", "oto_tour")
-class TestJourneys(HttpCase):
-    browser_size = "390x844"
-    touch_enabled = True
-
+class TestJourneys(PhoneBrowserMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -127,6 +125,31 @@ class TestJourneys(HttpCase):
                 ("campaign_id", "!=", False),
             ]
         )
+
+    def test_the_demo_brand_as_the_readme_says(self):
+        """In reais, every README login on São Paulo time and in the brand's
+        company; its point of sale sells the brand's products only."""
+        self.assertEqual(self.brand.currency_id.name, "BRL")
+        for user in self.users.values():
+            self.assertEqual(user.tz, "America/Sao_Paulo", user.login)
+            self.assertEqual(user.company_id, self.brand, user.login)
+        self.assertEqual(self.brand.name, "Aurora Moda Ltda")
+        if "pos.config" not in self.env:
+            return
+        config = self.env["pos.config"].search(
+            [("oto_store_id.company_id", "=", self.brand.id)]
+        )
+        self.assertEqual(config.mapped("name"), ["Aurora Jardins"])
+        self.assertEqual(config.currency_id.name, "BRL")
+        self.assertTrue(config.limit_categories)
+        sold = self.env["product.product"].search(
+            [
+                ("available_in_pos", "=", True),
+                ("pos_categ_ids", "in", config.iface_available_categ_ids.ids),
+            ]
+        )
+        self.assertEqual(len(sold), 24)
+        self.assertEqual(set(sold.categ_id.parent_id.mapped("name")), {"Aurora Moda"})
 
     def test_seller_journey(self):
         """Ana (her own login): her day in four taps, a customer of her

@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import PhoneBrowserMixin
+
 
 @tagged("post_install", "-at_install", "oto_crm", "oto_tour")
 class TestUi(HttpCase):
@@ -57,10 +59,7 @@ class TestUi(HttpCase):
 
 
 @tagged("post_install", "-at_install", "oto_crm", "oto_tour")
-class TestUiMobile(HttpCase):
-    browser_size = "390x844"
-    touch_enabled = True
-
+class TestUiMobile(PhoneBrowserMixin, HttpCase):
     def test_wallet_mobile_tour(self):
         user = new_test_user(
             self.env, "oto_tour_seller", groups="oto_crm.oto_crm_group_seller"

@@ -683,6 +683,10 @@ export class OtoMyDay extends Component {
         await this.loadManager();
     }
 
+    get manyStores() {
+        return (this.state.results?.stores.length || 0) > 1;
+    }
+
     async loadTeam() {
         this.state.team = await this.orm.call("oto.seller", "get_team", [], {
             store_id: this.state.teamStoreId,

@@ -7,12 +7,22 @@ import { rpc } from "@web/core/network/rpc";
 
 const tours = registry.category("web_tour.tours");
 
-/** A picture for the README (the test saves it when asked to). */
+/** A picture for the README (the test saves it when asked to), without
+ * the notifications of the steps before. */
 function screenshot(name) {
     return [
         {
-            content: `Screenshot ${name}`,
+            content: `Screenshot ${name}: the notifications closed first`,
             trigger: "body",
+            run() {
+                document.querySelectorAll(".o_notification .o_notification_close").forEach(
+                    (button) => button.click()
+                );
+            },
+        },
+        {
+            content: `Screenshot ${name}`,
+            trigger: "body:not(:has(.o_notification))",
             run() {
                 delete document.body.dataset.otoShot;
                 console.log(`oto-screenshot:${name}`);
