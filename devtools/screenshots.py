@@ -259,7 +259,8 @@ def take(base, out):
             )
             time.sleep(3)
             # A record to show: a customer with a purchase history (so the
-            # Wallet tab says something), the brand's first campaign.
+            # Wallet tab says something), the brand's first campaign with a
+            # holdout (so its lift says something).
             if "{customer}" in path:
                 path = path.format(
                     customer=browser.first_id(
@@ -272,7 +273,9 @@ def take(base, out):
                 )
             if "{campaign}" in path:
                 path = path.format(
-                    campaign=browser.first_id("oto.campaign", [], "sequence, id")
+                    campaign=browser.first_id(
+                        "oto.campaign", [["holdout_percent", ">", 0]], "sequence, id"
+                    )
                 )
             browser.goto(base + path)
             for selector in taps[0] if taps else ():

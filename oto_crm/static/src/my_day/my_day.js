@@ -233,6 +233,16 @@ export class OtoMyDay extends Component {
         return this.groups.reduce((total, g) => total + g.done, 0);
     }
 
+    /** "8 to contact · 1 done" (one and many are different words in
+     * Portuguese). */
+    countsText(open, done) {
+        const parts = [_t("%s to contact", formatCount(open))];
+        if (done) {
+            parts.push(done === 1 ? _t("1 done") : _t("%s done", formatCount(done)));
+        }
+        return parts.join(" · ");
+    }
+
     toneClass(tone) {
         return tone ? `text-bg-${tone}` : "text-bg-light";
     }
@@ -498,6 +508,14 @@ export class OtoMyDay extends Component {
         } finally {
             wallet.loading = false;
         }
+    }
+
+    get walletCount() {
+        const total = this.state.wallet.total;
+        if (total === null || total === undefined) {
+            return "";
+        }
+        return total === 1 ? _t("1 customer") : _t("%s customers", formatCount(total));
     }
 
     onWalletSearch(ev) {
