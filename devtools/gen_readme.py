@@ -75,10 +75,32 @@ def render(addon):
     return "\n".join(parts)
 
 
+MATRIX_START = "<!-- access-matrix:start -->\n"
+MATRIX_END = "<!-- access-matrix:end -->"
+
+
+def readme_with_access_matrix():
+    """The project README with its "Who sees what" table rendered from
+    ``oto_crm/tools/access_matrix.py``."""
+    sys.path.insert(0, os.path.join(ROOT, "oto_crm", "tools"))
+    try:
+        import access_matrix
+    finally:
+        sys.path.pop(0)
+    with open(os.path.join(ROOT, "README.md")) as fh:
+        text = fh.read()
+    start = text.index(MATRIX_START) + len(MATRIX_START)
+    end = text.index(MATRIX_END)
+    return text[:start] + access_matrix.render_markdown() + text[end:]
+
+
 def main():
     for addon in ADDONS:
         with open(os.path.join(ROOT, addon, "README.rst"), "w") as fh:
             fh.write(render(addon))
+    text = readme_with_access_matrix()
+    with open(os.path.join(ROOT, "README.md"), "w") as fh:
+        fh.write(text)
     return 0
 
 

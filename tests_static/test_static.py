@@ -182,6 +182,17 @@ def test_readme_is_generated_from_fragments(addon):
         )
 
 
+def test_readme_access_table_is_the_tested_matrix():
+    sys.path.insert(0, ROOT)
+    from devtools.gen_readme import readme_with_access_matrix
+
+    with open(os.path.join(ROOT, "README.md")) as fh:
+        assert fh.read() == readme_with_access_matrix(), (
+            "README.md's 'Who sees what' differs from "
+            "oto_crm/tools/access_matrix.py: run python -m devtools.gen_readme"
+        )
+
+
 def _po_entries(path):
     """(msgid, msgstr, fuzzy) of a .po/.pot file, header excluded."""
     entries, msgid, msgstr, current, fuzzy = [], None, None, None, False

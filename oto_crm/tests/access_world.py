@@ -123,7 +123,7 @@ def build_world(env, with_pos=False):
         for key, c in w["companies"].items()
     }
     w["campaigns"] = campaigns
-    records = {}
+    records = w["records"] = {}
 
     def keep(model, owner, record):
         records.setdefault(model, {})[owner] = record
@@ -303,6 +303,10 @@ def build_world(env, with_pos=False):
                 subtype_xmlid="mail.mt_note",
             ),
         )
+    if with_pos:
+        _pos_orders(env, w, keep)
+    if "oto.whatsapp.account" in env:
+        _whatsapp(env, w, keep)
     # Store- and company-level records.
     for key, store in stores.items():
         keep(
@@ -329,6 +333,33 @@ def build_world(env, with_pos=False):
             ),
         )
         keep(
+            "oto.recommendation.sale",
+            key,
+            env["oto.recommendation.sale"].create(
+                {
+                    "company_id": company.id,
+                    "day": today,
+                    "store_id": stores["F1" if key == "B" else "S1"].id,
+                    "product_id": product.id,
+                    "units": 1,
+                    "purchases": 1,
+                }
+            ),
+        )
+        keep(
+            "oto.recommendation.pair",
+            key,
+            env["oto.recommendation.pair"].create(
+                {
+                    "company_id": company.id,
+                    "day": today,
+                    "anchor_product_id": product.id,
+                    "product_id": product.id,
+                    "purchases": 1,
+                }
+            ),
+        )
+        keep(
             "oto.api.key",
             key,
             env["oto.api.key"]
@@ -341,5 +372,115 @@ def build_world(env, with_pos=False):
                 }
             ),
         )
-    w["records"] = records
     return w
+
+
+def _pos_orders(env, w, keep):
+    """A point of sale per store, and an order of each seller's customer
+    there, assisted by the seller."""
+    configs = {}
+    for store_key, store in w["stores"].items():
+        company = store.company_id
+        if not company.chart_template:
+            env["account.chart.template"].try_loading(
+                "generic_coa", company=company, install_demo=False
+            )
+        journal = env["account.journal"].create(
+            {
+                "name": f"Caixa {store_key}",
+                "code": f"MX{store_key}",
+                "type": "cash",
+                "company_id": company.id,
+            }
+        )
+        cash = env["pos.payment.method"].create(
+            {
+                "name": f"Dinheiro {store_key}",
+                "journal_id": journal.id,
+                "company_id": company.id,
+            }
+        )
+        configs[store_key] = (
+            env["pos.config"]
+            .with_company(company)
+            .create(
+                {
+                    "name": f"Caixa {store_key}",
+                    "company_id": company.id,
+                    "oto_store_id": store.id,
+                    "payment_method_ids": [(6, 0, cash.ids)],
+                }
+            )
+        )
+        configs[store_key].with_company(company).open_ui()
+    for owner, seller in w["sellers"].items():
+        company = seller.company_id
+        config = configs[
+            next(k for k, st in w["stores"].items() if st == seller.store_id)
+        ]
+        customer = w["records"]["res.partner"][owner]
+        keep(
+            "pos.order",
+            owner,
+            env["pos.order"]
+            .with_company(company)
+            .create(
+                {
+                    "session_id": config.current_session_id.id,
+                    "company_id": company.id,
+                    "partner_id": customer.id,
+                    "amount_tax": 0.0,
+                    "amount_total": 0.0,
+                    "amount_paid": 0.0,
+                    "amount_return": 0.0,
+                    "oto_seller_id": seller.id,
+                }
+            ),
+        )
+    w["pos_configs"] = configs
+
+
+def _whatsapp(env, w, keep):
+    """A WhatsApp account and template per company, and a message queued to
+    each seller's customer."""
+    accounts = {}
+    for key, company in w["companies"].items():
+        accounts[key] = env["oto.whatsapp.account"].create(
+            {
+                "name": f"WhatsApp {key}",
+                "company_id": company.id,
+                "phone_number_id": f"1000{ord(key)}{company.id}",
+                "business_account_id": f"2000{ord(key)}{company.id}",
+                "access_token": f"token-{key}",
+                "app_secret": f"secret-{key}",
+                "webhook_verify_token": f"verify-{key}",
+            }
+        )
+        keep("oto.whatsapp.account", key, accounts[key])
+        keep(
+            "oto.whatsapp.template",
+            key,
+            env["oto.whatsapp.template"].create(
+                {
+                    "name": f"colecao_{key.lower()}",
+                    "account_id": accounts[key].id,
+                    "body": "Oi! A coleção chegou.",
+                }
+            ),
+        )
+    for owner, seller in w["sellers"].items():
+        customer = w["records"]["res.partner"][owner]
+        keep(
+            "oto.whatsapp.message",
+            owner,
+            env["oto.whatsapp.message"].create(
+                {
+                    "account_id": accounts[
+                        "B" if seller.company_id == w["companies"]["B"] else "A"
+                    ].id,
+                    "partner_id": customer.id,
+                    "phone": customer.mobile,
+                    "body": f"Oi, cliente de {seller.name}",
+                }
+            ),
+        )

@@ -75,11 +75,19 @@ MODELS = {
     "oto.wallet.run": ("Wallet engine runs", "store"),
     "oto.campaign.holdout": ("Campaign holdouts", "seller"),
     "oto.audit": ("Audit trail", "seller"),
+    "oto.recommendation.sale": ("Product sales per day (kept)", "company"),
+    "oto.recommendation.pair": ("Products bought together per day (kept)", "company"),
     "oto.api.key": ("API keys", "company"),
     "res.partner": ("Customers", "seller"),
     "mail.message": ("Customers' chatter", "seller"),
     "sale.order": ("Sale orders", "seller"),
     "crm.lead": ("Subjects (CRM leads)", "seller"),
+    # With oto_crm_pos:
+    "pos.order": ("Point of Sale orders", "seller"),
+    # With oto_crm_whatsapp:
+    "oto.whatsapp.account": ("WhatsApp accounts", "company"),
+    "oto.whatsapp.template": ("WhatsApp templates", "company"),
+    "oto.whatsapp.message": ("WhatsApp messages", "seller"),
 }
 
 
@@ -93,6 +101,8 @@ EXPECTED = {
         "manager": (N, "rw", "r", "-"),
         "manager_pin": (N, "r", "r", "-"),
         "admin": (N, "rwcd", "rwcd", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": (N, "r", "r", "-"),
         "franchise": (N, "rwcd", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -102,6 +112,8 @@ EXPECTED = {
         "manager": ("rw", "rw", "r", "-"),
         "manager_pin": ("rw", "rw", "r", "-"),
         "admin": (N, "rwcd", "rwcd", "-"),
+        "cashier": (N, "r", "r", "-"),
+        "cashier_seller": ("r", "r", "r", "-"),
         "franchise": (N, "rwcd", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -111,6 +123,8 @@ EXPECTED = {
         "manager": ("rwcd", "rwcd", "-", "-"),
         "manager_pin": ("rwcd", "rwcd", "-", "-"),
         "admin": (N, "rwcd", "rwcd", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("r", "-", "-", "-"),
         "franchise": (N, "rwcd", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -120,6 +134,8 @@ EXPECTED = {
         "manager": (N, "r", N, "-"),
         "manager_pin": (N, "r", N, "-"),
         "admin": (N, "rwcd", N, "-"),
+        "cashier": (N, "-", N, "-"),
+        "cashier_seller": (N, "r", N, "-"),
         "franchise": (N, "rwcd", N, "-"),
         "portal": (N, "-", N, "-"),
     },
@@ -129,6 +145,8 @@ EXPECTED = {
         "manager": (N, "r", N, "-"),
         "manager_pin": (N, "r", N, "-"),
         "admin": (N, "rwcd", N, "-"),
+        "cashier": (N, "-", N, "-"),
+        "cashier_seller": (N, "r", N, "-"),
         "franchise": (N, "rwcd", N, "-"),
         "portal": (N, "-", N, "-"),
     },
@@ -138,6 +156,8 @@ EXPECTED = {
         "manager": ("rwc", "rwc", "-", "-"),
         "manager_pin": ("rw", "rw", "-", "-"),
         "admin": (N, "rwcd", "rwcd", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("rw", "-", "-", "-"),
         "franchise": (N, "rwcd", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -147,6 +167,8 @@ EXPECTED = {
         "manager": ("r", "r", "-", "-"),
         "manager_pin": ("r", "r", "-", "-"),
         "admin": (N, "r", "r", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("r", "-", "-", "-"),
         "franchise": (N, "r", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -156,6 +178,8 @@ EXPECTED = {
         "manager": ("rwc", "rwc", "-", "-"),
         "manager_pin": ("rc", "rc", "-", "-"),
         "admin": (N, "rwc", "rwc", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("rc", "-", "-", "-"),
         "franchise": (N, "rwc", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -165,6 +189,8 @@ EXPECTED = {
         "manager": ("rc", "rc", "-", "-"),
         "manager_pin": ("rc", "rc", "-", "-"),
         "admin": (N, "rc", "rc", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("rc", "-", "-", "-"),
         "franchise": (N, "rc", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -174,6 +200,8 @@ EXPECTED = {
         "manager": ("r", "r", "-", "-"),
         "manager_pin": ("r", "r", "-", "-"),
         "admin": (N, "r", "r", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("r", "-", "-", "-"),
         "franchise": (N, "r", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -183,6 +211,8 @@ EXPECTED = {
         "manager": ("r", "r", "-", "-"),
         "manager_pin": ("r", "r", "-", "-"),
         "admin": (N, "r", "r", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("r", "-", "-", "-"),
         "franchise": (N, "r", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -192,6 +222,8 @@ EXPECTED = {
         "manager": ("r", "r", "-", "-"),
         "manager_pin": ("r", "r", "-", "-"),
         "admin": (N, "r", "r", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("r", "-", "-", "-"),
         "franchise": (N, "r", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -201,6 +233,8 @@ EXPECTED = {
         "manager": ("r", "r", "-", "-"),
         "manager_pin": ("r", "r", "-", "-"),
         "admin": (N, "r", "r", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("r", "-", "-", "-"),
         "franchise": (N, "r", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -210,6 +244,8 @@ EXPECTED = {
         "manager": ("r", "r", "-", "-"),
         "manager_pin": ("r", "r", "-", "-"),
         "admin": (N, "r", "r", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("r", "-", "-", "-"),
         "franchise": (N, "r", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -219,6 +255,8 @@ EXPECTED = {
         "manager": ("r", "r", "-", "-"),
         "manager_pin": ("-", "-", "-", "-"),
         "admin": (N, "r", "r", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("-", "-", "-", "-"),
         "franchise": (N, "r", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -228,6 +266,8 @@ EXPECTED = {
         "manager": (N, "r", "-", "-"),
         "manager_pin": (N, "-", "-", "-"),
         "admin": (N, "r", "r", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": (N, "-", "-", "-"),
         "franchise": (N, "r", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -237,6 +277,8 @@ EXPECTED = {
         "manager": ("r", "r", "-", "-"),
         "manager_pin": ("-", "-", "-", "-"),
         "admin": (N, "r", "r", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("-", "-", "-", "-"),
         "franchise": (N, "r", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -246,8 +288,32 @@ EXPECTED = {
         "manager": ("r", "r", "-", "-"),
         "manager_pin": ("-", "-", "-", "-"),
         "admin": (N, "r", "r", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("-", "-", "-", "-"),
         "franchise": (N, "r", N, "-"),
         "portal": (N, "-", "-", "-"),
+    },
+    "oto.recommendation.sale": {
+        "seller": (N, "-", N, "-"),
+        "seller_pin": (N, "-", N, "-"),
+        "manager": (N, "-", N, "-"),
+        "manager_pin": (N, "-", N, "-"),
+        "admin": (N, "-", N, "-"),
+        "cashier": (N, "-", N, "-"),
+        "cashier_seller": (N, "-", N, "-"),
+        "franchise": (N, "-", N, "-"),
+        "portal": (N, "-", N, "-"),
+    },
+    "oto.recommendation.pair": {
+        "seller": (N, "-", N, "-"),
+        "seller_pin": (N, "-", N, "-"),
+        "manager": (N, "-", N, "-"),
+        "manager_pin": (N, "-", N, "-"),
+        "admin": (N, "-", N, "-"),
+        "cashier": (N, "-", N, "-"),
+        "cashier_seller": (N, "-", N, "-"),
+        "franchise": (N, "-", N, "-"),
+        "portal": (N, "-", N, "-"),
     },
     "oto.api.key": {
         "seller": (N, "-", N, "-"),
@@ -255,6 +321,8 @@ EXPECTED = {
         "manager": (N, "-", N, "-"),
         "manager_pin": (N, "-", N, "-"),
         "admin": (N, "rwcd", N, "-"),
+        "cashier": (N, "-", N, "-"),
+        "cashier_seller": (N, "-", N, "-"),
         "franchise": (N, "rwcd", N, "-"),
         "portal": (N, "-", N, "-"),
     },
@@ -264,6 +332,8 @@ EXPECTED = {
         "manager": ("rwc", "rwc", "-", "-"),
         "manager_pin": ("rwc", "rwc", "-", "-"),
         "admin": (N, "rwcd", "rwcd", "-"),
+        "cashier": (N, "r", "r", "-"),
+        "cashier_seller": ("rwc", "r", "r", "-"),
         "franchise": (N, "rwcd", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -273,6 +343,8 @@ EXPECTED = {
         "manager": ("rwcd", "rwcd", "-", "-"),
         "manager_pin": ("rwcd", "rwcd", "-", "-"),
         "admin": (N, "rwcd", "rwcd", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("rwcd", "-", "-", "-"),
         "franchise": (N, "rwcd", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -282,6 +354,8 @@ EXPECTED = {
         "manager": ("rwc", "rwc", "rwc", "-"),
         "manager_pin": ("rwc", "rwc", "rwc", "-"),
         "admin": (N, "rwcd", "rwcd", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("rwc", "c", "rwc", "-"),
         "franchise": (N, "rwcd", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
@@ -291,33 +365,86 @@ EXPECTED = {
         "manager": ("rwc", "rwc", "rwc", "-"),
         "manager_pin": ("rwc", "rwc", "rwc", "-"),
         "admin": (N, "rwcd", "rwcd", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("rwc", "c", "rwc", "-"),
         "franchise": (N, "rwcd", N, "-"),
+        "portal": (N, "-", "-", "-"),
+    },
+    "pos.order": {
+        "seller": ("-", "-", "-", "-"),
+        "seller_pin": ("-", "-", "-", "-"),
+        "manager": ("-", "-", "-", "-"),
+        "manager_pin": ("-", "-", "-", "-"),
+        "admin": (N, "-", "-", "-"),
+        "cashier": (N, "rwcd", "rwcd", "-"),
+        "cashier_seller": ("rwcd", "rwcd", "rwcd", "-"),
+        "franchise": (N, "-", N, "-"),
+        "portal": (N, "-", "-", "-"),
+    },
+    "oto.whatsapp.account": {
+        "seller": (N, "-", N, "-"),
+        "seller_pin": (N, "-", N, "-"),
+        "manager": (N, "r", N, "-"),
+        "manager_pin": (N, "-", N, "-"),
+        "admin": (N, "rwcd", N, "-"),
+        "cashier": (N, "-", N, "-"),
+        "cashier_seller": (N, "-", N, "-"),
+        "franchise": (N, "rwcd", N, "-"),
+        "portal": (N, "-", N, "-"),
+    },
+    "oto.whatsapp.template": {
+        "seller": (N, "-", N, "-"),
+        "seller_pin": (N, "-", N, "-"),
+        "manager": (N, "r", N, "-"),
+        "manager_pin": (N, "-", N, "-"),
+        "admin": (N, "rwcd", N, "-"),
+        "cashier": (N, "-", N, "-"),
+        "cashier_seller": (N, "-", N, "-"),
+        "franchise": (N, "rwcd", N, "-"),
+        "portal": (N, "-", N, "-"),
+    },
+    "oto.whatsapp.message": {
+        "seller": ("-", "-", "-", "-"),
+        "seller_pin": ("-", "-", "-", "-"),
+        "manager": ("r", "r", "-", "-"),
+        "manager_pin": ("-", "-", "-", "-"),
+        "admin": (N, "r", "r", "-"),
+        "cashier": (N, "-", "-", "-"),
+        "cashier_seller": ("-", "-", "-", "-"),
+        "franchise": (N, "r", N, "-"),
         "portal": (N, "-", "-", "-"),
     },
 }
 
 
 def render_markdown():
-    """The README's table: one section per model, a row per role."""
+    """The README's table: per role (folded), a row per model, a column per
+    scope, the operations allowed in each cell."""
     lines = []
-    for model, (label, _level) in MODELS.items():
-        if model not in EXPECTED:
+    for role, role_label in ROLES.items():
+        rows = [
+            (model, label, EXPECTED[model][role])
+            for model, (label, _level) in MODELS.items()
+            if role in EXPECTED.get(model, {})
+        ]
+        if not rows:
             continue
-        lines.append(f"**{label}** (`{model}`)")
+        lines.append(f"<details><summary><b>{role_label}</b></summary>")
         lines.append("")
-        lines.append("| role | " + " | ".join(SCOPE_LABELS[s] for s in SCOPES) + " |")
+        lines.append(
+            "| records | " + " | ".join(SCOPE_LABELS[s] for s in SCOPES) + " |"
+        )
         lines.append("| --- |" + " :---: |" * len(SCOPES))
-        for role, label_role in ROLES.items():
-            cells = EXPECTED[model].get(role)
-            if cells is None:
-                continue
+        for model, label, cells in rows:
             lines.append(
-                f"| {label_role} | "
-                + " | ".join("n/a" if c is None else (c or "-") for c in cells)
+                f"| {label} (`{model}`) | "
+                + " | ".join("n/a" if c is None else c for c in cells)
                 + " |"
             )
         lines.append("")
-    return "\n".join(lines)
+        lines.append("</details>")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def matrix_size(models=None, roles=None):

@@ -8,3 +8,4 @@ from . import res_config_settings
 from . import res_partner
 from . import oto_purchase
 from . import oto_demo
+from . import mail_message

@@ -18,6 +18,42 @@ class ResPartner(models.Model):
     )
 
     @api.model
+    def _oto_messages_kept_from_cashier(self, partner_ids):
+        """The customers, among ``partner_ids``, whose notes and messages a
+        cashier does not read: a cashier reads any customer to sell to, not
+        the chatter of customers in wallets they do not work."""
+        if self.env.su or not self.env.user._has_group("point_of_sale.group_pos_user"):
+            return set()
+        scope = self.env["oto.access"]._scope()
+        if scope.admin:
+            return set()
+        return set(
+            self.sudo()
+            .browse(list(partner_ids))
+            .filtered(
+                lambda p: (
+                    (p.oto_seller_id or p.oto_store_id)
+                    and p.oto_seller_id.id not in scope.seller_ids
+                    and p.oto_store_id.id not in scope.store_ids
+                )
+            )
+            .ids
+        )
+
+    @api.model
+    def _get_mail_message_access(self, res_ids, operation, model_name=None):
+        # Kept from a cashier: reading asks for the right to change the
+        # customer (their own wallet's, as a seller).
+        check = super()._get_mail_message_access(res_ids, operation, model_name)
+        if (
+            check == "read"
+            and (model_name or self._name) == "res.partner"
+            and self._oto_messages_kept_from_cashier(res_ids)
+        ):
+            return "write"
+        return check
+
+    @api.model
     def _load_pos_data_fields(self, config_id):
         return [*super()._load_pos_data_fields(config_id), "oto_pos_badges"]
 

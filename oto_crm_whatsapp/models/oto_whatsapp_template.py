@@ -208,14 +208,16 @@ class OtoWhatsappTemplate(models.Model):
     def _field_chain(self, path):
         """Check ``path`` (``partner_id.mobile``) on the template's model."""
         self.ensure_one()
-        model = self.env[self.model_id.model]
+        # The model's technical name (ir.model is for Settings admins only).
+        applies_to = self.model_id.sudo()
+        model = self.env[applies_to.model]
         for part in (path or "").split("."):
             field = model._fields.get(part)
             if not field:
                 raise UserError(
                     self.env._(
                         "%(model)s has no field '%(field)s' (in '%(path)s').",
-                        model=self.model_id.name,
+                        model=applies_to.name,
                         field=part,
                         path=path,
                     )
@@ -255,7 +257,8 @@ class OtoWhatsappTemplate(models.Model):
         return templates
 
     def unlink(self):
-        self.action_id.unlink()
+        # Its "Allow multi" action (server actions are for Settings admins).
+        self.action_id.sudo().unlink()
         return super().unlink()
 
     def _sync_action(self):
