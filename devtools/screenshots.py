@@ -1,9 +1,15 @@
-"""Take screenshots of a running Oto CRM (``./oto demo``) in headless Chromium.
+"""Take the README's screenshots in headless Chromium.
 
     python3 -m devtools.screenshots [--base http://127.0.0.1:8069] [--out DIR]
+                                    [--journeys-only | --no-journeys]
 
-Logs in as each demo user and saves the README's pictures (desktop and
-390x844 phone) in ``docs/screenshots``. Needs Debian's ``chromium`` and the
+1. Each person's day on a 390x844 phone comes from the journey tours
+   (``oto_crm/tests/test_journeys.py``): they run on a fresh database with
+   the demo brand, like ``./oto test``, and save their pictures on the way.
+2. The rest (desktop screens, the point of sale) is taken from a running
+   Oto CRM (``./oto demo``), logged in as each demo user.
+
+Saves them in ``docs/screenshots``. Needs Debian's ``chromium`` and the
 ``websocket-client`` package (both already needed by the browser tours), so
 run it with Odoo's Python.
 """
@@ -20,7 +26,13 @@ import urllib.request
 
 import websocket
 
-from .environment import ROOT
+from . import run_tests
+from .environment import (
+    ROOT,
+    ensure_database,
+    ensure_project_requirements,
+    find_odoo,
+)
 
 SHOTS = (
     # file, login, password, path, width, height, mobile[, taps before the shot]
@@ -52,37 +64,10 @@ SHOTS = (
         False,
     ),
     (
-        "wallet-phone.png",
-        "ana.souza",
-        "Oto@demo2026",
-        "/odoo/action-oto_crm.res_partner_action_oto_customers",
-        390,
-        844,
-        True,
-    ),
-    (
         "sellers-phone.png",
         "marcos.lima",
         "Oto@demo2026",
         "/odoo/action-oto_crm.oto_seller_action",
-        390,
-        844,
-        True,
-    ),
-    (
-        "my-wallet-phone.png",
-        "ana.souza",
-        "Oto@demo2026",
-        "/odoo/action-oto_crm.res_partner_action_oto_my_wallet",
-        390,
-        844,
-        True,
-    ),
-    (
-        "results-phone.png",
-        "marcos.lima",
-        "Oto@demo2026",
-        "/odoo/action-oto_crm.oto_crm_action_results",
         390,
         844,
         True,
@@ -96,64 +81,6 @@ SHOTS = (
         844,
         True,
         (".o_oto_ranking_row",),
-    ),
-    (
-        "store-device-phone.png",
-        "loja.sp01",
-        "Oto@demo2026",
-        "/odoo/action-oto_crm.oto_crm_action_my_day",
-        390,
-        844,
-        True,
-    ),
-    (
-        "team-phone.png",
-        "marcos.lima",
-        "Oto@demo2026",
-        "/odoo/action-oto_crm.oto_crm_action_my_day",
-        390,
-        844,
-        True,
-        (".o_oto_team_button",),
-    ),
-    (
-        "my-day-phone.png",
-        "ana.souza",
-        "Oto@demo2026",
-        "/odoo/action-oto_crm.oto_crm_action_my_day",
-        390,
-        844,
-        True,
-    ),
-    (
-        "my-day-campaign-phone.png",
-        "ana.souza",
-        "Oto@demo2026",
-        "/odoo/action-oto_crm.oto_crm_action_my_day",
-        390,
-        844,
-        True,
-        (".o_oto_group",),
-    ),
-    (
-        "my-day-customer-phone.png",
-        "ana.souza",
-        "Oto@demo2026",
-        "/odoo/action-oto_crm.oto_crm_action_my_day",
-        390,
-        844,
-        True,
-        (".o_oto_group", ".o_oto_suggestion"),
-    ),
-    (
-        "my-day-profile-phone.png",
-        "ana.souza",
-        "Oto@demo2026",
-        "/odoo/action-oto_crm.oto_crm_action_my_day",
-        390,
-        844,
-        True,
-        (".o_oto_group", ".o_oto_suggestion", ".o_oto_profile_button"),
     ),
     (
         "campaigns-desktop.png",
@@ -332,7 +259,8 @@ def take(base, out):
             )
             time.sleep(3)
             # A record to show: a customer with a purchase history (so the
-            # Wallet tab says something), the brand's first campaign.
+            # Wallet tab says something), the brand's first campaign with a
+            # holdout (so its lift says something).
             if "{customer}" in path:
                 path = path.format(
                     customer=browser.first_id(
@@ -345,7 +273,9 @@ def take(base, out):
                 )
             if "{campaign}" in path:
                 path = path.format(
-                    campaign=browser.first_id("oto.campaign", [], "sequence, id")
+                    campaign=browser.first_id(
+                        "oto.campaign", [["holdout_percent", ">", 0]], "sequence, id"
+                    )
                 )
             browser.goto(base + path)
             for selector in taps[0] if taps else ():
@@ -359,13 +289,35 @@ def take(base, out):
             browser.close()
 
 
+def journeys(out):
+    """Run the journey tours on a fresh demo database, saving their
+    pictures in ``out``; True when they passed."""
+    odoo = find_odoo()
+    ensure_project_requirements(odoo)
+    db = ensure_database()
+    os.makedirs(out, exist_ok=True)
+    os.environ["OTO_SCREENSHOTS"] = os.path.abspath(out)
+    counts = run_tests.run_scenario(
+        odoo, db, "all_demo", test_tags="/oto_crm:TestJourneys"
+    )
+    print(f"journeys: {counts}")
+    return not counts.failed and counts.passed
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", default="http://127.0.0.1:8069")
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "screenshots"))
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--journeys-only", action="store_true")
+    which.add_argument("--no-journeys", action="store_true")
     args = parser.parse_args()
-    take(args.base, args.out)
+    if not args.no_journeys and not journeys(args.out):
+        return 1
+    if not args.journeys_only:
+        take(args.base, args.out)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

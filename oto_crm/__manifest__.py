@@ -48,6 +48,7 @@
     "assets": {
         "web.assets_backend": [
             "oto_crm/static/src/scss/*.scss",
+            "oto_crm/static/src/core/*",
             "oto_crm/static/src/my_day/*",
             "oto_crm/static/src/results/*",
         ],

@@ -3,7 +3,7 @@
 {
     "name": "Oto CRM - Point of Sale",
     "summary": "POS orders feed the Oto CRM wallets: assisting seller, store, contacts",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/oto-crm/oto-crm-odoo",
     "author": "Oto CRM for Odoo contributors",
@@ -29,6 +29,7 @@
             "oto_crm_pos/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "demo": [
         "demo/oto_crm_pos_demo.xml",
     ],

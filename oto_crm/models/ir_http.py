@@ -17,6 +17,23 @@ PASSWORD_CHANGE_PATHS = (PASSWORD_PAGE, "/web/session/logout", "/web/session/des
 class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
 
+    def session_info(self):
+        """Sellers, store devices and managers land on the Oto app (their
+        day) after signing in, unless their user has a home action of its
+        own."""
+        info = super().session_info()
+        user = self.env.user
+        if (
+            not info.get("home_action_id")
+            and user._is_internal()
+            and user.has_group("oto_crm.oto_crm_group_seller")
+        ):
+            action = self.env.ref(
+                "oto_crm.oto_crm_action_my_day", raise_if_not_found=False
+            )
+            info["home_action_id"] = action.id if action else False
+        return info
+
     @classmethod
     def _authenticate(cls, endpoint):
         result = super()._authenticate(endpoint)

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.tools import SQL, format_amount
+from odoo.tools.misc import formatLang
 
 from ..tools.lift import Group, compute_lift
 
@@ -102,6 +103,7 @@ class OtoCampaign(models.Model):
             groups[held] = Group(customers, buyers, revenue or 0.0, squares or 0.0)
         return groups
 
+    @api.depends_context("lang")
     @api.depends("lift_days")
     def _compute_lift(self):
         for campaign in self:
@@ -133,15 +135,23 @@ class OtoCampaign(models.Model):
         def money(value):
             return format_amount(self.env, value, currency)
 
+        # Figures in the reader's language ("12,5", "1.234"), like Odoo's
+        # own fields.
+        def count(value):
+            return formatLang(self.env, value, digits=0)
+
+        def points(value):
+            return formatLang(self.env, value * 100, digits=1)
+
         facts = self.env._(
             "Of the %(treated)s customers suggested, %(treated_rate)s%% bought "
             "within %(days)s days; of the %(holdout)s kept out at random, "
             "%(holdout_rate)s%%.",
-            treated=lift.treated.customers,
-            treated_rate=round(lift.treated.rate * 100, 1),
-            days=self.lift_days,
-            holdout=lift.holdout.customers,
-            holdout_rate=round(lift.holdout.rate * 100, 1),
+            treated=count(lift.treated.customers),
+            treated_rate=points(lift.treated.rate),
+            days=count(self.lift_days),
+            holdout=count(lift.holdout.customers),
+            holdout_rate=points(lift.holdout.rate),
         )
         if lift.rate.significant and lift.rate.value > 0:
             verdict = self.env._(
@@ -149,10 +159,10 @@ class OtoCampaign(models.Model):
                 "(between %(low)s and %(high)s, with 95%% confidence): about "
                 "%(buyers)s extra buyers, and %(revenue)s more per customer "
                 "suggested.",
-                points=round(lift.rate.value * 100, 1),
-                low=round(lift.rate.low * 100, 1),
-                high=round(lift.rate.high * 100, 1),
-                buyers=round(lift.rate.value * lift.treated.customers),
+                points=points(lift.rate.value),
+                low=points(lift.rate.low),
+                high=points(lift.rate.high),
+                buyers=count(round(lift.rate.value * lift.treated.customers)),
                 revenue=money(lift.revenue.value),
             )
         elif lift.rate.significant:
@@ -160,16 +170,16 @@ class OtoCampaign(models.Model):
                 "The customers suggested bought less than those kept out "
                 "(%(points)s in a hundred, between %(low)s and %(high)s): "
                 "review the audience and the message.",
-                points=round(lift.rate.value * 100, 1),
-                low=round(lift.rate.low * 100, 1),
-                high=round(lift.rate.high * 100, 1),
+                points=points(lift.rate.value),
+                low=points(lift.rate.low),
+                high=points(lift.rate.high),
             )
         else:
             verdict = self.env._(
                 "No difference can be told from chance yet (between %(low)s and "
                 "%(high)s more customers in a hundred): let the campaign run "
                 "longer.",
-                low=round(lift.rate.low * 100, 1),
-                high=round(lift.rate.high * 100, 1),
+                low=points(lift.rate.low),
+                high=points(lift.rate.high),
             )
         return f"{facts} {verdict}"

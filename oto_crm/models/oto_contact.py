@@ -1,9 +1,12 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .brand_time import brand_day, brand_today, utc_start
 from .oto_consent import PHONE_CHANNELS
@@ -12,6 +15,8 @@ from .oto_consent import PHONE_CHANNELS
 # correct one); a seller records today's or yesterday's.
 CORRECTION_DAYS = 30
 
+# A phone's recording key: letters, digits and dashes (a UUID).
+KEY_RE = re.compile(r"[A-Za-z0-9-]{8,64}")
 REASONS = [
     ("number_invalid", "The number does not exist or failed"),
     ("no_whatsapp", "The number has no WhatsApp"),
@@ -90,6 +95,18 @@ class OtoContact(models.Model):
         string="Message",
         help="The text the seller sent (after their review and edits).",
     )
+    # The phone's key for one recording: a retry of the same save (a double
+    # tap, a connection lost before the answer) finds this contact instead
+    # of recording it twice.
+    client_key = fields.Char(readonly=True, copy=False, index="btree_not_null")
+
+    _sql_constraints = [
+        (
+            "client_key_unique",
+            "UNIQUE (client_key)",
+            "This contact was already recorded.",
+        )
+    ]
 
     @api.constrains("reached", "reason")
     def _check_reason(self):
@@ -196,8 +213,14 @@ class OtoContact(models.Model):
         if self.reached == "yes" or self.reason == "too_recent":
             values["oto_quarantine_until"] = today + timedelta(days=interval)
         partner.write(values)
-        suggestion = self.suggestion_id
+        # The contact's own links are the server's to set (a seller creates
+        # contacts, never edits them).
+        contact = self.sudo()
+        suggestion = contact.suggestion_id
         if not suggestion:
+            # A contact the seller started (the wallet, the customer's
+            # profile): a suggestion of its own, done, so that it counts in
+            # the day's work, the results and the attribution like the others.
             suggestion = (
                 self.env["oto.suggestion"]
                 .sudo()
@@ -205,15 +228,14 @@ class OtoContact(models.Model):
                     {
                         "type": "contact",
                         "partner_id": partner.id,
-                        "seller_id": self.seller_id.id,
-                        "store_id": self.seller_id.store_id.id,
-                        "company_id": self.company_id.id,
+                        "seller_id": contact.seller_id.id,
+                        "store_id": contact.seller_id.store_id.id,
+                        "company_id": contact.company_id.id,
                         "date": today,
                     }
                 )
             )
-            # A spontaneous contact: its own (done) suggestion, for the results.
-            self.sudo().suggestion_id = suggestion
+            contact.suggestion_id = suggestion
         suggestion.sudo().write(
             {
                 "state": "done",
@@ -230,7 +252,7 @@ class OtoContact(models.Model):
                 or self.seller_id.store_id.user_id
                 or self.env.user
             )
-            self.sudo().activity_id = partner.activity_schedule(
+            contact.activity_id = partner.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=self.followup_date,
                 summary=self.env._(
@@ -239,3 +261,143 @@ class OtoContact(models.Model):
                 note=self.notes or False,
                 user_id=user.id,
             )
+
+    # ----------------------------------------------------- seller's phone
+
+    @api.model
+    def _oto_by_key(self, key):
+        """The contact a phone already recorded with ``key`` (a retry)."""
+        if not key:
+            return self.browse()
+        if not isinstance(key, str) or not KEY_RE.fullmatch(key):
+            raise UserError(self.env._("This recording has an invalid key."))
+        return self.sudo().search([("client_key", "=", key)], limit=1)
+
+    @api.model
+    def _oto_phone_values(self, values):
+        """The contact's values from what the phone sent (one tap on an
+        outcome, with the optional details), checked: a wrong value is
+        refused with the reason, nothing is recorded."""
+        values = dict(values or {})
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        channel = values.get("channel") or "whatsapp"
+        if channel not in channels:
+            raise UserError(
+                self.env._("Unknown contact channel: %(channel)s.", channel=channel)
+            )
+        reached = values.get("reached")
+        if reached not in ("yes", "no"):
+            raise UserError(
+                self.env._("Tell whether you reached the customer (yes or no).")
+            )
+        vals = {
+            "channel": channel,
+            "reached": reached,
+            "notes": (values.get("notes") or "").strip() or False,
+            "client_key": values.get("key") or False,
+        }
+        if reached == "yes":
+            result = values.get("result") or "neutral"
+            if result not in ("positive", "neutral", "negative"):
+                raise UserError(
+                    self.env._("Unknown contact result: %(result)s.", result=result)
+                )
+            vals["result"] = result
+        else:
+            reason = values.get("reason")
+            if reason not in dict(REASONS):
+                raise UserError(
+                    self.env._(
+                        "Tell why the customer was not reached: it decides when "
+                        "(and whether) the customer is suggested again."
+                    )
+                )
+            vals["reason"] = reason
+            vals["result"] = False
+        if values.get("followup_date"):
+            try:
+                followup = fields.Date.to_date(values["followup_date"])
+            except (TypeError, ValueError) as exc:
+                raise UserError(self.env._("The follow-up day is not a date.")) from exc
+            if followup < brand_today(self.env):
+                raise UserError(self.env._("The follow-up day cannot be in the past."))
+            vals["followup_date"] = followup
+        if values.get("consent"):
+            if values["consent"] not in ("granted", "revoked"):
+                raise UserError(self.env._("Unknown consent answer."))
+            vals["consent"] = values["consent"]
+        if values.get("message") and channel in ("whatsapp", "sms"):
+            vals["message_sent"] = values["message"]
+        product_ids = values.get("product_ids")
+        if product_ids is not None:
+            if not isinstance(product_ids, list) or not all(
+                isinstance(i, int) for i in product_ids
+            ):
+                raise UserError(self.env._("The products offered are not valid."))
+            vals["product_ids"] = [
+                fields.Command.set(
+                    self.env["product.product"].browse(product_ids).exists().ids
+                )
+            ]
+        return vals
+
+    @api.model
+    def _oto_phone_record(self, partner, seller, values, suggestion=None):
+        """Record a contact from the seller's phone, once per key: a retry
+        of the same save answers with the contact already recorded."""
+        existing = self._oto_by_key(values.get("key"))
+        if existing:
+            return existing, True
+        vals = self._oto_phone_values(values)
+        if "product_ids" not in vals and suggestion:
+            # What the seller was asked to offer, unless they said otherwise.
+            vals["product_ids"] = [
+                fields.Command.set(
+                    suggestion.sudo().recommendation_ids.product_id.ids
+                    or suggestion.sudo().product_ids.ids
+                )
+            ]
+        vals.update(
+            {
+                "partner_id": partner.id,
+                "seller_id": seller.id,
+                "suggestion_id": suggestion.id if suggestion else False,
+                "company_id": (
+                    suggestion.sudo().company_id if suggestion else seller.company_id
+                ).id,
+            }
+        )
+        try:
+            with self.env.cr.savepoint():
+                contact = self.create(vals)
+        except psycopg2.errors.UniqueViolation:
+            # The same save, recorded meanwhile by a request that ran beside
+            # this one.
+            existing = self._oto_by_key(values.get("key"))
+            if not existing:
+                raise
+            return existing, True
+        return contact, False
+
+    def _oto_phone_answer(self, already=False):
+        """What the phone shows once the contact is recorded."""
+        self.ensure_one()
+        contact = self.sudo()
+        results = dict(self._fields["result"]._description_selection(self.env))
+        reasons = dict(self._fields["reason"]._description_selection(self.env))
+        if contact.reached == "yes":
+            outcome = results.get(contact.result) or self.env._("Reached")
+        else:
+            outcome = reasons.get(contact.reason, "")
+        return {
+            "contact_id": contact.id,
+            "suggestion_id": contact.suggestion_id.id,
+            "partner_id": contact.partner_id.id,
+            "already": already,
+            "outcome": outcome,
+            "message": self.env._(
+                "Contact with %(customer)s recorded: %(outcome)s.",
+                customer=contact.partner_id.name,
+                outcome=outcome,
+            ),
+        }

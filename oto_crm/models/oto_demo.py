@@ -13,6 +13,8 @@ _logger = logging.getLogger(__name__)
 DEMO_PASSWORD = "Oto@demo2026"
 # The PIN of the demo sellers who work on their store's shared device.
 DEMO_PIN = "2468"
+# Every demo user works on the brand's time.
+DEMO_TIMEZONE = "America/Sao_Paulo"
 
 
 class OtoDemo(models.AbstractModel):
@@ -39,8 +41,8 @@ class OtoDemo(models.AbstractModel):
         )
         self = self.with_env(env)
         brand = build_brand(brand_today(self.env))
-        company = self.env.company
-        self._setup_demo_company(company, brand)
+        company = self._setup_demo_company(self.env.company, brand)
+        self = self.with_company(company)
         stores = self._create_demo_stores(company, brand)
         users = self._create_demo_users(brand, stores)
         sellers = self._create_demo_sellers(brand, stores, users)
@@ -148,16 +150,50 @@ class OtoDemo(models.AbstractModel):
         """Extension point for bridges (POS orders, campaigns, ...)."""
 
     def _setup_demo_company(self, company, brand):
-        values = {"country_id": self.env.ref("base.br").id}
-        if company == self.env.ref("base.main_company"):
-            values["name"] = f"{brand['brand']} Ltda"
+        """The brand's company, in Brazilian reais: the current one when it
+        can take them (no journal items in another currency yet), else a
+        company of its own (with a chart of accounts, for its point of sale),
+        which the administrator then works in."""
         brl = self.env.ref("base.BRL")
-        if company.currency_id != brl and not self.env[
-            "account.move.line"
-        ].sudo().search_count([("company_id", "=", company.id)], limit=1):
-            brl.active = True
-            values["currency_id"] = brl.id
-        company.write(values)
+        brl.active = True
+        brazil = self.env.ref("base.br")
+        if company.currency_id == brl or not company.sudo()._existing_accounting():
+            values = {"country_id": brazil.id, "currency_id": brl.id}
+            if company == self.env.ref("base.main_company"):
+                values["name"] = f"{brand['brand']} Ltda"
+            company.write(values)
+        else:
+            company = self.env["res.company"].create(
+                {
+                    "name": f"{brand['brand']} Ltda",
+                    "currency_id": brl.id,
+                    "country_id": brazil.id,
+                    "city": brand["stores"][0]["city"],
+                }
+            )
+            # The generic chart (the Brazilian one is a localization module):
+            # journals for the sales and the point of sale. The registry is
+            # loading here, where try_loading() would only warn about it.
+            self.env["account.chart.template"]._load(
+                "generic_coa", company, install_demo=False
+            )
+            # (The generic chart comes in dollars: no entry yet, reais again.)
+            company.currency_id = brl
+        admin = self.env.ref("base.user_admin", raise_if_not_found=False)
+        if admin:
+            admin.write(
+                {
+                    "company_ids": [fields.Command.link(company.id)],
+                    "company_id": company.id,
+                    "tz": DEMO_TIMEZONE,
+                }
+            )
+            self._keep_demo_timezone(admin)
+        # The brand's own price list, in reais.
+        self.env["product.pricelist"].create(
+            {"name": brand["brand"], "currency_id": brl.id, "company_id": company.id}
+        )
+        return company
 
     def _create_demo_stores(self, company, brand):
         states = {
@@ -204,23 +240,46 @@ class OtoDemo(models.AbstractModel):
         ]
         users = {}
         for name, login, group, store_code in people:
-            user = self.env["res.users"].search([("login", "=", login)], limit=1)
-            if not user:
-                user = self.env["res.users"].create(
-                    {
-                        "name": name,
-                        "login": login,
-                        "email": f"{login}@auroramoda.example",
-                        "password": DEMO_PASSWORD,
-                        "lang": lang,
-                        "tz": "America/Sao_Paulo",
-                        "groups_id": [fields.Command.link(group.id)],
-                    }
-                )
+            user = self._demo_user(
+                login,
+                {
+                    "name": name,
+                    "email": f"{login}@auroramoda.example",
+                    "lang": lang,
+                    "groups_id": [fields.Command.link(group.id)],
+                },
+            )
             users[login] = user
             if group == manager_group:
                 stores[store_code].manager_ids = [fields.Command.link(user.id)]
         return users
+
+    def _demo_user(self, login, values):
+        """The demo user ``login`` (created with the demo password), in the
+        brand's company and on the brand's time."""
+        company = self.env.company
+        user = self.env["res.users"].search([("login", "=", login)], limit=1)
+        common = {
+            "company_ids": [fields.Command.link(company.id)],
+            "company_id": company.id,
+            "tz": DEMO_TIMEZONE,
+        }
+        if not user:
+            user = self.env["res.users"].create(
+                {"login": login, "password": DEMO_PASSWORD, **values, **common}
+            )
+        else:
+            user.write(common)
+        self._keep_demo_timezone(user)
+        return user
+
+    def _keep_demo_timezone(self, user):
+        """Odoo gives a user the browser's time zone at their first sign-in:
+        the demo users count as signed in once, so that trying the demo from
+        a browser elsewhere (a server in UTC) keeps them on the brand's
+        time."""
+        if not user.login_date:
+            self.env["res.users.log"].with_user(user).sudo().create({})
 
     def _create_demo_store_logins(self, company, stores, sellers):
         """Each store's shared device (login ``loja.<store code>``): its
@@ -230,18 +289,14 @@ class OtoDemo(models.AbstractModel):
         lang = "pt_BR" if self.env["res.lang"]._lang_get("pt_BR") else "en_US"
         for code, store in stores.items():
             login = f"loja.{code.lower()}"
-            user = self.env["res.users"].search([("login", "=", login)], limit=1)
-            if not user:
-                user = self.env["res.users"].create(
-                    {
-                        "name": store.name,
-                        "login": login,
-                        "password": DEMO_PASSWORD,
-                        "lang": lang,
-                        "tz": "America/Sao_Paulo",
-                        "groups_id": [fields.Command.link(group.id)],
-                    }
-                )
+            user = self._demo_user(
+                login,
+                {
+                    "name": store.name,
+                    "lang": lang,
+                    "groups_id": [fields.Command.link(group.id)],
+                },
+            )
             store.user_id = user
         for seller in sellers.filtered(lambda s: not s.user_id):
             seller._set_pin(DEMO_PIN)
@@ -315,11 +370,17 @@ class OtoDemo(models.AbstractModel):
         return templates.product_variant_id
 
     def _create_demo_orders(self, brand, stores, sellers, customers, products):
+        pricelist = self.env["product.pricelist"].search(
+            [("company_id", "=", self.env.company.id), ("name", "=", brand["brand"])],
+            limit=1,
+        )
         vals_list = []
         for order in brand["orders"]:
             seller = sellers[order["seller"]]
             vals_list.append(
                 {
+                    "company_id": self.env.company.id,
+                    "pricelist_id": pricelist.id,
                     "partner_id": customers[order["customer"]].id,
                     "oto_seller_id": seller.id,
                     "oto_store_id": stores[order["store"]].id,

@@ -360,6 +360,7 @@ class OtoResultDay(models.Model):
             "purchase_to": fields.Datetime.to_string(
                 utc_start(cur_to + timedelta(days=1))
             ),
+            "currency_id": currency.id,
             "currency": {
                 "symbol": currency.symbol or "",
                 "position": currency.position,

@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.phone import PhoneError, normalize_phone
 from ..tools.seller_link import qr_png, seller_link
+from .brand_time import brand_today
 
 SELLER_CODE_RE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,29}")
 PIN_RE = re.compile(r"[0-9]{4,6}")
@@ -411,34 +412,62 @@ class OtoSeller(models.Model):
         }
 
     @api.model
-    def get_team(self):
-        """The store manager's sellers on the phone: wallet, PIN state,
-        active or not (a brand admin: every store's). A manager identified
-        by PIN on the store's device gets their store's."""
+    def _oto_is_manager(self):
+        """The current session manages stores: a store manager, a brand
+        admin, or a manager identified by PIN on the store's device."""
+        scope = self.env["oto.access"]._scope()
+        return bool(scope.admin or scope.store_ids)
+
+    @api.model
+    def _oto_managed_stores(self):
+        """The stores the current session manages: a brand admin every store
+        of the company, a store manager (or the PIN manager) theirs."""
         scope = self.env["oto.access"]._scope()
         if not (scope.admin or scope.store_ids):
-            raise AccessError(self.env._("Only store managers manage sellers."))
+            return self.env["oto.store"]
         domain = [("company_id", "=", self.env.company.id)]
         if not scope.admin:
-            domain.append(("store_id", "in", scope.store_ids))
+            domain.append(("id", "in", scope.store_ids))
+        return self.env["oto.store"].sudo().search(domain).with_env(self.env)
+
+    @api.model
+    def get_team(self, store_id=False):
+        """The store manager's sellers on the phone: wallet, PIN state,
+        active or not, days off to come (a brand admin: every store's, or
+        one store's). A manager identified by PIN on the store's device gets
+        their store's."""
+        if not self._oto_is_manager():
+            raise AccessError(self.env._("Only store managers manage sellers."))
+        stores = self._oto_managed_stores()
+        if store_id:
+            stores = stores.filtered(lambda s: s.id == store_id)
         sellers = (
             self.sudo()
             .with_context(active_test=False)
-            .search(domain, order="active desc, store_id, name")
+            .search(
+                [("store_id", "in", stores.ids)], order="active desc, store_id, name"
+            )
         )
-        today = fields.Date.context_today(self)
-        off = set(
+        today = brand_today(self.env)
+        days_off = (
             self.env["oto.seller.dayoff"]
             .sudo()
             .search(
-                [
-                    ("seller_id", "in", sellers.ids),
-                    ("date_from", "<=", today),
-                    ("date_to", ">=", today),
-                ]
+                [("seller_id", "in", sellers.ids), ("date_to", ">=", today)],
+                order="date_from, id",
             )
-            .seller_id.ids
         )
+        off = {}
+        for dayoff in days_off:
+            off.setdefault(dayoff.seller_id.id, []).append(
+                {
+                    "id": dayoff.id,
+                    "date_from": fields.Date.to_string(dayoff.date_from),
+                    "date_to": fields.Date.to_string(dayoff.date_to),
+                    "note": dayoff.note or "",
+                    "today": dayoff.date_from <= today,
+                }
+            )
         return [
             {
                 "id": seller.id,
@@ -447,10 +476,13 @@ class OtoSeller(models.Model):
                 "active": seller.active,
                 "customers": seller.customer_count,
                 "pin_set": seller.pin_set,
+                # A seller with a login of their own needs no PIN.
+                "has_login": bool(seller.user_id),
                 "locked": seller.pin_locked,
                 # Their own login locked by wrong passwords (action_unlock_login).
                 "login_locked": seller.login_locked,
-                "off_today": seller.id in off,
+                "off_today": any(d["today"] for d in off.get(seller.id, [])),
+                "days_off": off.get(seller.id, []),
             }
             for seller in sellers
         ]

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 
 class OtoSellerDayoff(models.Model):
@@ -30,8 +31,8 @@ class OtoSellerDayoff(models.Model):
                     self.env._(
                         "A day off ends on or after the day it starts "
                         "(%(start)s to %(end)s).",
-                        start=dayoff.date_from,
-                        end=dayoff.date_to,
+                        start=format_date(self.env, dayoff.date_from),
+                        end=format_date(self.env, dayoff.date_to),
                     )
                 )
             overlap = self.search(
@@ -50,8 +51,8 @@ class OtoSellerDayoff(models.Model):
                         "%(end)s: change that one instead of adding an "
                         "overlapping one.",
                         seller=dayoff.seller_id.name,
-                        start=overlap.date_from,
-                        end=overlap.date_to,
+                        start=format_date(self.env, overlap.date_from),
+                        end=format_date(self.env, overlap.date_to),
                     )
                 )
 
@@ -59,5 +60,6 @@ class OtoSellerDayoff(models.Model):
     def _compute_display_name(self):
         for dayoff in self:
             dayoff.display_name = (
-                f"{dayoff.seller_id.name}: {dayoff.date_from} - {dayoff.date_to}"
+                f"{dayoff.seller_id.name}: {format_date(self.env, dayoff.date_from)}"
+                f" - {format_date(self.env, dayoff.date_to)}"
             )

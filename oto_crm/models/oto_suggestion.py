@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from ..tools.suggestion_rules import first_name, render_template
 from .brand_time import brand_today
@@ -408,23 +409,29 @@ class OtoSuggestion(models.Model):
     # ----------------------------------------------------- seller's phone
 
     @api.model
-    def get_seller_day(self, seller_id=None, opening=False):
+    def get_seller_day(self, seller_id=None, opening=False, day=None):
         """What the seller's phone screen shows: today's campaigns in the
         brand's order with their counts, and each one's suggestions in the
         suggested order (open ones, and today's worked ones).
 
         ``seller_id``: a manager looking at a seller's day; default: the
         current user's seller. ``opening``: the app was just opened; on a
-        store's shared device the seller identifies again."""
+        store's shared device the seller identifies again. ``day``: a past
+        day, to look back at its suggestions and their outcomes."""
         Seller = self.env["oto.seller"]
         if opening and Seller._get_acting_seller():
             Seller.oto_pin_logout()
         own = Seller._get_current_seller()
         seller = Seller.browse(seller_id).exists() if seller_id else own
-        scope = self.env["oto.access"]._scope()
-        is_manager = bool(scope.admin or scope.store_ids)
+        is_manager = Seller._oto_is_manager()
+        today = brand_today(self.env)
+        common = {
+            "is_manager": is_manager,
+            "today": fields.Date.to_string(today),
+            "currency_id": self.env.company.currency_id.id,
+        }
         if not seller:
-            return {"seller": False, "is_manager": is_manager, **Seller._pin_screen()}
+            return {"seller": False, **common, **Seller._pin_screen()}
         if seller != own:
             try:
                 seller._check_manager_of()
@@ -433,22 +440,27 @@ class OtoSuggestion(models.Model):
                     self.env._("Only managers can see another seller's day.")
                 ) from exc
         seller.check_access("read")
-        today = brand_today(self.env)
-        suggestions = self.search(
-            [
-                ("seller_id", "=", seller.id),
+        shown = fields.Date.to_date(day) if day else today
+        if shown > today:
+            raise UserError(
+                self.env._("The suggestions of a day to come are not made yet.")
+            )
+        if shown == today:
+            domain = [
                 "|",
                 ("state", "in", OPEN_STATES),
                 "&",
                 ("date", "=", today),
                 ("state", "=", "done"),
-            ],
+            ]
+        else:
+            domain = [("date", "=", shown)]
+        suggestions = self.search(
+            [("seller_id", "=", seller.id), *domain],
             order="campaign_sequence, campaign_id, type, priority desc, rank, id",
         )
-        types = dict(self._fields["type"]._description_selection(self.env))
-        states = dict(self._fields["state"]._description_selection(self.env))
-        results = dict(self._fields["result"]._description_selection(self.env))
         groups = {}
+        types = dict(self._fields["type"]._description_selection(self.env))
         for suggestion in suggestions:
             campaign = suggestion.campaign_id
             key = f"campaign-{campaign.id}" if campaign else f"type-{suggestion.type}"
@@ -463,31 +475,13 @@ class OtoSuggestion(models.Model):
                     "suggestions": [],
                 },
             )
-            is_open = suggestion.state in OPEN_STATES
-            group["open" if is_open else "done"] += 1
-            partner = suggestion.partner_id
-            group["suggestions"].append(
-                {
-                    "id": suggestion.id,
-                    "partner_id": partner.id,
-                    "name": partner.name,
-                    "segment": partner.oto_rfv_segment_id.name or False,
-                    "tone": partner.oto_rfv_tone or False,
-                    "reason": suggestion.reason or "",
-                    "message": suggestion.message or "",
-                    "phone": suggestion.phone or False,
-                    "channels": suggestion._channels() if is_open else [],
-                    "open": is_open,
-                    "state": states[suggestion.state],
-                    "result": results.get(suggestion.result, False),
-                    "priority": suggestion.priority,
-                    "deadline": fields.Date.to_string(suggestion.deadline),
-                    "products": [
-                        {"name": rec.product_id.display_name, "reason": rec.reason}
-                        for rec in suggestion.recommendation_ids.sorted("sequence")
-                    ],
-                }
-            )
+            card = suggestion._oto_card(past=shown != today)
+            group["open" if card["open"] else "done"] += 1
+            group["suggestions"].append(card)
+        for group in groups.values():
+            # The customers still to contact first, in the suggested order:
+            # the next one is always at the top.
+            group["suggestions"].sort(key=lambda card: not card["open"])
         # The seller's results: sales from their contacts, last 30 days.
         since = fields.Datetime.to_datetime(today - timedelta(days=30))
         sales = self.env["oto.attribution"]._read_group(
@@ -496,28 +490,147 @@ class OtoSuggestion(models.Model):
             ["__count", "amount:sum"],
         )[0]
         return {
-            "seller": {"id": seller.id, "name": seller.name},
-            "is_manager": is_manager,
+            **common,
+            "seller": {"id": seller.id, "name": seller.name, "code": seller.code},
             # A seller identified by PIN on the store's device may hand it over.
             "shared_login": seller == Seller._get_acting_seller(),
             "drafting": seller.company_id.sudo().oto_draft_enabled,
             "store": seller.store_id.name or "",
-            "date": fields.Date.to_string(today),
+            "date": fields.Date.to_string(shown),
+            "past": shown != today,
+            "currency_id": seller.company_id.currency_id.id,
             "groups": list(groups.values()),
             "results": {
                 "sales": sales[0],
                 "amount": sales[1] or 0.0,
                 "currency": seller.company_id.currency_id.symbol or "",
+                "since": fields.Datetime.to_string(since),
             },
         }
+
+    def _oto_card(self, past=False):
+        """One suggestion as the phone shows it: who, why, what to offer, the
+        message and channels (while open), the outcome (once worked)."""
+        self.ensure_one()
+        states = dict(self._fields["state"]._description_selection(self.env))
+        results = dict(self._fields["result"]._description_selection(self.env))
+        is_open = self.state in OPEN_STATES and not past
+        partner = self.partner_id
+        contact = self.contact_ids[:1]
+        outcome = False
+        if contact:
+            outcome = contact._oto_phone_answer()["outcome"]
+        recommendations = self.recommendation_ids.sorted("sequence")
+        products = [
+            {
+                "id": rec.product_id.id,
+                "name": rec.product_id.display_name,
+                "reason": rec.reason,
+            }
+            for rec in recommendations
+        ] or [
+            {"id": product.id, "name": product.display_name, "reason": ""}
+            for product in self.product_ids
+        ]
+        return {
+            "id": self.id,
+            "partner_id": partner.id,
+            "name": partner.name,
+            "segment": partner.oto_rfv_segment_id.name or False,
+            "tone": partner.oto_rfv_tone or False,
+            "reason": self.reason or "",
+            "message": self.message or "",
+            "phone": self.phone or False,
+            "channels": self._channels() if is_open else [],
+            "open": is_open,
+            "state": states[self.state],
+            "state_code": self.state,
+            "result": results.get(self.result, False),
+            "outcome": outcome,
+            "priority": self.priority,
+            "date": fields.Date.to_string(self.date),
+            "deadline": fields.Date.to_string(self.deadline),
+            "products": products,
+        }
+
+    def _oto_phone_check(self, recording=False):
+        """The suggestion as the seller's phone acts on it, with a clear
+        refusal when it changed while the seller was on it: given to another
+        seller, worked already, expired (an expired one may still be
+        recorded: the contact happened)."""
+        self.ensure_one()
+        suggestion = self.sudo().exists()
+        if not suggestion:
+            raise UserError(
+                self.env._(
+                    "This suggestion was removed while you were on it: nothing "
+                    "was recorded. Open your day again."
+                )
+            )
+        seller = self.env["oto.seller"]._get_current_seller()
+        if (
+            suggestion.seller_id != seller
+            and not self.env["oto.seller"]._oto_is_manager()
+        ):
+            # Given to another seller meanwhile (or never the user's): said
+            # without naming whose it is now.
+            raise AccessError(
+                self.env._(
+                    "This suggestion is no longer in your list (given to another "
+                    "seller while you were on it): nothing was recorded. Tell "
+                    "your manager what you said to the customer."
+                )
+            )
+        if suggestion.state == "done":
+            raise UserError(
+                self.env._(
+                    "The contact with %(customer)s was already recorded: nothing "
+                    "was recorded twice.",
+                    customer=suggestion.partner_id.name,
+                )
+            )
+        if suggestion.state == "expired" and not recording:
+            raise UserError(
+                self.env._(
+                    "This suggestion expired while you were on it: it is no "
+                    "longer in your list. If you already contacted %(customer)s, "
+                    "record the contact.",
+                    customer=suggestion.partner_id.name,
+                )
+            )
+        self.check_access("read")
+        return suggestion
+
+    def oto_record_outcome(self, values):
+        """One tap on an outcome, back from WhatsApp, SMS or a call: the
+        contact is recorded with the products the seller was asked to offer
+        (unless they changed them), once per ``values["key"]``."""
+        Contact = self.env["oto.contact"]
+        existing = Contact._oto_by_key((values or {}).get("key"))
+        if existing:
+            return existing._oto_phone_answer(already=True)
+        self.ensure_one()
+        self.flush_recordset()
+        # One recording at a time per suggestion (two phones, two taps).
+        self.env.cr.execute(
+            SQL("SELECT id FROM oto_suggestion WHERE id = %s FOR UPDATE", self.id)
+        )
+        self.invalidate_recordset()
+        suggestion = self._oto_phone_check(recording=True)
+        contact, already = Contact._oto_phone_record(
+            suggestion.partner_id,
+            suggestion.seller_id,
+            {"message": suggestion.message, **values},
+            suggestion=suggestion,
+        )
+        return contact._oto_phone_answer(already=already)
 
     def action_send(self, channel, message=None):
         """The seller taps a channel: keep their edit of the message, and the
         suggestion is in progress. Refused for a channel the suggestion does
         not allow (campaign, opt-out, invalid phone)."""
         self.ensure_one()
-        if self.state not in OPEN_STATES:
-            raise UserError(self.env._("This suggestion is no longer open."))
+        self._oto_phone_check()
         if channel not in self._channels():
             raise UserError(
                 self.env._(

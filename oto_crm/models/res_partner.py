@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, html2plaintext
+from odoo.tools import SQL, format_date, html2plaintext
 
 from ..tools.phone import PhoneError, normalize_phone, phone_variants
 from ..tools.suggestion_rules import smart_interval
@@ -473,7 +473,7 @@ class ResPartner(models.Model):
             return self.env._(
                 "%(reason)s on %(date)s.",
                 reason=reason.get(last_move.reason, last_move.reason),
-                date=fields.Date.to_string(last_move.date.date()),
+                date=format_date(self.env, last_move.date.date()),
             )
         return self.env._("Assigned to %(seller)s.", seller=self.oto_seller_id.name)
 
@@ -778,6 +778,9 @@ class ResPartner(models.Model):
     def _oto_contact_history(self, extra=None):
         """(answered, unanswered) among the customer's latest contacts."""
         self.ensure_one()
+        # Every seller's contacts count (sudo): the quarantine is the
+        # customer's, whoever contacted them; the contact being recorded is
+        # read the same way, never as the user who records it.
         contacts = (
             self.env["oto.contact"]
             .sudo()
@@ -844,6 +847,18 @@ class ResPartner(models.Model):
                 default=company.oto_quarantine_days,
             )
             reasons = "; ".join(label(code, value) for code, value in interval.reasons)
+            rested = partner.oto_contact_interval
+            if partner.oto_last_contact and rested and rested != interval.days:
+                # The rest given at the last contact, and what the customer's
+                # purchases and answers make it now (the next contact's).
+                partner.oto_contact_interval_explanation = self.env._(
+                    "%(rested)s days after the last contact. The next contact "
+                    "rests the customer %(days)s days: %(reasons)s.",
+                    rested=rested,
+                    days=interval.days,
+                    reasons=reasons,
+                )
+                continue
             partner.oto_contact_interval_explanation = self.env._(
                 "%(days)s days: %(reasons)s.", days=interval.days, reasons=reasons
             )
@@ -899,6 +914,7 @@ class ResPartner(models.Model):
             Contact._fields["channel"]._description_selection(self.env)
         )
         reasons = dict(Contact._fields["reason"]._description_selection(self.env))
+        results = dict(Contact._fields["result"]._description_selection(self.env))
         purchases = Purchase.search(
             [("partner_id", "=", self.id)], order="date desc", limit=10
         )
@@ -921,9 +937,28 @@ class ResPartner(models.Model):
             )
             if self[field]
         ]
+        seller = self.env["oto.seller"]._get_current_seller()
+        mine = bool(seller) and self.oto_seller_id == seller
+        open_suggestion = (
+            self.env["oto.suggestion"].search(
+                [
+                    ("partner_id", "=", self.id),
+                    ("seller_id", "=", seller.id),
+                    ("state", "in", ("backlog", "assigned", "in_progress")),
+                ],
+                limit=1,
+            )
+            if seller
+            else self.env["oto.suggestion"]
+        )
         return {
             "id": self.id,
             "name": self.name,
+            # A contact the seller starts from the profile (their wallet).
+            "mine": mine,
+            "channels": self._oto_phone_channels() if mine else [],
+            "open_suggestion_id": open_suggestion.id or False,
+            "currency_id": (self.company_id or self.env.company).currency_id.id,
             "phone": self.oto_phone_e164 or self.mobile or self.phone or "",
             "phone_invalid": self.oto_phone_invalid,
             "segment": self.oto_rfv_segment_id.name or False,
@@ -958,6 +993,7 @@ class ResPartner(models.Model):
                     "date": fields.Date.to_string(c.date.date()),
                     "channel": contact_channels[c.channel],
                     "reached": c.reached == "yes",
+                    "result": results.get(c.result, "") if c.reached == "yes" else "",
                     "reason": reasons.get(c.reason, ""),
                     "notes": c.notes or "",
                     "seller": c.seller_id.name or "",
@@ -1273,3 +1309,122 @@ class ResPartner(models.Model):
             self.env._("contacts' notes cleared"): len(contacts),
             self.env._("subjects of the funnel anonymized"): len(leads),
         }
+
+    def _oto_phone_channels(self):
+        """The channels a seller may use to contact this customer on their
+        own initiative: any phone channel the customer did not refuse, none
+        with an invalid or missing phone."""
+        self.ensure_one()
+        if not self.oto_phone_e164 or self.oto_phone_invalid:
+            return []
+        return [
+            channel
+            for channel in ("whatsapp", "sms", "call")
+            if not self[f"oto_optout_{channel}"]
+        ]
+
+    def _oto_check_wallet_seller(self):
+        """The current seller, when this customer is in their wallet; a clear
+        refusal otherwise."""
+        self.ensure_one()
+        seller = self.env["oto.seller"]._get_current_seller()
+        if not seller:
+            raise UserError(
+                self.env._("Only a seller records contacts with their customers.")
+            )
+        if self.sudo().oto_seller_id != seller:
+            # Moved to another wallet meanwhile (or never the seller's): said
+            # without naming the customer or whose wallet it is now.
+            raise AccessError(
+                self.env._(
+                    "This customer is no longer in your wallet: nothing was "
+                    "recorded. Open your wallet again."
+                )
+            )
+        self.check_access("read")
+        return seller
+
+    @api.model
+    def oto_search_wallet(self, query="", offset=0, limit=30):
+        """The seller's wallet on the phone, searched by name, phone or
+        email: their customers in name order, a page at a time."""
+        seller = self.env["oto.seller"]._get_current_seller()
+        if not seller:
+            return {"customers": [], "more": False, "total": 0}
+        domain = [("oto_seller_id", "=", seller.id)]
+        query = (query or "").strip()
+        if query:
+            digits = "".join(c for c in query if c.isdigit())
+            terms = [("name", "ilike", query), ("email", "ilike", query)]
+            if len(digits) >= 4:
+                terms.append(("oto_phone_e164", "like", digits))
+            domain = expression.AND([domain, expression.OR([[t] for t in terms])])
+        limit = max(1, min(int(limit or 30), 100))
+        customers = self.search(domain, offset=int(offset or 0), limit=limit + 1)
+        total = self.search_count(domain) if offset == 0 else None
+        return {
+            "customers": [
+                {
+                    "id": partner.id,
+                    "name": partner.name,
+                    "phone": partner.oto_phone_e164 or partner.mobile or "",
+                    "segment": partner.oto_rfv_segment_id.name or False,
+                    "tone": partner.oto_rfv_tone or False,
+                    "last_purchase": fields.Date.to_string(
+                        partner.oto_last_purchase and partner.oto_last_purchase.date()
+                    ),
+                    "resting": bool(
+                        partner.oto_quarantine_until
+                        and partner.oto_quarantine_until > brand_today(self.env)
+                    ),
+                }
+                for partner in customers[:limit]
+            ],
+            "more": len(customers) > limit,
+            "total": total,
+        }
+
+    def oto_start_contact(self, channel):
+        """The seller opens WhatsApp, SMS or a call to a customer of their
+        wallet: refused when the customer refused that channel meanwhile."""
+        self.ensure_one()
+        self._oto_check_wallet_seller()
+        if channel not in self._oto_phone_channels():
+            channels = dict(
+                self.env["oto.contact"]
+                ._fields["channel"]
+                ._description_selection(self.env)
+            )
+            raise UserError(
+                self.env._(
+                    "%(customer)s cannot be contacted by %(channel)s (opted out, "
+                    "or no valid phone number).",
+                    customer=self.name,
+                    channel=channels.get(channel, channel),
+                )
+            )
+        return True
+
+    def oto_record_contact(self, values):
+        """A contact the seller started (wallet, profile), recorded like the
+        suggested ones: it rests the customer, counts in the results and
+        in the attribution. Today's open suggestion of the seller for this
+        customer, if any, is the one worked. Once per ``values["key"]``."""
+        Contact = self.env["oto.contact"]
+        existing = Contact._oto_by_key((values or {}).get("key"))
+        if existing:
+            return existing._oto_phone_answer(already=True)
+        self.ensure_one()
+        seller = self._oto_check_wallet_seller()
+        suggestion = self.env["oto.suggestion"].search(
+            [
+                ("partner_id", "=", self.id),
+                ("seller_id", "=", seller.id),
+                ("state", "in", ("backlog", "assigned", "in_progress")),
+            ],
+            limit=1,
+        )
+        if suggestion:
+            return suggestion.oto_record_outcome(values)
+        contact, already = Contact._oto_phone_record(self, seller, values)
+        return contact._oto_phone_answer(already=already)

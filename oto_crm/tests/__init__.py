@@ -20,3 +20,5 @@ from . import test_consent_ledger
 from . import test_accounts
 from . import test_data_request
 from . import test_api_fuzz
+from . import test_phone_app
+from . import test_journeys

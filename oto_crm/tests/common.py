@@ -147,3 +147,29 @@ class OtoCrmCommon(TransactionCase):
         with self.assertRaises(exception) as caught:
             yield caught
         self.assertRegex(str(caught.exception), pattern)
+
+
+class PhoneBrowserMixin:
+    """Browser tests on a phone's screen, for real: Odoo's headless Chrome
+    keeps its window at least 500 px wide whatever ``browser_size`` asks,
+    so the phone's width (390x844) is emulated once the browser runs."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def authenticate(self, user, password, browser=None):
+        session = super().authenticate(user, password, browser=browser)
+        if browser:
+            width, height = (
+                int(v) for v in self.browser_size.replace(",", "x").split("x")
+            )
+            browser._websocket_request(
+                "Emulation.setDeviceMetricsOverride",
+                params={
+                    "width": width,
+                    "height": height,
+                    "deviceScaleFactor": 1,
+                    "mobile": True,
+                },
+            )
+        return session

@@ -78,6 +78,14 @@ class TestCampaignLift(SuggestionsCommon):
         self.assertIn(
             "No difference can be told from chance yet", campaign.lift_summary
         )
+        # In Brazilian Portuguese, the figures are written the Brazilian way
+        # (a decimal comma), like Odoo's own fields.
+        self.env["res.lang"]._activate_lang("pt_BR")
+        summary = campaign.with_context(lang="pt_BR").lift_summary
+        rate = f"{campaign.lift_treated_rate:.1f}".replace(".", ",")
+        self.assertIn(f"{rate}%", summary)
+        self.assertNotRegex(summary, r"\d\.\d")
+        self.assertRegex(summary, r"-?\d+,\d e -?\d+,\d")
 
     def test_without_holdout_the_lift_is_not_measurable(self):
         self._customers(3, self.ana)

@@ -42,6 +42,17 @@ class TestDemoBrand(TransactionCase):
         manager = env["res.users"].search([("login", "=", "marcos.lima")])
         self.assertTrue(manager.has_group("oto_crm.oto_crm_group_manager"))
         self.assertIn(manager, stores.manager_ids)
+        # In reais, every demo user on São Paulo time (a first sign-in from
+        # a browser elsewhere keeps it: they count as signed in once).
+        self.assertEqual(company.currency_id, self.env.ref("base.BRL"))
+        self.assertEqual(set(orders.currency_id.mapped("name")), {"BRL"})
+        demo_users = env["res.users"].search(
+            [("login", "in", ["marcos.lima", "ana.souza", "loja.sp01", "loja.rj01"])]
+        )
+        self.assertEqual(len(demo_users), 4)
+        self.assertEqual(set(demo_users.mapped("tz")), {"America/Sao_Paulo"})
+        self.assertTrue(all(demo_users.mapped("login_date")))
+        self.assertEqual(demo_users.company_id, company)
         # Campaigns and today's suggestions, within each seller's limit.
         campaigns = env["oto.campaign"].search([("company_id", "=", company.id)])
         self.assertEqual(len(campaigns), 4)

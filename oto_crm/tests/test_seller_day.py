@@ -115,7 +115,14 @@ class TestSellerDay(SuggestionsCommon):
         )
         day = self.env["oto.suggestion"].with_user(nobody).get_seller_day()
         self.assertEqual(
-            day, {"seller": False, "is_manager": False, "pin_required": False}
+            day,
+            {
+                "seller": False,
+                "is_manager": False,
+                "pin_required": False,
+                "today": str(TODAY),
+                "currency_id": nobody.company_id.currency_id.id,
+            },
         )
         self._customer("Cliente da Bia", self.bia)
         self._campaign("Recompra")
@@ -160,7 +167,7 @@ class TestSellerDay(SuggestionsCommon):
         manual.with_user(self.user).action_send("call", manual.message)
         self.assertEqual(manual.message_custom, "Oi Joana")
         manual.state = "done"
-        with self.assertRaisesRegex(UserError, "no longer open"):
+        with self.assertRaisesRegex(UserError, "already recorded"):
             manual.with_user(self.user).action_send("call")
 
     def test_profile_purchases_contacts_and_notes(self):

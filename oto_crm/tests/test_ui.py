@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import PhoneBrowserMixin
+
 
 @tagged("post_install", "-at_install", "oto_crm", "oto_tour")
 class TestUi(HttpCase):
@@ -57,10 +59,7 @@ class TestUi(HttpCase):
 
 
 @tagged("post_install", "-at_install", "oto_crm", "oto_tour")
-class TestUiMobile(HttpCase):
-    browser_size = "390x844"
-    touch_enabled = True
-
+class TestUiMobile(PhoneBrowserMixin, HttpCase):
     def test_wallet_mobile_tour(self):
         user = new_test_user(
             self.env, "oto_tour_seller", groups="oto_crm.oto_crm_group_seller"
@@ -189,6 +188,59 @@ class TestUiMobile(HttpCase):
             lambda m: "Veste M, prefere azul" in (m.body or "")
         )
         self.assertEqual(note.author_id, user.partner_id)
+
+    def test_bad_input_mobile_tour(self):
+        """What can go wrong while the seller is on a customer: the answer
+        to a save lost (Retry records it once), two taps at once (one
+        contact), an opt-out meanwhile (refused, WhatsApp not opened)."""
+        user = new_test_user(
+            self.env, "oto_tour_ruido", groups="oto_crm.oto_crm_group_seller"
+        )
+        store = self.env["oto.store"].create({"name": "Loja Ruído", "code": "LRU"})
+        seller = self.env["oto.seller"].create(
+            {
+                "name": "Rui Ruído",
+                "code": "LRU-RUI",
+                "store_id": store.id,
+                "user_id": user.id,
+            }
+        )
+        lost, double, gone = self.env["res.partner"].create(
+            [
+                {
+                    "name": name,
+                    "mobile": f"+55119876500{index}",
+                    "customer_rank": 1,
+                    "oto_seller_id": seller.id,
+                }
+                for index, name in enumerate(
+                    ("Cliente Perdida", "Cliente Dupla", "Cliente Saiu"), start=51
+                )
+            ]
+        )
+        self.env["oto.campaign"].create(
+            {
+                "name": "Ruído",
+                "audience": "domain",
+                "domain": "[('oto_seller_id.code', '=', 'LRU-RUI')]",
+                "holdout_percent": 0,
+                "message": "Oi {first_name}!",
+            }
+        )
+        self.env["oto.suggestion.engine"]._generate(self.env.company)
+        self.start_tour(
+            "/odoo/action-oto_crm.oto_crm_action_my_day",
+            "oto_crm_bad_input_mobile_tour",
+            login="oto_tour_ruido",
+        )
+        self.assertEqual(len(lost.oto_contact_ids), 1)
+        self.assertEqual(lost.oto_contact_ids.result, "positive")
+        self.assertEqual(len(double.oto_contact_ids), 1)
+        self.assertEqual(double.oto_contact_ids.result, "neutral")
+        self.assertFalse(gone.oto_contact_ids)
+        self.assertTrue(gone.oto_optout_whatsapp)
+        suggestion = self.env["oto.suggestion"].search([("partner_id", "=", gone.id)])
+        self.assertEqual(suggestion.state, "assigned")
 
     def test_results_mobile_tour(self):
         """A store manager's results on a phone: KPIs, ranking, a seller's

@@ -39,6 +39,45 @@ class PosConfig(models.Model):
             "store."
         )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        configs = super().create(vals_list)
+        configs._oto_translate_default_consent()
+        return configs
+
+    def _oto_translate_default_consent(self):
+        """The default consent text in every installed language (a default
+        is stored in the language it was computed in: English)."""
+        source = self.with_context(lang="en_US")._oto_default_consent_text()
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        translations = {
+            lang: self.with_context(lang=lang)._oto_default_consent_text()
+            for lang in langs
+        }
+        for config in self:
+            if config.with_context(lang="en_US").oto_consent_text == source:
+                config.update_field_translations("oto_consent_text", translations)
+
+    def _oto_consent_text(self):
+        """The consent text the customer reads, in the cashier's language:
+        the brand's own wording, else the default one translated (also when
+        the language came after the point of sale)."""
+        self.ensure_one()
+        text = self.oto_consent_text
+        source = self.with_context(lang="en_US")._oto_default_consent_text()
+        if not text or text == source:
+            return self._oto_default_consent_text()
+        return text
+
+    def _load_pos_data(self, data):
+        result = super()._load_pos_data(data)
+        for values in result["data"]:
+            if "oto_consent_text" in values:
+                values["oto_consent_text"] = self.browse(
+                    values["id"]
+                )._oto_consent_text()
+        return result
+
     def _compute_oto_whatsapp_receipt_ready(self):
         # oto_crm_pos_whatsapp (with oto_crm_whatsapp) sends them.
         self.oto_whatsapp_receipt_ready = False

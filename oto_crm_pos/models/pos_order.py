@@ -4,11 +4,13 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules, tools
 from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.tools import email_normalize
 
 from odoo.addons.oto_crm.tools.phone import PhoneError, format_national, normalize_phone
+
+from ..tools.mail_probe import reachable
 
 _logger = logging.getLogger(__name__)
 
@@ -214,6 +216,49 @@ class PosOrder(models.Model):
             "partner_name": partner.name,
             "created": created,
         }
+
+    def action_send_receipt(self, email, ticket_image, basic_image):
+        """The receipt by email, sent while the cashier waits: a mail server
+        that does not answer is said in seconds (not after the mail library's
+        minute), and a failed send is an error, not a silent success."""
+        self.ensure_one()
+        if not self._oto_mail_server_reachable():
+            raise UserError(
+                self.env._(
+                    "The mail server does not answer: the receipt was not sent "
+                    "and nothing was saved. Print it, or send it again later."
+                )
+            )
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .create(self._prepare_mail_values(email, ticket_image, basic_image))
+        )
+        mail.send()
+        if mail.exists() and mail.state == "exception":
+            raise UserError(
+                self.env._(
+                    "The receipt could not be sent by email: %(reason)s",
+                    reason=mail.failure_reason
+                    or self.env._("the mail server refused it"),
+                )
+            )
+        self.email = email
+
+    def _oto_mail_server_reachable(self):
+        """The outgoing mail server for receipts answers within a few
+        seconds (never probed under test: no mail leaves a test)."""
+        if modules.module.current_test:
+            return True
+        email_from = self.env.company.email or self.env.user.email_formatted
+        server, _smtp_from = (
+            self.env["ir.mail_server"].sudo()._find_mail_server(email_from)
+        )
+        if server:
+            return reachable(server.smtp_host, server.smtp_port)
+        return reachable(
+            tools.config.get("smtp_server"), tools.config.get("smtp_port") or 25
+        )
 
     def _oto_channel_off_message(self, channel):
         if channel == "sms":

@@ -1,9 +1,13 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+import time
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+
+from odoo.addons.mail.models.mail_mail import MailMail
 
 from .common import PosCommon
 
@@ -87,6 +91,49 @@ class TestPosReceipts(PosCommon):
         result = self._send(again, "email", "nova.cliente@example.com")
         self.assertFalse(result["created"])
         self.assertEqual(again.partner_id, partner)
+
+    def test_mail_server_down_is_said_at_once_and_nothing_saved(self):
+        order = self._ui_order(self.seller)
+        partners = self.env["res.partner"].search_count([])
+        PosOrder = type(self.env["pos.order"])
+        started = time.monotonic()
+        with (
+            patch.object(PosOrder, "_oto_mail_server_reachable", return_value=False),
+            self.assertRaisesRegex(UserError, "mail server does not answer"),
+        ):
+            self._send(order, "email", "nova.cliente@example.com")
+        self.assertLess(time.monotonic() - started, 2)
+        self.assertFalse(order.partner_id)
+        self.assertFalse(order.email)
+        self.assertEqual(self.env["res.partner"].search_count([]), partners)
+        self.assertFalse(self._mails_to("nova.cliente@example.com"))
+
+    def test_a_refused_email_is_an_error_not_a_silent_success(self):
+        order = self._ui_order(self.seller)
+
+        def refuse(mails, **kwargs):
+            mails.write({"state": "exception", "failure_reason": "550 no such user"})
+
+        with (
+            patch.object(MailMail, "send", refuse),
+            self.assertRaisesRegex(UserError, "550 no such user"),
+        ):
+            self._send(order, "email", "nova.cliente@example.com")
+        self.assertFalse(order.partner_id)
+        self.assertFalse(self._mails_to("nova.cliente@example.com"))
+
+    def test_the_mail_server_probed_is_the_one_receipts_use(self):
+        self.env["ir.mail_server"].create(
+            {"name": "Loja", "smtp_host": "smtp.loja.example", "smtp_port": 587}
+        )
+        order = self._ui_order(self.seller)
+        probe = "odoo.addons.oto_crm_pos.models.pos_order.reachable"
+        with (
+            patch("odoo.modules.module.current_test", None),
+            patch(probe, return_value=False) as reachable,
+        ):
+            self.assertFalse(order._oto_mail_server_reachable())
+        reachable.assert_called_once_with("smtp.loja.example", 587)
 
     def test_invalid_email_is_refused_and_nothing_saved(self):
         order = self._ui_order(self.seller)
@@ -208,6 +255,35 @@ class TestPosConsentAndBadges(PosCommon):
                 "email": "granted",
             },
         )
+
+    def test_consent_text_in_the_cashiers_language(self):
+        self.env["res.lang"]._activate_lang("pt_BR")
+        english = self.config.with_context(lang="en_US")._oto_default_consent_text()
+        portuguese = self.config.with_context(lang="pt_BR")._oto_default_consent_text()
+        self.assertNotEqual(english, portuguese)
+        self.assertTrue(portuguese.startswith("Aceito receber"))
+        # A point of sale created now has the text in every language.
+        config = self.env["pos.config"].create({"name": "Caixa 2"})
+        self.assertEqual(config.with_context(lang="pt_BR").oto_consent_text, portuguese)
+        # One whose default was kept in English only (made before the
+        # language came): the counter shows it in the cashier's language.
+        config.update_field_translations("oto_consent_text", {"pt_BR": english})
+        self.assertEqual(config.with_context(lang="pt_BR").oto_consent_text, english)
+        self.assertEqual(
+            config.with_context(lang="pt_BR")._oto_consent_text(), portuguese
+        )
+        config._oto_translate_default_consent()
+        self.assertEqual(config.with_context(lang="pt_BR").oto_consent_text, portuguese)
+        # The brand's own wording is kept as it is.
+        config.with_context(lang="pt_BR").oto_consent_text = "Aceito as ofertas."
+        self.assertEqual(
+            config.with_context(lang="pt_BR")._oto_consent_text(), "Aceito as ofertas."
+        )
+        # What the point of sale loads.
+        self.config.open_ui()
+        session = self.config.current_session_id
+        data = session.with_context(lang="pt_BR").load_data(["pos.config"])
+        self.assertEqual(data["pos.config"]["data"][0]["oto_consent_text"], portuguese)
 
     def test_consent_needs_text_channel_and_contact(self):
         customer = self.env["res.partner"].create({"name": "Sem Contato"})

@@ -3,6 +3,7 @@
 from odoo import fields
 from odoo.tests import tagged
 
+from odoo.addons.oto_crm.tests.common import PhoneBrowserMixin
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
 
@@ -103,10 +104,20 @@ class TestPosUi(OtoPosTourCommon):
 
 
 @tagged("post_install", "-at_install", "oto_crm_pos", "oto_tour")
-class TestPosUiMobile(OtoPosTourCommon):
-    browser_size = "390x844"
-
+class TestPosUiMobile(PhoneBrowserMixin, OtoPosTourCommon):
     def test_choose_seller_mobile_tour(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("OtoPosSellerTour")
         self.assertEqual(self._paid_orders().oto_seller_id, self.carla)
+
+    def test_product_grid_fits_the_phone_tour(self):
+        self.env["product.product"].create(
+            {
+                "name": "Vestidolongodelinhobordadoàmãocomcinto",
+                "available_in_pos": True,
+                "list_price": 459.9,
+                "taxes_id": False,
+            }
+        )
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("OtoPosGridFitsTour")

@@ -7,6 +7,18 @@ from odoo.exceptions import UserError
 class PosOrder(models.Model):
     _inherit = "pos.order"
 
+    def _oto_channel_off_message(self, channel):
+        account = self.config_id.sudo().oto_whatsapp_receipt_template_id.account_id
+        if channel == "whatsapp" and account.state == "paused":
+            # Said at once: a paused account sends nothing until an admin
+            # fixes it; the receipt would wait in the queue for hours.
+            return self.env._(
+                "WhatsApp is down for this store (%(error)s): the receipt was "
+                "not sent and nothing was saved. Print it or send it by email.",
+                error=account.last_error or self.env._("sending paused"),
+            )
+        return super()._oto_channel_off_message(channel)
+
     def _oto_send_whatsapp_receipt(self, phone, ticket_image, basic_image=None):
         """Queue the receipt template to the typed number (E.164); the
         WhatsApp queue sends it within seconds. The customer's refusal of

@@ -139,6 +139,12 @@ class TestPosWhatsapp(WhatsappCommon):
         self.assertFalse(order.partner_id)
         self.assertFalse(order.mobile)
         self.assertFalse(self._queued())
-        # An account paused (refused token) turns the channel off.
-        self.account.state = "paused"
+        # An account paused (refused token) turns the channel off: a
+        # receipt tapped meanwhile is refused at once, saying why.
+        self.account.write({"state": "paused", "last_error": "token expired"})
         self.assertNotIn("whatsapp", self.config._oto_receipt_channels())
+        with self.assertRaisesRegex(UserError, r"WhatsApp is down .*token expired"):
+            order.oto_send_receipt("whatsapp", "11 98765-4321", "", None)
+        self.env.invalidate_all()
+        self.assertFalse(order.partner_id)
+        self.assertFalse(self._queued())

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import tagged
 
+from odoo.addons.oto_crm.tests.common import PhoneBrowserMixin
 from odoo.addons.oto_crm_pos.tests.test_pos_ui import OtoPosTourCommon
 from odoo.addons.oto_crm_whatsapp.tools.fake_graph import FakeGraph
 
@@ -10,9 +11,7 @@ SECRET = "tour-app-secret"
 
 
 @tagged("post_install", "-at_install", "oto_crm_pos_whatsapp", "oto_tour")
-class TestPosWhatsappUi(OtoPosTourCommon):
-    browser_size = "390x844"
-
+class TestPosWhatsappUi(PhoneBrowserMixin, OtoPosTourCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -5,9 +5,14 @@
 // manager their stores'; a brand admin the brand's.
 import { Component, onWillStart, useState } from "@odoo/owl";
 import { deserializeDate, formatDate } from "@web/core/l10n/dates";
-import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
+import {
+    formatAmount,
+    formatKpi,
+    formatKpiVariation,
+    formatPercent,
+} from "@oto_crm/core/format";
 
 export class OtoResults extends Component {
     static template = "oto_crm.Results";
@@ -67,38 +72,15 @@ export class OtoResults extends Component {
     }
 
     formatMoney(amount) {
-        const currency = this.state.data.currency;
-        const number = (amount || 0).toLocaleString(undefined, {
-            minimumFractionDigits: currency.digits,
-            maximumFractionDigits: currency.digits,
-        });
-        return currency.position === "after"
-            ? `${number} ${currency.symbol}`
-            : `${currency.symbol} ${number}`;
+        return formatAmount(amount, this.state.data.currency_id);
     }
 
     formatValue(kpi, value) {
-        if (value === null || value === undefined) {
-            return "–";
-        }
-        if (kpi.kind === "money") {
-            return this.formatMoney(value);
-        }
-        if (kpi.kind === "rate") {
-            return `${value.toLocaleString(undefined, { maximumFractionDigits: 1 })}%`;
-        }
-        return value.toLocaleString();
+        return formatKpi(kpi, value, this.state.data.currency_id);
     }
 
     variationText(kpi) {
-        if (kpi.variation === null || kpi.variation === undefined) {
-            return kpi.value ? _t("new") : "";
-        }
-        const sign = kpi.variation > 0 ? "+" : "";
-        const unit = kpi.kind === "rate" ? _t(" p.p.") : "%";
-        return `${sign}${kpi.variation.toLocaleString(undefined, {
-            maximumFractionDigits: 1,
-        })}${unit}`;
+        return formatKpiVariation(kpi);
     }
 
     variationClass(kpi) {
@@ -130,12 +112,18 @@ export class OtoResults extends Component {
         return domain;
     }
 
-    openSales(viewType = "list") {
+    openSales(viewType) {
+        // The list on a wide screen, cards on a phone (the action's mobile
+        // view): the totals are then in the cards above, not off-screen.
         this.action.doAction("oto_crm.oto_attribution_action", {
             additionalContext: { search_default_last_30_days: 0 },
             props: { domain: this._domain() },
-            viewType,
+            ...(viewType ? { viewType } : {}),
         });
+    }
+
+    formatRate(value) {
+        return formatPercent(value);
     }
 }
 

@@ -186,3 +186,35 @@ registry.category("web_tour.tours").add("OtoPosReceiptEmailTour", {
             Chrome.endTour(),
         ].flat(),
 });
+
+/** On a 390 px phone the product grid fits the screen, even with a product
+ * name made of one long word. */
+registry.category("web_tour.tours").add("OtoPosGridFitsTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            {
+                content: "the long name is in the grid",
+                trigger: ".product-list .product:contains('Vestidolongodelinhobordadoàmãocomcinto')",
+            },
+            {
+                content: "nothing is wider than the phone",
+                trigger: ".product-list",
+                run() {
+                    const list = this.anchor;
+                    const page = document.documentElement.scrollWidth;
+                    if (list.scrollWidth > list.clientWidth || page > window.innerWidth) {
+                        throw new Error(
+                            `grid ${list.scrollWidth}/${list.clientWidth}px, page ${page}/${window.innerWidth}px`
+                        );
+                    }
+                    const columns = getComputedStyle(list).gridTemplateColumns.split(" ");
+                    if (columns.length !== 3) {
+                        throw new Error(`${columns.length} columns on a phone`);
+                    }
+                },
+            },
+            Chrome.endTour(),
+        ].flat(),
+});

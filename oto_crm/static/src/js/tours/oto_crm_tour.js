@@ -173,13 +173,26 @@ registry.category("web_tour.tours").add("oto_crm_my_day_mobile_tour", {
         {
             content: "The link carries the edited message; tapping it keeps the edit",
             trigger: "a.o_oto_channel_whatsapp[href*='chegou%20a%20cole%C3%A7%C3%A3o%20nova']",
-            run() {
-                // No WhatsApp in the test browser: the tap is done, the page stays.
-                this.anchor.addEventListener("click", (ev) => ev.preventDefault(), {
-                    once: true,
-                });
-                this.anchor.click();
+            run(helpers) {
+                // No WhatsApp in the test browser: the app it would open is kept.
+                const { browser } = odoo.loader.modules.get("@web/core/browser/browser");
+                browser.open = (url) => (window.otoOpened = url);
+                return helpers.click();
             },
+        },
+        {
+            content: "WhatsApp opened with the edited message; the outcome waits for the return",
+            trigger: ".o_oto_outcome_panel",
+            run() {
+                if (!window.otoOpened?.includes("chegou%20a%20cole%C3%A7%C3%A3o%20nova")) {
+                    throw new Error(`WhatsApp opened with ${window.otoOpened}`);
+                }
+            },
+        },
+        {
+            content: "Not now: first a look at the customer's profile",
+            trigger: ".o_oto_outcome_cancel",
+            run: "click",
         },
         {
             content: "The customer's profile: purchases, contacts, notes",
@@ -211,20 +224,21 @@ registry.category("web_tour.tours").add("oto_crm_my_day_mobile_tour", {
             run: "click",
         },
         {
-            content: "The short form asks whether the customer was reached",
-            trigger: ".modal .o_field_widget[name=reached]",
+            content: "The outcome, with a note",
+            trigger: ".o_oto_outcome_details summary",
+            run: "click",
         },
         {
-            trigger: ".modal .o_field_widget[name=notes] textarea",
+            trigger: "textarea.o_oto_outcome_notes",
             run: "edit Gostou da nova coleção",
         },
         {
-            trigger: ".modal-footer .btn-primary",
+            trigger: ".o_oto_outcome_positive",
             run: "click",
         },
         {
             content: "The suggestion is done; the campaign has no one left to contact",
-            trigger: "body:not(:has(.modal)) .o_oto_suggestion.o_oto_worked:contains(Cliente Dia):contains(Done)",
+            trigger: ".o_oto_suggestion.o_oto_worked:contains(Cliente Dia):contains(Done)",
         },
         {
             trigger: ".o_oto_back",
@@ -295,7 +309,8 @@ registry.category("web_tour.tours").add("oto_crm_results_mobile_tour", {
             run: "click",
         },
         {
-            trigger: ".o_data_row:contains(Cliente Resultado)",
+            content: "On a phone, the sales as cards",
+            trigger: ".o_kanban_record:contains(Cliente Resultado)",
         },
     ],
 });
@@ -395,6 +410,121 @@ registry.category("web_tour.tours").add("oto_crm_team_mobile_tour", {
         },
         {
             trigger: ".o_oto_team_member:contains(Carla Equipe):contains(2 customers)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("oto_crm_bad_input_mobile_tour", {
+    steps: () => [
+        {
+            content: "No other app in the test browser: the links are kept",
+            trigger: ".o_oto_group:contains(Ruído)",
+            run(helpers) {
+                const { browser } = odoo.loader.modules.get("@web/core/browser/browser");
+                window.otoOpened = [];
+                browser.open = (url) => window.otoOpened.push(url);
+                return helpers.click();
+            },
+        },
+        // The connection drops after the server recorded the contact, before
+        // its answer: the contact stays on screen, Retry records it once.
+        {
+            trigger: ".o_oto_suggestion:contains(Cliente Perdida)",
+            run: "click",
+        },
+        {
+            trigger: "a.o_oto_channel_whatsapp",
+            run: "click",
+        },
+        {
+            content: "The answer to the save is lost on the way back",
+            trigger: ".o_oto_outcome_positive",
+            run(helpers) {
+                const { rpc, ConnectionLostError } = odoo.loader.modules.get(
+                    "@web/core/network/rpc"
+                );
+                const original = rpc._rpc;
+                rpc._rpc = function (url, params, settings) {
+                    const call = original.call(this, url, params, settings);
+                    if (!url.includes("oto_record_outcome")) {
+                        return call;
+                    }
+                    rpc._rpc = original;
+                    const lost = call.then(() => {
+                        throw new ConnectionLostError(url);
+                    });
+                    lost.abort = call.abort;
+                    return lost;
+                };
+                return helpers.click();
+            },
+        },
+        {
+            content: "Said plainly; the contact is kept with a Retry",
+            trigger: ".o_oto_outcome_error .o_oto_outcome_retry",
+            run: "click",
+        },
+        {
+            content: "Recorded, once",
+            trigger: ".o_oto_suggestion.o_oto_worked:contains(Cliente Perdida)",
+        },
+        // Two quick taps on an outcome.
+        {
+            trigger: ".o_oto_suggestion:not(.o_oto_worked):contains(Cliente Dupla)",
+            run: "click",
+        },
+        {
+            trigger: ".o_oto_record",
+            run: "click",
+        },
+        {
+            content: "Tapped twice at once",
+            trigger: ".o_oto_outcome_neutral",
+            run() {
+                this.anchor.click();
+                this.anchor.click();
+            },
+        },
+        {
+            trigger: ".o_oto_suggestion.o_oto_worked:contains(Cliente Dupla)",
+        },
+        // The customer opts out while the seller reads the message.
+        {
+            trigger: ".o_oto_suggestion:not(.o_oto_worked):contains(Cliente Saiu)",
+            run: "click",
+        },
+        {
+            content: "Meanwhile the customer asked not to get WhatsApp messages",
+            trigger: "a.o_oto_channel_whatsapp",
+            async run(helpers) {
+                const { rpc } = odoo.loader.modules.get("@web/core/network/rpc");
+                const [partner] = await rpc("/web/dataset/call_kw/res.partner/search", {
+                    model: "res.partner",
+                    method: "search",
+                    args: [[["name", "=", "Cliente Saiu"]]],
+                    kwargs: {},
+                });
+                await rpc("/web/dataset/call_kw/res.partner/write", {
+                    model: "res.partner",
+                    method: "write",
+                    args: [[partner], { oto_optout_whatsapp: true }],
+                    kwargs: {},
+                });
+                window.otoOpened = [];
+                return helpers.click();
+            },
+        },
+        {
+            content: "Refused with the reason; WhatsApp is not opened",
+            trigger: ".o_notification:contains(cannot be contacted by WhatsApp)",
+            run() {
+                if (window.otoOpened.length) {
+                    throw new Error(`WhatsApp was opened: ${window.otoOpened}`);
+                }
+            },
+        },
+        {
+            trigger: "body:not(:has(.o_oto_outcome_panel)) a.o_oto_channel_whatsapp",
         },
     ],
 });
