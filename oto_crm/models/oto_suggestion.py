@@ -568,7 +568,14 @@ class OtoSuggestion(models.Model):
                 )
             )
         seller = self.env["oto.seller"]._get_current_seller()
-        if (
+        try:
+            # Before anything of it is said (its customer's name): one the
+            # user may read at all.
+            self.check_access("read")
+            readable = True
+        except AccessError:
+            readable = False
+        if not readable or (
             suggestion.seller_id != seller
             and not self.env["oto.seller"]._oto_is_manager()
         ):

@@ -509,6 +509,10 @@ class ResPartner(models.Model):
         change on customers (through any path: form, RPC, import)."""
         if self.env.su:
             return
+        if vals.get("parent_id"):
+            # A contact under a company or person copies their address and
+            # document: only under one the user may read.
+            self.browse(vals["parent_id"]).check_access("read")
         if ENGINE_FIELDS & set(vals):
             raise AccessError(
                 self.env._(
@@ -651,6 +655,17 @@ class ResPartner(models.Model):
         return [digits, shown, f"BR{digits}", f"BR{shown}"]
 
     @api.model
+    @api.model
+    def _oto_company_customers_domain(self, company):
+        """The customers a company may find: its own, those in one of its
+        wallets, and shared ones (no company) in no other company's wallet."""
+        return [
+            ("company_id", "in", [company.id, False]),
+            "|",
+            ("oto_store_id", "=", False),
+            ("oto_store_id.company_id", "=", company.id),
+        ]
+
     def _oto_find_customer(
         self, company, document=None, email=None, phone=None, domain=None
     ):
@@ -661,8 +676,11 @@ class ResPartner(models.Model):
         narrower scope."""
         Partner = self.sudo().with_context(active_test=True)
         scope = [
-            ("company_id", "in", [company.id, False]),
+            *self._oto_company_customers_domain(company),
             ("parent_id", "=", False),
+            # People, not companies nor the database's own (internal) users.
+            ("is_company", "=", False),
+            ("partner_share", "!=", False),
             *(domain or []),
         ]
         matches = {}
@@ -1019,13 +1037,18 @@ class ResPartner(models.Model):
         self._oto_check_wallet()
         # On a store's shared device, the seller who wrote it.
         acting = self.env["oto.seller"]._get_acting_seller()
+        author = self.env.user.partner_id
         if acting:
+            # Not the store's login as author nor follower: what a seller
+            # writes on the shared device is read through the wallet only,
+            # never by whoever holds the device next.
             note = f"{note} ({acting.name})"
-        self.sudo().message_post(
+            author = acting.company_id.partner_id
+        self.sudo().with_context(mail_create_nosubscribe=True).message_post(
             body=note,
             message_type="comment",
             subtype_xmlid="mail.mt_note",
-            author_id=self.env.user.partner_id.id,
+            author_id=author.id,
         )
         return True
 

@@ -141,13 +141,19 @@ class ResUsers(models.Model):
 
     def _oto_lock_applies(self):
         """Oto users are locked after too many wrong passwords, except the
-        system administrators (who unlock everyone else; Odoo's own
-        cooldown still slows attempts on them)."""
+        system administrators (who unlock everyone else) and the stores'
+        shared logins (Odoo's own cooldown still slows attempts on them)."""
         self.ensure_one()
         return (
             self.id != SUPERUSER_ID
             and self._oto_policy_applies()
             and not self.has_group("base.group_system")
+            # A store's shared login is the whole store's: anyone who knows
+            # its name could stop the store by locking it. Odoo's cooldown
+            # slows attempts on it; each seller's PIN is locked on its own.
+            and not self.env["oto.store"]
+            .sudo()
+            .search_count([("user_id", "=", self.id)], limit=1)
         )
 
     def _oto_lock_state(self):

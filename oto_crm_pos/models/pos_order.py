@@ -363,7 +363,11 @@ class PosOrder(models.Model):
             [
                 ("email_normalized", "in", list({email for _o, email in wanted})),
                 ("company_id", "in", [*companies, False]),
+                "|",
+                ("oto_store_id", "=", False),
+                ("oto_store_id.company_id", "in", list(companies)),
                 ("parent_id", "=", False),
+                ("partner_share", "!=", False),
             ],
             order="id",
         )

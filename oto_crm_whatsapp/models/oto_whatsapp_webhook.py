@@ -73,7 +73,10 @@ class OtoWhatsappWebhook(models.AbstractModel):
         candidates = Partner.search(
             [
                 ("oto_phone_e164", "in", brazil_phone_variants(sender)),
-                ("company_id", "in", [account.company_id.id, False]),
+                # The account's company's customers only (never another
+                # franchise's, even a shared partner in its wallet).
+                *Partner._oto_company_customers_domain(account.company_id),
+                ("partner_share", "!=", False),
             ],
             order="id",
         )
