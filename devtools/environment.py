@@ -166,6 +166,30 @@ def ensure_project_requirements(odoo):
     )
 
 
+def ensure_test_requirements(odoo):
+    """Install requirements-odoo-test.txt (what the add-ons' Odoo tests
+    need beyond Odoo: hypothesis) in Odoo's Python when it is missing."""
+    ok = subprocess.run(
+        [odoo.python, "-c", "import hypothesis"], capture_output=True, check=False
+    )
+    if ok.returncode == 0:
+        return
+    say(f"installing requirements-odoo-test.txt in {odoo.python}")
+    subprocess.run(
+        [
+            odoo.python,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "-r",
+            os.path.join(ROOT, "requirements-odoo-test.txt"),
+        ],
+        check=True,
+    )
+
+
 def prepare():
     """(Odoo, Database) ready to use: Odoo found, our requirements in its
     Python, PostgreSQL up. Raises ``SetupError``."""

@@ -288,6 +288,7 @@ def run_odoo(scenarios, rebuild=False):
         say(f"Odoo tests skipped: {exc}")
         return None
     envmod.ensure_project_requirements(odoo)
+    envmod.ensure_test_requirements(odoo)
     db = envmod.ensure_database()
     say(f"Odoo {odoo.src} with {odoo.python}; PostgreSQL {db.host}:{db.port}")
     counts = Counts()

@@ -12,6 +12,7 @@ AUDIT_ACTIONS = [
     ("seller_activated", "Seller activated"),
     ("consent", "Consent changed"),
     ("wallet_move", "Wallet changed by hand"),
+    ("job_failed", "Scheduled job failed"),
 ]
 
 

@@ -263,17 +263,34 @@ class OtoSuggestion(models.Model):
 
     def _channels(self):
         """The channels the seller may use: the campaign's (any phone channel
-        without a campaign), less those the customer opted out of; none with
-        an invalid phone."""
+        without a campaign) that the consent gate allows for this customer."""
         self.ensure_one()
-        partner = self.partner_id
-        if not self.phone or partner.oto_phone_invalid:
-            return []
-        if self.campaign_id:
-            channels = self.campaign_id._channels()
-        else:
-            channels = ["whatsapp", "sms", "call"]
-        return [c for c in channels if not partner[f"oto_optout_{c}"]]
+        return self._channels_by_suggestion()[self.id]
+
+    def _channels_by_suggestion(self):
+        """``{suggestion id: [channels]}``: for each suggestion the
+        campaign's channels (every phone channel without a campaign) that
+        the consent gate allows, asked once per channel for all of them."""
+        wanted = {
+            suggestion.id: suggestion.campaign_id._channels()
+            if suggestion.campaign_id
+            else ["whatsapp", "sms", "call"]
+            for suggestion in self
+        }
+        gate = self.env["oto.consent.gate"]
+        partners = self.partner_id
+        refused = {
+            channel: gate._refusal_codes(partners, channel, "marketing")
+            for channel in {c for channels in wanted.values() for c in channels}
+        }
+        return {
+            suggestion.id: [
+                channel
+                for channel in wanted[suggestion.id]
+                if suggestion.partner_id.id not in refused[channel]
+            ]
+            for suggestion in self
+        }
 
     @api.depends(
         "phone",
@@ -285,10 +302,12 @@ class OtoSuggestion(models.Model):
         "partner_id.oto_optout_sms",
         "partner_id.oto_optout_call",
         "partner_id.oto_phone_invalid",
+        "partner_id.active",
     )
     def _compute_links(self):
+        allowed = self._channels_by_suggestion()
         for suggestion in self:
-            channels = suggestion._channels()
+            channels = allowed[suggestion.id]
             phone = suggestion.phone
             text = quote(suggestion.message or "")
             suggestion.whatsapp_url = (
@@ -422,6 +441,9 @@ class OtoSuggestion(models.Model):
         types = dict(self._fields["type"]._description_selection(self.env))
         states = dict(self._fields["state"]._description_selection(self.env))
         results = dict(self._fields["result"]._description_selection(self.env))
+        allowed = suggestions.filtered(
+            lambda s: s.state in OPEN_STATES
+        )._channels_by_suggestion()
         groups = {}
         for suggestion in suggestions:
             campaign = suggestion.campaign_id
@@ -450,7 +472,7 @@ class OtoSuggestion(models.Model):
                     "reason": suggestion.reason or "",
                     "message": suggestion.message or "",
                     "phone": suggestion.phone or False,
-                    "channels": suggestion._channels() if is_open else [],
+                    "channels": allowed.get(suggestion.id, []),
                     "open": is_open,
                     "state": states[suggestion.state],
                     "result": results.get(suggestion.result, False),
@@ -487,11 +509,14 @@ class OtoSuggestion(models.Model):
 
     def action_send(self, channel, message=None):
         """The seller taps a channel: keep their edit of the message, and the
-        suggestion is in progress. Refused for a channel the suggestion does
-        not allow (campaign, opt-out, invalid phone)."""
+        suggestion is in progress. Refused, with the reason, for a channel
+        the consent gate or the campaign does not allow."""
         self.ensure_one()
         if self.state not in OPEN_STATES:
             raise UserError(self.env._("This suggestion is no longer open."))
+        if channel in ("whatsapp", "sms", "call"):
+            # The consent gate first: its refusal says why.
+            self.env["oto.consent.gate"]._check(self.partner_id, channel, "marketing")
         if channel not in self._channels():
             raise UserError(
                 self.env._(

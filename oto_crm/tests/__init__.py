@@ -15,3 +15,5 @@ from . import test_pin
 from . import test_funnel
 from . import test_opportunity_api
 from . import test_recommendations
+from . import test_company_jobs
+from . import test_consent_gate
