@@ -43,6 +43,22 @@ class TestCompanyJobs(OtoCrmCommon):
             [("action", "=", "job_failed"), ("company_id", "=", company.id)]
         )
 
+    @staticmethod
+    def _spy(original, calls):
+        """``original`` noting the company it is called for in ``calls``."""
+
+        def spy(model, *args, **kwargs):
+            calls.append(
+                next(
+                    a
+                    for a in (*args, *kwargs.values())
+                    if getattr(a, "_name", "") == "res.company"
+                )
+            )
+            return original(model, *args, **kwargs)
+
+        return spy
+
     @contextmanager
     def _failing_for(self, model_class, method, company):
         """``method`` of ``model_class`` raises for ``company`` only."""
@@ -98,18 +114,7 @@ class TestCompanyJobs(OtoCrmCommon):
             with self.subTest(job=job):
                 known = self._failures(self.company)
                 calls = []
-                original = getattr(model_class, method)
-
-                def spy(model, *args, _original=original, _calls=calls, **kwargs):
-                    _calls.append(
-                        next(
-                            a
-                            for a in (*args, *kwargs.values())
-                            if getattr(a, "_name", "") == "res.company"
-                        )
-                    )
-                    return _original(model, *args, **kwargs)
-
+                spy = self._spy(getattr(model_class, method), calls)
                 with (
                     patch.object(model_class, method, spy),
                     self._failing_for(model_class, method, self.company),
