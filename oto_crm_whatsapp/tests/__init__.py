@@ -1,4 +1,5 @@
 from . import test_account
 from . import test_templates
 from . import test_sending
+from . import test_queue
 from . import test_webhook
