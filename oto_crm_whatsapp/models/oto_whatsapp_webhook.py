@@ -138,7 +138,9 @@ class OtoWhatsappWebhook(models.AbstractModel):
                 lambda a: _digits(a.display_phone) == event.display_phone_number
             )
             return numbered or (same_waba if len(same_waba) == 1 else accounts.browse())
-        return same_waba
+        # A template belongs to one of the business account's numbers.
+        having = same_waba.filtered(lambda a: self._find_template(a, event))
+        return having or same_waba[:1]
 
     def _keep(self, event, state, account=None, error=None):
         """Keep an event that could not be applied, with its raw JSON."""
@@ -448,9 +450,9 @@ class OtoWhatsappWebhook(models.AbstractModel):
 
     # ------------------------------------------------------------ templates
 
-    def _template(self, account, event):
+    def _find_template(self, account, event):
         Template = self.env["oto.whatsapp.template"]
-        template = Template.search(
+        return Template.search(
             [("account_id", "=", account.id), ("meta_id", "=", event.template_id)],
             limit=1,
         ) or Template.search(
@@ -461,6 +463,9 @@ class OtoWhatsappWebhook(models.AbstractModel):
             ],
             limit=1,
         )
+
+    def _template(self, account, event):
+        template = self._find_template(account, event)
         if not template:
             return "no_template"
         if isinstance(event, TemplateStatusEvent):

@@ -3,3 +3,4 @@ from . import test_templates
 from . import test_sending
 from . import test_queue
 from . import test_webhook
+from . import test_webhook_routing

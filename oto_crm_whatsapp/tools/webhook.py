@@ -564,16 +564,21 @@ def _contacts(value, path):
 
 
 def _sender_contact(contacts, sender, user_id):
-    """(name, username) of the sender among the delivery's contacts."""
+    """``(name, username, user_id)`` of the sender among the delivery's
+    contacts: the one with their number or user ID; else a single contact
+    with the other spelling of their number (the 9th digit of a Brazilian
+    mobile), or one with no identity at all."""
     for wa_id, contact_user_id, name, username in contacts:
         if (sender and wa_id == sender) or (user_id and contact_user_id == user_id):
-            return name, username
+            return name, username, contact_user_id or ""
+    variants = set(brazil_phone_variants(sender)) if sender else set()
+    for wa_id, contact_user_id, name, username in contacts:
+        if wa_id and f"+{wa_id}" in variants and len(contacts) == 1:
+            return name, username, contact_user_id or ""
     unnamed = [c for c in contacts if c[0] is None and c[1] is None]
     if unnamed:
-        return unnamed[0][2], unnamed[0][3]
-    if len(contacts) == 1:
-        return contacts[0][2], contacts[0][3]
-    return "", ""
+        return unnamed[0][2], unnamed[0][3], ""
+    return "", "", ""
 
 
 def _referral(item, path):
@@ -590,12 +595,8 @@ def _inbound(item, phone_number_id, contacts, path):
     sender = ""
     if item.get("from") is not None or not user_id:
         sender = _digits(item, "from", path)
-    if not user_id:
-        user_id = next(
-            (c[1] for c in contacts if c[1] and (c[0] == sender or len(contacts) == 1)),
-            "",
-        )
-    name, username = _sender_contact(contacts, sender, user_id)
+    name, username, contact_user_id = _sender_contact(contacts, sender, user_id)
+    user_id = user_id or contact_user_id
     context = item.get("context")
     context_id = ""
     if isinstance(context, dict) and isinstance(context.get("id"), str):
