@@ -4,3 +4,4 @@ from . import test_sending
 from . import test_queue
 from . import test_webhook
 from . import test_webhook_routing
+from . import test_killed_worker
