@@ -60,7 +60,11 @@ from .oto_whatsapp_message import MAX_ATTEMPTS
 _logger = logging.getLogger(__name__)
 
 HTTP_TIMEOUT = 10.0
-DEFAULT_WORKERS = 8
+# Calls under way at once per account: an account whose calls hang cannot
+# take the threads of the others.
+DEFAULT_WORKERS = 4
+# An account whose calls keep failing (Meta down for it) stops for this run.
+MAX_FAILURES_IN_A_ROW = 5
 # Messages go 2% slower than the rate: the time a request takes to reach
 # Meta varies, and must not bring two of them into the same second.
 PACE_MARGIN = 1.02
@@ -107,6 +111,8 @@ class _Lane:
         self.exhausted = False
         self.stopped = False
         self.sent = 0
+        self.inflight = 0
+        self.failures = 0
         self._token = token
         self._api_version = account.api_version
         self._base_url = base_url
@@ -347,6 +353,7 @@ class OtoWhatsappQueue(models.AbstractModel):
     # ---------------------------------------------------------------- pump
 
     def _workers(self):
+        """Calls under way at once per account."""
         value = self.env["ir.config_parameter"].get_param(
             "oto_crm_whatsapp.http_workers"
         )
@@ -359,7 +366,9 @@ class OtoWhatsappQueue(models.AbstractModel):
         """Dispatch every lane's messages at its pace until nothing is left
         or the time is up; record each answer as it comes."""
         workers = self._workers()
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="oto-wa")
+        pool = ThreadPoolExecutor(
+            max_workers=workers * len(lanes), thread_name_prefix="oto-wa"
+        )
         inflight = {}
         sent = 0
         finished = False
@@ -374,7 +383,7 @@ class OtoWhatsappQueue(models.AbstractModel):
                 if now >= deadline or (not active and not inflight):
                     break
                 for lane in sorted(active, key=lambda lane: lane.next_slot):
-                    if len(inflight) >= workers or lane.next_slot > now:
+                    if lane.inflight >= workers or lane.next_slot > now:
                         continue
                     if not lane.buffer:
                         self._claim(lane, lane.claim_size(deadline - now))
@@ -383,6 +392,7 @@ class OtoWhatsappQueue(models.AbstractModel):
                     job = lane.buffer.popleft()
                     self._step("dispatch", job)
                     inflight[pool.submit(lane.call, job)] = (lane, job)
+                    lane.inflight += 1
                     # Never faster than the rate, even after falling behind.
                     lane.next_slot = max(lane.next_slot, now) + lane.interval
                     now = time.monotonic()
@@ -424,6 +434,7 @@ class OtoWhatsappQueue(models.AbstractModel):
         sent = 0
         for future in done:
             lane, job = inflight.pop(future)
+            lane.inflight -= 1
             outcome = future.result()
             self._step("answered", job)
             sent += self._record(lane, job, outcome)
@@ -542,6 +553,10 @@ class OtoWhatsappQueue(models.AbstractModel):
     def _record(self, lane, job, outcome):
         """Keep one answer in its own transaction; 1 when it was sent."""
         status, value = outcome
+        if status == "sent":
+            lane.failures = 0
+        elif isinstance(value, CloudApiError) and value.retryable:
+            lane.failures += 1
         for _attempt in range(3):
             try:
                 with self._txn():
@@ -551,6 +566,12 @@ class OtoWhatsappQueue(models.AbstractModel):
                     else:
                         self._record_error(lane, message, value)
                 self._step("recorded", job)
+                if lane.failures >= MAX_FAILURES_IN_A_ROW and not lane.stopped:
+                    lane.stopped = True
+                    with self._txn():
+                        self.env["oto.whatsapp.account"].browse(
+                            lane.account_id
+                        )._record_api_error(value)
                 if lane.stopped and lane.buffer:
                     # The account stopped: what it claimed was not sent.
                     self._release({lane.account_id: lane})

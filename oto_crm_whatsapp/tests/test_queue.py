@@ -434,6 +434,32 @@ class TestWhatsappQueue(WhatsappCommon):
         # Side by side, not one after the other.
         self.assertLess(min(second), max(first))
 
+    def test_an_account_meta_fails_for_stops_and_the_others_keep_their_rate(self):
+        self.other_account.rate_per_second = 5
+        broken = self._queue()
+        customers = self.env["res.partner"].create(
+            [{"name": f"Sã {n}", "mobile": f"+55119850{n:05d}"} for n in range(6)]
+        )
+        healthy = self._queue(customers, account=self.other_account)
+        self.graph.fail_number(self.graph.phone_number_id)
+        try:
+            with mute_logger(*QUEUE_LOGGERS):
+                self._send_all()
+        finally:
+            self.graph.fail_number(self.graph.phone_number_id, None)
+        # Meta keeps failing for the first number: it stops for this run,
+        # its messages wait for a later try, none failed or lost.
+        self.assertEqual(self.account.state, "error")
+        self.assertIn("131000", self.account.last_error)
+        self.assertEqual(set(broken.mapped("state")), {"queued"})
+        self.assertLessEqual(max(broken.mapped("attempts")), 1)
+        # The other number kept its rate.
+        self.assertEqual(set(healthy.mapped("state")), {"sent"})
+        times = [m["time"] for m in self.graph.sent]
+        self.assertEqual(len(times), 6)
+        self.assertLessEqual(self.busiest_second(times), 5)
+        self.assertLess(max(times) - min(times), 1.6)
+
     def test_meta_too_many_messages_waits_and_loses_nothing(self):
         messages = self._queue()
         self.graph.rate_limit_per_second = 3

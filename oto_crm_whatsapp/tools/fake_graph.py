@@ -456,6 +456,13 @@ class FakeGraph:
             }
         return str(phone_number_id)
 
+    def fail_number(self, phone_number_id, http_status=500, code=131000):
+        """Answer every send of this number with this error (``None``: stop
+        failing): Meta down for one number."""
+        with self._lock:
+            number = self.numbers[str(phone_number_id)]
+            number["failure"] = (http_status, code) if http_status else None
+
     def set_token(self, phone_number_id, access_token):
         """Change the token a number accepts (expire it: calls with the old
         one answer 401 / 190)."""
@@ -635,6 +642,11 @@ class FakeGraph:
         if failure:
             http_status, code, message, details = failure
             return self._error(http_status, code, message, details=details)
+        broken = self.numbers.get(number, {}).get("failure")
+        if broken:
+            return self._error(
+                broken[0], broken[1], ERROR_TITLES.get(broken[1], "Error")
+            )
         if self._rate_limited(number):
             return self._error(429, 130429, ERROR_TITLES[130429])
         data = self._json(body)

@@ -144,7 +144,10 @@ export class OtoMyDay extends Component {
             ]);
             suggestion.message = this.state.message;
         } catch (error) {
+            // The server's consent gate refused, with the reason: the
+            // channels shown are asked again.
             this.notification.add(error.data?.message || String(error), { type: "danger" });
+            await this.load();
         }
     }
 
