@@ -208,17 +208,43 @@ class OtoWhatsappMessage(models.Model):
             record = self.partner_id
         return record
 
+    def _note_of(self, text):
+        """``(record, body)`` of a note about this message: on the document's
+        chatter (or the customer's), with the text sent."""
+        self.ensure_one()
+        record = self._record_of()
+        body = text
+        if self.body and self.state == "sent":
+            shown, _cut = cap_text(self.body, MAX_CHATTER_TEXT)
+            body = f"{text}: {shown}"
+        return record, body
+
     def _log_on_record(self, text):
         """A note on the document's chatter (or the customer's), without
         notifying anyone."""
-        self.ensure_one()
-        record = self._record_of()
+        record, body = self._note_of(text)
         if record:
-            body = text
-            if self.body and self.state == "sent":
-                shown, _cut = cap_text(self.body, MAX_CHATTER_TEXT)
-                body = f"{text}: {shown}"
             record.sudo()._message_log(body=body)
+
+    @api.model
+    def _log_notes(self, notes):
+        """Notes ``[(model, record id, body)]`` logged in batches (one per
+        model and round: a record noted twice waits for the next round)."""
+        while notes:
+            batches, rest = {}, []
+            for model, res_id, body in notes:
+                bodies = batches.setdefault(model, {})
+                if res_id in bodies:
+                    rest.append((model, res_id, body))
+                else:
+                    bodies[res_id] = body
+            for model, bodies in batches.items():
+                records = self.env[model].sudo().browse(list(bodies)).exists()
+                if records:
+                    records._message_log_batch(
+                        bodies={r: bodies[r] for r in records.ids}
+                    )
+            notes = rest
 
     # ------------------------------------------------------------- statuses
 

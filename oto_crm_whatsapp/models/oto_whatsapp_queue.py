@@ -80,6 +80,8 @@ ACCOUNT_CODES = frozenset(
 )
 TEMPLATE_CODES = {132015: "PAUSED", 132016: "DISABLED"}
 LOCK_KEY = "oto.whatsapp.account"
+# How often the chatter notes of the messages sent are written.
+NOTES_EVERY = 1.0
 
 
 @dataclass
@@ -113,6 +115,7 @@ class _Lane:
         self.sent = 0
         self.inflight = 0
         self.failures = 0
+        self.notes = []
         self._token = token
         self._api_version = account.api_version
         self._base_url = base_url
@@ -266,8 +269,10 @@ class OtoWhatsappQueue(models.AbstractModel):
             # What is left goes in the next run, in a new time limit.
             self.env.ref("oto_crm_whatsapp.ir_cron_oto_whatsapp_send")._trigger()
         _logger.info(
-            "WhatsApp queue: %s sent (%s)",
+            "WhatsApp queue: %s sent in %.1f s (time budget %.1f s; %s)",
             sent,
+            time.monotonic() - (deadline - budget),
+            budget,
             ", ".join(f"{lane.name}: {lane.sent}" for lane in lanes.values()),
         )
         return sent
@@ -372,6 +377,7 @@ class OtoWhatsappQueue(models.AbstractModel):
         inflight = {}
         sent = 0
         finished = False
+        notes_due = time.monotonic() + NOTES_EVERY
         try:
             while True:
                 now = time.monotonic()
@@ -397,14 +403,33 @@ class OtoWhatsappQueue(models.AbstractModel):
                     lane.next_slot = max(lane.next_slot, now) + lane.interval
                     now = time.monotonic()
                 sent += self._collect(inflight, lanes)
+                if time.monotonic() >= notes_due:
+                    self._flush_notes(lanes)
+                    notes_due = time.monotonic() + NOTES_EVERY
             finished = True
         finally:
             if finished:
                 # The calls under way were made: their answers are kept.
                 sent += self._collect(inflight, lanes, everything=True)
                 self._release(lanes)
+                self._flush_notes(lanes)
             pool.shutdown(wait=finished, cancel_futures=True)
         return sent
+
+    def _flush_notes(self, lanes):
+        """The chatter notes of the messages sent, in one transaction: a
+        note per message costs more than sending it. (A worker that dies
+        loses the notes of its last second, never a message's state.)"""
+        notes = [note for lane in lanes.values() for note in lane.notes]
+        for lane in lanes.values():
+            lane.notes = []
+        if not notes:
+            return
+        try:
+            with self._txn():
+                self.env["oto.whatsapp.message"]._log_notes(notes)
+        except Exception:  # Notes only: the messages are recorded.
+            _logger.exception("WhatsApp queue: %s chatter notes lost", len(notes))
 
     def _collect(self, inflight, lanes, everything=False):
         """Record the answers that came (all of them with ``everything``)."""
@@ -603,9 +628,12 @@ class OtoWhatsappQueue(models.AbstractModel):
                     "error_reason": False,
                 }
             )
-            message._log_on_record(
+            # The note on the chatter goes with others (see _flush_notes).
+            record, body = message._note_of(
                 self.env._("WhatsApp sent to %(phone)s", phone=message.phone)
             )
+            if record:
+                lane.notes.append((record._name, record.id, body))
         elif not message.meta_id:
             # A status matched by its callback reference came first.
             message.meta_id = meta_id

@@ -21,7 +21,7 @@ from collections import Counter
 import requests
 
 import odoo
-from odoo import SUPERUSER_ID, api, sql_db
+from odoo import SUPERUSER_ID, api, fields, sql_db
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
 
@@ -98,7 +98,7 @@ class TestKilledWorker(TransactionCase):
             ]
         )
         cron = env.ref("oto_crm_whatsapp.ir_cron_oto_whatsapp_send")
-        cron.write({"active": True, "nextcall": "2000-01-01 00:00:00"})
+        cron.write({"active": True, "nextcall": fields.Datetime.now()})
         return account.id, partners.ids, messages.ids
 
     def _cleanup(self, account_id, partner_ids):
