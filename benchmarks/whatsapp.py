@@ -439,32 +439,12 @@ def queue(odoo, db, odoo_module, registry, graph, args):
 
 def webhook(odoo, db, graph, args):
     port = free_port()
-    cmd = [
-        *odoo.command,
-        f"--addons-path={odoo.addons_path()}",
-        *db.odoo_args(),
-        "-d",
-        DBNAME,
-        "--db-filter",
-        f"^{DBNAME}$",
-        "--http-interface=127.0.0.1",
-        f"--http-port={port}",
-        "--workers=2",
-        "--max-cron-threads=0",
-        "--log-level=warn",
-        f"--data-dir={run_tests.DATA_DIR}",
-    ]
-    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log_path = os.path.join(run_tests.LOGS, "bench_whatsapp_webhook.log")
+    server = start_server(odoo, db, log_path, port, workers=2, crons=0)
     url = f"http://127.0.0.1:{port}/oto_crm_whatsapp/webhook"
     try:
         import requests  # noqa: PLC0415
 
-        for _attempt in range(120):
-            try:
-                requests.get(url, timeout=10)
-                break
-            except requests.RequestException:
-                time.sleep(0.5)
         sent = graph.sent[: args.callbacks]
         ids = [m["message_id"] for m in sent]
         number_of = {m["message_id"]: m["phone_number_id"] for m in sent}
@@ -558,8 +538,7 @@ def webhook(odoo, db, graph, args):
                 flush=True,
             )
     finally:
-        server.terminate()
-        server.wait(30)
+        stop_server(server)
 
 
 def main():

@@ -145,36 +145,13 @@ def find_odoo():
     return Odoo(src=found, python=python, command=command)
 
 
-def ensure_project_requirements(odoo):
-    """Install requirements.txt in Odoo's Python when one of them is missing."""
-    check = "import phonenumbers, requests, qrcode"
+def _ensure_installed(odoo, check, requirements):
+    """Install ``requirements`` (a file of the project) in Odoo's Python
+    when the import ``check`` fails there."""
     ok = subprocess.run([odoo.python, "-c", check], capture_output=True, check=False)
     if ok.returncode == 0:
         return
-    say(f"installing requirements.txt in {odoo.python}")
-    subprocess.run(
-        [
-            odoo.python,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "-r",
-            os.path.join(ROOT, "requirements.txt"),
-        ],
-        check=True,
-    )
-
-
-def ensure_test_requirements(odoo):
-    """Install requirements-odoo-test.txt (what the add-ons' Odoo tests
-    need beyond Odoo: hypothesis) in Odoo's Python when it is missing."""
-    ok = subprocess.run(
-        [odoo.python, "-c", "import hypothesis"], capture_output=True, check=False
-    )
-    if ok.returncode == 0:
-        return
-    say(f"installing requirements-odoo-test.txt in {odoo.python}")
+    say(f"installing {requirements} in {odoo.python}")
     subprocess.run(
         [
             odoo.python,
@@ -184,10 +161,21 @@ def ensure_test_requirements(odoo):
             "-q",
             "--disable-pip-version-check",
             "-r",
-            os.path.join(ROOT, "requirements-odoo-test.txt"),
+            os.path.join(ROOT, requirements),
         ],
         check=True,
     )
+
+
+def ensure_project_requirements(odoo):
+    """Install requirements.txt in Odoo's Python when one of them is missing."""
+    _ensure_installed(odoo, "import phonenumbers, requests, qrcode", "requirements.txt")
+
+
+def ensure_test_requirements(odoo):
+    """Install requirements-odoo-test.txt (what the add-ons' Odoo tests
+    need beyond Odoo: hypothesis) in Odoo's Python when it is missing."""
+    _ensure_installed(odoo, "import hypothesis", "requirements-odoo-test.txt")
 
 
 def prepare():

@@ -1,7 +1,6 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import itertools
-from contextlib import contextmanager
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,9 +11,16 @@ from odoo.tools import SQL
 
 from ..models.oto_consent import PHONE_CHANNELS
 from ..models.oto_opportunity_api import OpportunityApiError
+from .consent_states import (
+    CHANNELS,
+    HISTORIES,
+    apply_state,
+    mass_email_reaches,
+    refused,
+    rolled_back,
+)
 from .test_suggestions import NOW, SuggestionsCommon
 
-CHANNELS = (*PHONE_CHANNELS, "email")
 _numbers = itertools.count(1)
 
 
@@ -32,15 +38,6 @@ def expected_allowed(state, channel, purpose):
     return not state["optout"]["email"] and not state["blacklisted"]
 
 
-def opted_out(history):
-    """Per channel: whether the latest entry of the ledger revokes it."""
-    latest = {}
-    for channel, granted in history:
-        latest[channel] = not granted
-    return {channel: latest.get(channel, False) for channel in CHANNELS}
-
-
-HISTORIES = st.lists(st.tuples(st.sampled_from(CHANNELS), st.booleans()), max_size=6)
 STATES = st.fixed_dictionaries(
     {
         "history": HISTORIES,
@@ -75,28 +72,9 @@ class GateCommon(SuggestionsCommon):
         if state["email"]:
             values["email"] = f"cliente{number}@example.com"
         customer = self._customer(f"Cliente {number}", self.ana, **values)
-        for channel, granted in state["history"]:
-            customer._oto_set_consent([channel], granted, "manager", "teste")
-        if state["phone"] == "invalid":
-            customer._oto_mark_phone_invalid("teste")
-        if state["email"] and state["blacklisted"]:
-            self.env["mail.blacklist"]._add(values["email"])
-        if state["archived"]:
-            customer.active = False
-        state["optout"] = opted_out(state["history"])
+        apply_state(customer, state)
+        state["optout"] = refused(state["history"])
         return customer
-
-    @contextmanager
-    def _example(self):
-        """One example, undone afterwards."""
-        self.env.flush_all()
-        self.env.cr.execute("SAVEPOINT gate_example")
-        try:
-            yield
-            self.env.flush_all()
-        finally:
-            self.env.cr.execute("ROLLBACK TO SAVEPOINT gate_example")
-            self.env.invalidate_all(flush=False)
 
 
 @tagged("post_install", "-at_install", "oto_crm")
@@ -152,14 +130,14 @@ class TestConsentGate(GateCommon):
                 archived: "archived",
             },
         }
-        for (channel, purpose), refused in table.items():
+        for (channel, purpose), refusals in table.items():
             with self.subTest(channel=channel, purpose=purpose):
                 self.assertEqual(
-                    self.gate._refusals(customers, channel, purpose), refused
+                    self.gate._refusals(customers, channel, purpose), refusals
                 )
                 self.assertEqual(
                     self.gate._allowed(customers, channel, purpose),
-                    customers.filtered(lambda c, r=refused: c not in r),
+                    customers.filtered(lambda c, r=refusals: c not in r),
                 )
         # Odoo's own email blacklist is a refusal of marketing emails.
         self.env["mail.blacklist"]._add("maria@example.com")
@@ -245,24 +223,7 @@ class TestConsentGateProperty(GateCommon):
                 return False
             return True
         if path == "mass_email":
-            composer = (
-                self.env["mail.compose.message"]
-                .with_context(
-                    default_model="res.partner",
-                    default_res_ids=customer.ids,
-                    default_composition_mode="mass_mail",
-                )
-                .create({"subject": "Novidades", "body": "<p>Chegou!</p>"})
-            )
-            try:
-                composer.action_send_mail()
-            except UserError:
-                return False
-            return bool(
-                self.env["mail.mail"].search_count(
-                    [("model", "=", "res.partner"), ("res_id", "=", customer.id)]
-                )
-            )
+            return mass_email_reaches(customer)
         if path == "api":
             clean = {
                 "customer": {"email": customer.email, "name": customer.name},
@@ -308,7 +269,7 @@ class TestConsentGateProperty(GateCommon):
         elif path == "api":
             # Found by email: an archived customer would be another one.
             state = {**state, "email": True, "archived": False}
-        with self._example():
+        with rolled_back(self.env):
             customer = self._state_customer(state)
             contacted = self._contacted(path, customer, channel)
             if path == "api":

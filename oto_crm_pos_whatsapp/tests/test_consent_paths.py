@@ -8,7 +8,6 @@ and one the rule allows is."""
 
 import base64
 import itertools
-from contextlib import contextmanager
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,17 +15,22 @@ from hypothesis import strategies as st
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from odoo.addons.oto_crm_whatsapp.tests.common import WhatsappCommon
+from odoo.addons.oto_crm.tests.consent_states import (
+    HISTORIES,
+    apply_state,
+    mass_email_reaches,
+    refused,
+    rolled_back,
+)
 
-CHANNELS = ("whatsapp", "sms", "call", "email")
+from .common import PosWhatsappCommon
+
 TICKET = base64.b64encode(b"<div>recibo</div>").decode()
 _numbers = itertools.count(1)
 
 STATES = st.fixed_dictionaries(
     {
-        "history": st.lists(
-            st.tuples(st.sampled_from(CHANNELS), st.booleans()), max_size=6
-        ),
+        "history": HISTORIES,
         "phone": st.sampled_from(["valid", "none", "invalid"]),
         "email": st.booleans(),
         "blacklisted": st.booleans(),
@@ -43,14 +47,6 @@ PATHS = (
     "pos_receipt_email",
     "pos_mass_email",
 )
-
-
-def refused(history):
-    """Per channel: whether the latest entry of the ledger revokes it."""
-    latest = dict.fromkeys(CHANNELS, False)
-    for channel, granted in history:
-        latest[channel] = not granted
-    return latest
 
 
 def expected(state, path):
@@ -71,23 +67,10 @@ def expected(state, path):
 
 
 @tagged("post_install", "-at_install", "oto_crm_pos_whatsapp")
-class TestConsentOnEveryPath(WhatsappCommon):
+class TestConsentOnEveryPath(PosWhatsappCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        journal = cls.env["account.journal"].search(
-            [("type", "=", "cash"), ("company_id", "=", cls.env.company.id)], limit=1
-        )
-        method = cls.env["pos.payment.method"].create(
-            {"name": "Dinheiro consentimento", "journal_id": journal.id}
-        )
-        cls.config = cls.env["pos.config"].create(
-            {
-                "name": "Caixa consentimento",
-                "oto_store_id": cls.store.id,
-                "payment_method_ids": [(6, 0, method.ids)],
-            }
-        )
         cls.config.open_ui()
         cls.companion = cls.env["res.partner"].create(
             {"name": "Companhia", "mobile": "+55 11 93333-0000", "city": "SP"}
@@ -129,14 +112,7 @@ class TestConsentOnEveryPath(WhatsappCommon):
         if state["email"]:
             values["email"] = f"cliente{number}@example.com"
         customer = self.env["res.partner"].create(values)
-        for channel, granted in state["history"]:
-            customer._oto_set_consent([channel], granted, "manager", "teste")
-        if state["phone"] == "invalid":
-            customer._oto_mark_phone_invalid("teste")
-        if state["email"] and state["blacklisted"]:
-            self.env["mail.blacklist"]._add(values["email"])
-        if state["not_on_whatsapp"]:
-            customer.oto_whatsapp_unavailable = True
+        apply_state(customer, {**state, "archived": False})
         return customer, phone, f"cliente{number}@example.com"
 
     def _order(self, customer, email=None):
@@ -196,37 +172,7 @@ class TestConsentOnEveryPath(WhatsappCommon):
                     [("email_to", "=", customer.email or email)]
                 )
             )
-        order = self._order(customer, customer.email)
-        composer = (
-            self.env["mail.compose.message"]
-            .with_context(
-                default_model="pos.order",
-                default_res_ids=order.ids,
-                default_composition_mode="mass_mail",
-            )
-            .create({"subject": "Novidades", "body": "<p>Chegou!</p>"})
-        )
-        try:
-            composer.action_send_mail()
-        except UserError:
-            return False
-        return bool(
-            self.env["mail.mail"].search_count(
-                [("model", "=", "pos.order"), ("res_id", "=", order.id)]
-            )
-        )
-
-    @contextmanager
-    def _example(self):
-        self.graph.reset()
-        self.env.flush_all()
-        self.env.cr.execute("SAVEPOINT consent_path")
-        try:
-            yield
-            self.env.flush_all()
-        finally:
-            self.env.cr.execute("ROLLBACK TO SAVEPOINT consent_path")
-            self.env.invalidate_all(flush=False)
+        return mass_email_reaches(self._order(customer, customer.email))
 
     # --------------------------------------------------------------- test
 
@@ -238,7 +184,8 @@ class TestConsentOnEveryPath(WhatsappCommon):
     )
     @given(state=STATES, path=st.sampled_from(PATHS))
     def test_no_refused_customer_is_reached_on_any_path(self, state, path):
-        with self._example():
+        self.graph.reset()
+        with rolled_back(self.env):
             if path == "queued_before":
                 # Queued while they could be reached; their history, phone
                 # and email change before the queue sends.
@@ -253,14 +200,7 @@ class TestConsentOnEveryPath(WhatsappCommon):
                     }
                 )
                 self._compose(customer, self.partner_template)
-                for channel, granted in state["history"]:
-                    customer._oto_set_consent([channel], granted, "manager", "teste")
-                if state["phone"] == "invalid":
-                    customer._oto_mark_phone_invalid("teste")
-                if state["not_on_whatsapp"]:
-                    customer.oto_whatsapp_unavailable = True
-                if state["archived"]:
-                    customer.active = False
+                apply_state(customer, {**state, "blacklisted": False})
             else:
                 customer, phone, email = self._customer(state)
                 if state["archived"]:
