@@ -1,6 +1,6 @@
 """Benchmark of the WhatsApp channel (not a test: it prints figures).
 
-    python3 -m benchmarks.whatsapp [--minutes 10] [--rate 25] [--broken-minutes 2]
+    python3 -m benchmarks.whatsapp [--minutes 10] [--rate 30] [--broken-minutes 2]
                                    [--callbacks 3000] [--no-webhook]
 
 Against the local fake of the Graph API (``oto_crm_whatsapp/tools/fake_graph.py``,
@@ -545,7 +545,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=int, default=10)
     parser.add_argument("--broken-minutes", type=int, default=2)
-    parser.add_argument("--rate", type=float, default=25)
+    parser.add_argument("--rate", type=float, default=30)
     parser.add_argument("--callbacks", type=int, default=3000)
     parser.add_argument("--no-webhook", action="store_true")
     args = parser.parse_args()

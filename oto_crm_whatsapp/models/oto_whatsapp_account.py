@@ -267,9 +267,8 @@ class OtoWhatsappAccount(models.Model):
     def _record_failure(self, exc):
         """An unexpected failure of this account's sending, kept on it."""
         self.ensure_one()
-        text = self.env._(
-            "Sending failed: %(error)s", error=f"{type(exc).__name__}: {exc}"[:400]
-        )
+        error = f"{type(exc).__name__}: {exc}"
+        text = self.env._("Sending failed: %(error)s", error=error[:400])
         self.sudo().write({"state": "error", "last_error": text})
 
     def action_test_connection(self):

@@ -67,9 +67,9 @@ DEFAULT_WORKERS = 4
 MAX_FAILURES_IN_A_ROW = 5
 # Never above the rate, as Meta sees the calls arrive: a thread may start
 # its call late and bring it closer to the next one, so an account sends at
-# most 92% of its rate in any second (checked by the thread itself right
+# most 85% of its rate in any second (checked by the thread itself right
 # before each call), evenly spaced.
-RATE_SHARE = 0.92
+RATE_SHARE = 0.85
 # How much of the rate a lane claims at a time (seconds of sending).
 CLAIM_AHEAD = 0.25
 MAX_CLAIM = 50
@@ -271,20 +271,20 @@ class OtoWhatsappQueue(models.AbstractModel):
         self = self.sudo()
         budget = self._time_budget() if time_budget is None else time_budget
         deadline = time.monotonic() + budget
-        lanes = {}
+        lanes, locked = {}, []
         try:
             accounts = self.env["oto.whatsapp.account"].search(
                 [("state", "!=", "paused")]
             )
             for account in accounts:
-                lane = self._open_lane(account)
+                lane = self._open_lane(account, locked)
                 if lane:
                     lanes[account.id] = lane
             sent = self._pump(lanes, deadline) if lanes else 0
         finally:
             if owns_cursor():
                 self.env.cr.rollback()
-            self._unlock(list(lanes))
+            self._unlock(locked)
         if self._due_left():
             # What is left goes in the next run, in a new time limit.
             self.env.ref("oto_crm_whatsapp.ir_cron_oto_whatsapp_send")._trigger()
@@ -312,10 +312,10 @@ class OtoWhatsappQueue(models.AbstractModel):
         )
         return bool(self.env.cr.fetchone())
 
-    def _open_lane(self, account):
-        """The account's lane: its lock taken, the messages a dead worker
-        left "sending" marked unknown, its token checked; None when it is
-        set aside (the reason is on the account)."""
+    def _open_lane(self, account, locked):
+        """The account's lane: its lock taken (noted in ``locked``), the
+        messages a dead worker left "sending" marked unknown, its token
+        checked; None when it is set aside (the reason is on the account)."""
         try:
             with self._txn():
                 if not self._lock(account):
@@ -323,6 +323,8 @@ class OtoWhatsappQueue(models.AbstractModel):
                         "WhatsApp account %s: another worker is sending", account.id
                     )
                     return None
+            locked.append(account.id)
+            with self._txn():
                 self._recover(account)
             with self._txn():
                 token = account._sending_token()

@@ -52,9 +52,20 @@ class OtoWhatsappWebhook(models.AbstractModel):
     def _process_delivery(self, accounts, delivery, keep=True, raw=None):
         """Apply a parsed delivery signed with the app secret of
         ``accounts``; each event on its own (one failing is kept with its
-        error, the others go on). Returns the counts per outcome."""
+        error, the others go on). Returns the counts per outcome.
+
+        All the events are first applied together (one flush for them all:
+        a delivery may hold a hundred statuses); when one of them fails,
+        that is undone and they are applied again one by one."""
+        try:
+            with self.env.cr.savepoint():
+                counts = self._apply_events(accounts, delivery, keep, isolate=False)
+        except Exception:  # Again one by one, to keep the failing one aside.
+            counts = self._apply_events(accounts, delivery, keep, isolate=True)
+        return self._keep_the_rest(accounts, delivery, keep, raw, counts)
+
+    def _apply_events(self, accounts, delivery, keep, isolate):
         counts = Counter()
-        Event = self.env["oto.whatsapp.event"]
         for event in delivery.events:
             targets = self._route(accounts, event)
             if not targets:
@@ -64,20 +75,23 @@ class OtoWhatsappWebhook(models.AbstractModel):
                 continue
             for account in targets:
                 account = account.with_company(account.company_id)
-                try:
-                    with self.env.cr.savepoint():
-                        outcome = self._apply(account, event)
-                except Exception as exc:  # One event's trouble only.
-                    _logger.exception("WhatsApp webhook: event not applied")
-                    counts["failed"] += 1
-                    if keep:
-                        self._keep(
-                            event,
-                            "failed",
-                            account,
-                            error=f"{type(exc).__name__}: {exc}",
-                        )
-                    continue
+                if not isolate:
+                    outcome = self._apply(account, event)
+                else:
+                    try:
+                        with self.env.cr.savepoint():
+                            outcome = self._apply(account, event)
+                    except Exception as exc:  # One event's trouble only.
+                        _logger.exception("WhatsApp webhook: event not applied")
+                        counts["failed"] += 1
+                        if keep:
+                            self._keep(
+                                event,
+                                "failed",
+                                account,
+                                error=f"{type(exc).__name__}: {exc}",
+                            )
+                        continue
                 counts[outcome] += 1
                 if outcome == "pending" and keep:
                     self._keep(event, "pending", account)
@@ -88,6 +102,11 @@ class OtoWhatsappWebhook(models.AbstractModel):
                         account,
                         error=self.env._("No template of this name and language."),
                     )
+        return counts
+
+    def _keep_the_rest(self, accounts, delivery, keep, raw, counts):
+        """Keep what could not be read, and the fields not acted on."""
+        Event = self.env["oto.whatsapp.event"]
         for problem in delivery.problems:
             counts["unparseable"] += 1
             if keep:

@@ -6,6 +6,7 @@ same callbacks, twice and in any order, end in the same state."""
 import json
 import os
 import uuid
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models.oto_whatsapp_message import OtoWhatsappMessage
 from ..tools.fake_graph import (
     build_inbound_payload,
     build_phone_quality_payload,
@@ -92,6 +94,30 @@ class TestWebhookRouting(RoutingCommon):
         )
         self.assertEqual(received.account_id, self.second)
         self.assertTrue(self.joana.oto_optout_whatsapp)
+
+    def test_an_event_that_fails_is_kept_and_the_others_applied(self):
+        first, second = self._out(self.maria), self._out(self.joana)
+        number = self.account.phone_number_id
+        payload = build_status_payload(number, first.meta_id, "read", "5511987654321")
+        other = build_status_payload(number, second.meta_id, "read", "5511977771111")
+        value = payload["entry"][0]["changes"][0]["value"]
+        value["statuses"] += other["entry"][0]["changes"][0]["value"]["statuses"]
+        original = OtoWhatsappMessage._apply_status
+
+        def failing(message, event):
+            if message == first:
+                raise RuntimeError("a broken status")
+            return original(message, event)
+
+        with patch.object(OtoWhatsappMessage, "_apply_status", failing):
+            self.assertEqual(self._post(payload), 200)
+        self.assertEqual((first.state, second.state), ("sent", "read"))
+        [kept] = self._kept(state="failed")
+        self.assertIn("a broken status", kept.error)
+        self.assertEqual(kept.meta_message_id, first.meta_id)
+        # Fixed, it applies.
+        kept.action_apply_again()
+        self.assertEqual((kept.state, first.state), ("applied", "read"))
 
     def test_an_unknown_number_is_kept_and_applied_once_its_account_exists(self):
         third = "100200300403"

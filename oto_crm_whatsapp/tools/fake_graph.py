@@ -19,9 +19,9 @@ Behaviour:
   answers a new ``wamid`` and records the message in ``sent`` (thread-safe):
   ``{phone_number_id, to, type, text, preview_url}`` or ``{..., template:
   {name, language, components}}``, with ``message_id`` and ``time``
-  (``time.monotonic()``). With ``check_templates`` only approved templates
-  of ``templates`` are accepted (paused 132015, disabled 132016, else
-  132001);
+  (``time.monotonic()`` when the request came). With ``check_templates``
+  only approved templates of ``templates`` are accepted (paused 132015,
+  disabled 132016, else 132001);
 - ``GET /{version}/{phone_number_id}``: the number, "Oto Demo", GREEN;
 - several phone numbers (``add_number``), each with its own token (a
   number whose token is wrong or expired answers 401 / 190, the others
@@ -303,12 +303,14 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     def _handle(self):
+        # When the request came, before anything else: the rate as Meta sees it.
+        self.arrived = time.monotonic()
         length = self.headers.get("Content-Length") or "0"
         body = self.rfile.read(int(length)) if length.isdigit() else b""
         fake = self.server.fake
         try:
             status, answer, content_type = fake.handle(
-                self.command, self.path, self.headers, body
+                self.command, self.path, self.headers, body, arrived=self.arrived
             )
         except Exception:  # A bug of the fake: kept in ``errors``, answer 500.
             fake.errors.append(traceback.format_exc())
@@ -382,6 +384,7 @@ class FakeGraph:
         self._raw_answers = deque()
         self._send_times = {}
         self._by_message_id = {}
+        self._tls = threading.local()
         self._stopping = threading.Event()
         self._server = None
         self._thread = None
@@ -536,9 +539,10 @@ class FakeGraph:
 
     # Requests ----------------------------------------------------------------
 
-    def handle(self, method, raw_path, headers, body):
+    def handle(self, method, raw_path, headers, body, arrived=None):
         """``(http status, answer, content type)`` of one request; the answer
         is a dict (sent as JSON) or bytes."""
+        self._tls.arrived = arrived if arrived is not None else time.monotonic()
         url = urlsplit(raw_path)
         params = {
             key: values[0]
@@ -686,7 +690,7 @@ class FakeGraph:
         else:
             return self._error(400, 100, "Invalid parameter", details="type")
         message_id = f"wamid.{uuid.uuid4().hex}"
-        record.update(message_id=message_id, time=time.monotonic(), wall=time.time())
+        record.update(message_id=message_id, time=self._tls.arrived, wall=time.time())
         with self._lock:
             self.sent.append(record)
             self._by_message_id[message_id] = record
