@@ -135,12 +135,15 @@ class TestConsentOnEveryPath(PosWhatsappCommon):
         return phone.lstrip("+") in {m["to"] for m in self.graph.sent}
 
     def _compose(self, records, template):
+        """Send ``template`` to ``records`` through the composer; False when
+        it sends nothing."""
         action = self.env["oto.whatsapp.composer"]._open(records, template)
         composer = self.env["oto.whatsapp.composer"].browse(action["res_id"])
         try:
             composer.action_send()
         except UserError:
-            pass
+            return False
+        return True
 
     def _reached(self, path, customer, phone, email):
         if path == "composer_single":
