@@ -208,13 +208,15 @@ class OtoWhatsappMessage(models.Model):
             record = self.partner_id
         return record
 
-    def _note_of(self, text):
+    def _note_of(self, text, sent=None):
         """``(record, body)`` of a note about this message: on the document's
-        chatter (or the customer's), with the text sent."""
+        chatter (or the customer's), with the text when it was ``sent``
+        (default: when its state says so)."""
         self.ensure_one()
         record = self._record_of()
         body = text
-        if self.body and self.state == "sent":
+        sent = self.state == "sent" if sent is None else sent
+        if self.body and sent:
             shown, _cut = cap_text(self.body, MAX_CHATTER_TEXT)
             body = f"{text}: {shown}"
         return record, body

@@ -98,6 +98,8 @@ class _Job:
     language: str
     components: list
     callback_ref: str
+    # The chatter note once sent: (model, record id, body), or None.
+    note: tuple = None
 
 
 class _Lane:
@@ -564,7 +566,13 @@ class OtoWhatsappQueue(models.AbstractModel):
 
     def _job(self, message):
         template = message.template_id
+        # What the chatter will say once it is sent (read now, written with
+        # the other notes: see _flush_notes).
+        record, body = message._note_of(
+            self.env._("WhatsApp sent to %(phone)s", phone=message.phone), sent=True
+        )
         return _Job(
+            note=(record._name, record.id, body) if record else None,
             message_id=message.id,
             phone=message.phone,
             body=message.body or "",
@@ -609,7 +617,7 @@ class OtoWhatsappQueue(models.AbstractModel):
                 with self._txn():
                     message = self.env["oto.whatsapp.message"].browse(job.message_id)
                     if status == "sent":
-                        self._record_sent(lane, message, value)
+                        self._record_sent(lane, job, value)
                     else:
                         self._record_error(lane, message, value)
                 self._step("recorded", job)
@@ -636,30 +644,53 @@ class OtoWhatsappQueue(models.AbstractModel):
         self._record_bare(job, status, value)
         return 1 if status == "sent" else 0
 
-    def _record_sent(self, lane, message, meta_id):
+    def _record_sent(self, lane, job, meta_id):
+        """Sent: Meta's ID kept, in as few statements as can be (one per
+        message, each committed on its own)."""
         lane.sent += 1
+        cr = self.env.cr
         now = fields.Datetime.now()
-        if message.state in ("sending", "unknown"):
-            message.write(
-                {
-                    "state": "sent",
-                    "meta_id": meta_id,
-                    "sent_date": now,
-                    "status_date": now,
-                    "error_code": 0,
-                    "error_reason": False,
-                }
+        cr.execute(
+            SQL(
+                """
+                UPDATE oto_whatsapp_message
+                   SET state = 'sent', meta_id = %s, sent_date = %s,
+                       status_date = %s, error_code = 0, error_reason = NULL,
+                       write_date = %s
+                 WHERE id = %s AND state IN ('sending', 'unknown')
+                RETURNING id
+                """,
+                meta_id,
+                now,
+                now,
+                now,
+                job.message_id,
             )
-            # The note on the chatter goes with others (see _flush_notes).
-            record, body = message._note_of(
-                self.env._("WhatsApp sent to %(phone)s", phone=message.phone)
-            )
-            if record:
-                lane.notes.append((record._name, record.id, body))
-        elif not message.meta_id:
+        )
+        if cr.fetchone():
+            if job.note:
+                lane.notes.append(job.note)
+        else:
             # A status matched by its callback reference came first.
-            message.meta_id = meta_id
-        message._apply_pending_statuses()
+            cr.execute(
+                SQL(
+                    "UPDATE oto_whatsapp_message SET meta_id = %s "
+                    "WHERE id = %s AND meta_id IS NULL",
+                    meta_id,
+                    job.message_id,
+                )
+            )
+        message = self.env["oto.whatsapp.message"].browse(job.message_id)
+        message.invalidate_recordset()
+        cr.execute(
+            SQL(
+                "SELECT 1 FROM oto_whatsapp_event "
+                "WHERE meta_message_id = %s AND state = 'pending' LIMIT 1",
+                meta_id,
+            )
+        )
+        if cr.fetchone():
+            message._apply_pending_statuses()
 
     def _record_bare(self, job, status, value):
         """The essentials of an answer, without the chatter or anything that

@@ -179,20 +179,25 @@ class TestWhatsappQueue(WhatsappCommon):
                 messages.unlink()
 
     def test_an_exception_while_recording_fails_nothing_else(self):
-        """The chatter note of a sent message fails: the message stays sent
-        (its essentials recorded alone), the batch goes on."""
+        """Recording an answer fails: the message stays sent (its essentials
+        recorded alone), the batch goes on; the chatter notes failing lose
+        notes, never a message's state."""
         messages = self._queue(self.customers[:4])
-        original = OtoWhatsappMessage._log_on_record
+        original = OtoWhatsappQueue._record_sent
         calls = Counter()
 
-        def failing_log(message, text):
-            calls["log"] += 1
-            if calls["log"] == 2:
-                raise RuntimeError("the chatter is broken")
-            return original(message, text)
+        def failing_record(queue, lane, job, meta_id):
+            calls["record"] += 1
+            if calls["record"] == 2:
+                raise RuntimeError("the database said no")
+            return original(queue, lane, job, meta_id)
+
+        def failing_notes(model, notes):
+            raise RuntimeError("the chatter is broken")
 
         with (
-            patch.object(OtoWhatsappMessage, "_log_on_record", failing_log),
+            patch.object(OtoWhatsappQueue, "_record_sent", failing_record),
+            patch.object(OtoWhatsappMessage, "_log_notes", failing_notes),
             mute_logger(*QUEUE_LOGGERS),
         ):
             self.assertEqual(self._send_all(), 4)
@@ -201,6 +206,14 @@ class TestWhatsappQueue(WhatsappCommon):
         self.assertEqual(len(self.graph.sent), 4)
         self._send_all()
         self.assertEqual(len(self.graph.sent), 4)
+        # Without trouble, each sent message gets its note.
+        more = self._queue(self.customers[4:6])
+        self._send_all()
+        for message in more:
+            self.assertIn(
+                f"WhatsApp sent to {message.phone}: {message.body}",
+                message.partner_id.message_ids[0].body,
+            )
 
     def test_one_message_in_error_fails_with_its_reason_the_others_go(self):
         good = self._queue(self.customers[:3])
