@@ -8,6 +8,7 @@ from . import crm_lead
 from . import oto_store
 from . import oto_seller
 from . import oto_audit
+from . import oto_company_job
 from . import oto_rfv_segment
 from . import res_partner
 from . import sale_order
@@ -20,6 +21,7 @@ from . import oto_wallet_customer
 from . import oto_wallet_run
 from . import oto_wallet_engine
 from . import oto_consent
+from . import oto_consent_gate
 from . import oto_seller_dayoff
 from . import oto_campaign
 from . import oto_campaign_lift

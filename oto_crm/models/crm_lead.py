@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class CrmLead(models.Model):
@@ -124,7 +125,7 @@ class CrmLead(models.Model):
 
     def action_oto_whatsapp(self):
         """WhatsApp from the subject: the customer's number in the seller's
-        own WhatsApp (wa.me), unless they refused WhatsApp messages."""
+        own WhatsApp (wa.me), when the consent gate allows it."""
         self.ensure_one()
         partner = self.partner_id
         phone = partner.oto_phone_e164 if partner else False
@@ -135,13 +136,7 @@ class CrmLead(models.Model):
                     subject=self.name,
                 )
             )
-        if partner.oto_optout_whatsapp:
-            raise UserError(
-                self.env._(
-                    "%(customer)s asked not to receive WhatsApp messages.",
-                    customer=partner.name,
-                )
-            )
+        self.env["oto.consent.gate"]._check(partner, "whatsapp", "marketing")
         text = self.env._("Hello %(name)s!", name=(partner.name or "").split(" ")[0])
         return {
             "type": "ir.actions.act_url",
@@ -176,9 +171,18 @@ class CrmLead(models.Model):
         self.flush_model(
             ["oto_last_interaction", "oto_no_interaction", "active", "probability"]
         )
-        for company in self.env["res.company"].search([]):
-            limit = now - timedelta(days=company.oto_lead_idle_days)
-            self.env.cr.execute(
+        self.env["oto.company.job"]._run_per_company(
+            "funnel",
+            self.env["res.company"].search([]),
+            lambda company: self._oto_flag_idle(company, now),
+        )
+        self.invalidate_model(["oto_no_interaction", "oto_no_interaction_count"])
+
+    def _oto_flag_idle(self, company, now):
+        """Flag the company's open subjects without interaction (set-based)."""
+        limit = now - timedelta(days=company.oto_lead_idle_days)
+        self.env.cr.execute(
+            SQL(
                 """
                 UPDATE crm_lead l
                    SET oto_no_interaction = flagged,
@@ -193,6 +197,8 @@ class CrmLead(models.Model):
                   ) f
                  WHERE f.id = l.id AND l.oto_no_interaction IS DISTINCT FROM f.flagged
                 """,
-                [limit, company.id, company == self.env.ref("base.main_company")],
+                limit,
+                company.id,
+                company == self.env.ref("base.main_company"),
             )
-        self.invalidate_model(["oto_no_interaction", "oto_no_interaction_count"])
+        )

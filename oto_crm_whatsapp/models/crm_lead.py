@@ -11,6 +11,10 @@ class CrmLead(models.Model):
         has an account and an approved template for subjects; otherwise the
         seller's own WhatsApp (wa.me)."""
         self.ensure_one()
+        if self.partner_id:
+            self.env["oto.consent.gate"]._check(
+                self.partner_id, "whatsapp", "marketing"
+            )
         templates = self.env["oto.whatsapp.template"].search(
             [
                 ("model", "=", "crm.lead"),

@@ -280,8 +280,10 @@ export class OtoMyDay extends Component {
                 message,
             ]);
         } catch (error) {
+            // The server refused (the consent gate among others), with the
+            // reason: the channels shown are asked again.
             this.notification.add(errorMessage(error), { type: "danger" });
-            return;
+            await this.load();
         }
         suggestion.message = message;
         browser.open(channelUrl(channel, suggestion.phone, message), "_blank");
