@@ -3,7 +3,7 @@
 {
     "name": "Oto CRM - Retail Clienteling",
     "summary": "Stores, sellers and customer wallets: retail clienteling in Odoo",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "website": "https://github.com/oto-crm/oto-crm-odoo",
     "author": "Oto CRM for Odoo contributors",
@@ -39,8 +39,11 @@
         "views/crm_lead_views.xml",
         "views/oto_crm_menus.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/oto_crm_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -3,7 +3,7 @@
 {
     "name": "Oto CRM - Point of Sale",
     "summary": "POS orders feed the Oto CRM wallets: assisting seller, store, contacts",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/oto-crm/oto-crm-odoo",
     "author": "Oto CRM for Odoo contributors",
@@ -11,6 +11,7 @@
     "license": "LGPL-3",
     "auto_install": True,
     "depends": ["oto_crm", "point_of_sale"],
+    "uninstall_hook": "uninstall_hook",
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/ir.model.access.csv",

@@ -282,7 +282,9 @@ class OtoSeller(models.Model):
                 for v in vals_list
             ]
         )
-        return super().create(vals_list)
+        sellers = super().create(vals_list)
+        self.env["sale.order"].sudo()._oto_credit_salespeople(sellers)
+        return sellers
 
     def write(self, vals):
         leaving = (
@@ -320,6 +322,8 @@ class OtoSeller(models.Model):
             self.env["oto.audit"]._log(
                 "seller_activated", self.env._("Activated again"), seller=seller
             )
+        if vals.get("user_id") or returning:
+            self.env["sale.order"].sudo()._oto_credit_salespeople(self)
         return result
 
     def _redistribute_wallet(self):

@@ -15,3 +15,6 @@ from . import test_pin
 from . import test_funnel
 from . import test_opportunity_api
 from . import test_recommendations
+from . import test_coexistence
+from . import test_existing_data
+from . import test_upgrade
