@@ -426,15 +426,15 @@ def add_oto_data(env):
     events = env["crm.team"].create({"name": "Eventos", "oto_funnel": True})
     stages = env["crm.stage"].search([("team_id", "=", funnel.id)])
     for n, customer in enumerate(customers[:6]):
-        env["crm.lead"].create(
-            {
-                "name": f"Assunto {n}",
-                "type": "opportunity",
-                "team_id": (events if n == 5 else funnel).id,
-                "partner_id": customer.id,
-                "stage_id": stages[n % len(stages)].id if n < 5 else False,
-            }
-        )
+        values = {
+            "name": f"Assunto {n}",
+            "type": "opportunity",
+            "team_id": (events if n == 5 else funnel).id,
+            "partner_id": customer.id,
+        }
+        if n < 5:
+            values["stage_id"] = stages[n % len(stages)].id
+        env["crm.lead"].create(values)
     env["oto.contact"].create(
         {
             "seller_id": sellers[0].id,

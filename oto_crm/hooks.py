@@ -67,4 +67,12 @@ def uninstall_hook(env):
         limit=1,
     )
     if held:
-        data.unlink()
+        # The team's email alias too (Odoo names it after the team).
+        aliases = env["ir.model.data"].search(
+            [
+                ("module", "=", "oto_crm"),
+                ("model", "=", "mail.alias"),
+                ("res_id", "=", team.alias_id.id if team else 0),
+            ]
+        )
+        (data | aliases).unlink()

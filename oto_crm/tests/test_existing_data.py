@@ -25,23 +25,36 @@ class TestInstalledIntoABusiness(TransactionCase):
 
     def test_nothing_of_the_business_changed(self):
         """Every row of the business's tables is still there, each column it
-        had before the install unchanged (the add-ons only add columns)."""
+        had before the install unchanged (the add-ons only add columns).
+        The administrator (and Odoo's own system user) become brand admins,
+        as Odoo's apps make them managers: their user and partner rows say
+        they were written then, nothing else of them changes."""
         cr = self.env.cr
+        admins = self.env.ref("base.user_admin") | self.env.ref("base.user_root")
+        given_a_role = {
+            "res_users": admins.ids,
+            "res_partner": admins.partner_id.ids,
+        }
         cr.execute("SELECT tbl, cols FROM business_snapshot_columns ORDER BY tbl")
         checked = 0
         for table, columns in cr.fetchall():
+            data = [c for c in columns if c not in ("write_date", "write_uid")]
             cr.execute(
                 SQL(
                     """
                     SELECT s.res_id FROM business_snapshot s
                       LEFT JOIN %(table)s t ON t.id = s.res_id
                      WHERE s.tbl = %(name)s
-                       AND (t.id IS NULL OR md5(ROW(%(row)s)::text) <> s.digest)
+                       AND (t.id IS NULL OR CASE WHEN s.res_id = ANY(%(relaxed)s)
+                            THEN md5(ROW(%(data)s)::text) <> s.digest_data
+                            ELSE md5(ROW(%(row)s)::text) <> s.digest END)
                      ORDER BY s.res_id
                     """,
                     table=SQL.identifier(table),
                     name=table,
+                    relaxed=given_a_role.get(table, []),
                     row=SQL(", ").join(SQL.identifier("t", c) for c in columns),
+                    data=SQL(", ").join(SQL.identifier("t", c) for c in data),
                 )
             )
             changed = [row[0] for row in cr.fetchall()]
