@@ -18,3 +18,4 @@ from . import test_recommendations
 from . import test_coexistence
 from . import test_existing_data
 from . import test_upgrade
+from . import test_funnel_ui
