@@ -42,8 +42,11 @@
         "views/crm_lead_views.xml",
         "views/oto_crm_menus.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/oto_crm_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,5 +1,6 @@
 from . import models
 from . import wizard
+from .hooks import uninstall_hook
 
 
 def post_init_hook(env):

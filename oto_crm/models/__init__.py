@@ -3,6 +3,8 @@ from . import res_config_settings
 from . import res_users
 from . import oto_access
 from . import ir_rule
+from . import res_groups
+from . import crm_team
 from . import crm_stage
 from . import crm_lead
 from . import oto_store

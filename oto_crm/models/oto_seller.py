@@ -295,6 +295,7 @@ class OtoSeller(models.Model):
         )
         sellers = super().create(vals_list)
         self.env["oto.access"]._forget()
+        self.env["sale.order"].sudo()._oto_credit_salespeople(sellers)
         return sellers
 
     def _check_protected_write(self, vals):
@@ -368,6 +369,8 @@ class OtoSeller(models.Model):
             self.env["oto.audit"]._log(
                 "seller_activated", self.env._("Activated again"), seller=seller
             )
+        if vals.get("user_id") or returning:
+            self.env["sale.order"].sudo()._oto_credit_salespeople(self)
         return result
 
     def _redistribute_wallet(self):

@@ -129,6 +129,19 @@ def _value(record, name):
     return value
 
 
+def e164_of(mobile, phone):
+    """The customer's number in E.164: the mobile, else the phone; False
+    when neither is a valid number."""
+    for number in (mobile, phone):
+        if not number:
+            continue
+        try:
+            return normalize_phone(number)
+        except PhoneError:
+            continue
+    return False
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -345,16 +358,7 @@ class ResPartner(models.Model):
     @api.depends("mobile", "phone")
     def _compute_oto_phone_e164(self):
         for partner in self:
-            e164 = False
-            for number in (partner.mobile, partner.phone):
-                if not number:
-                    continue
-                try:
-                    e164 = normalize_phone(number)
-                    break
-                except PhoneError:
-                    continue
-            partner.oto_phone_e164 = e164
+            partner.oto_phone_e164 = e164_of(partner.mobile, partner.phone)
 
     @api.depends_context("company")
     @api.depends("oto_wallet_state_ids")

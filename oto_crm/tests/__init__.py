@@ -24,3 +24,7 @@ from . import test_phone_app
 from . import test_journeys
 from . import test_company_jobs
 from . import test_consent_gate
+from . import test_coexistence
+from . import test_existing_data
+from . import test_upgrade
+from . import test_funnel_ui

@@ -31,12 +31,10 @@ class PosOrder(models.Model):
         check_company=True,
         help="The store seller who assisted the customer (not the cashier).",
     )
+    # The point of sale's store, read through it (not stored: linking a point
+    # of sale to a store rewrites none of its past orders).
     oto_store_id = fields.Many2one(
-        "oto.store",
-        string="Store",
-        related="config_id.oto_store_id",
-        store=True,
-        index="btree_not_null",
+        "oto.store", string="Store", related="config_id.oto_store_id"
     )
 
     @api.constrains("oto_seller_id", "config_id")
