@@ -284,6 +284,7 @@ export class OtoMyDay extends Component {
             // reason: the channels shown are asked again.
             this.notification.add(errorMessage(error), { type: "danger" });
             await this.load();
+            return;
         }
         suggestion.message = message;
         browser.open(channelUrl(channel, suggestion.phone, message), "_blank");
