@@ -3,7 +3,7 @@
 {
     "name": "Oto CRM - WhatsApp Business",
     "summary": "WhatsApp Business Cloud API channel for Oto CRM",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Marketing",
     "website": "https://github.com/oto-crm/oto-crm-odoo",
     "author": "Oto CRM for Odoo contributors",
@@ -18,4 +18,9 @@
         "views/oto_whatsapp_template_views.xml",
         "views/oto_whatsapp_account_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "oto_crm_whatsapp/static/src/my_day/*",
+        ],
+    },
 }

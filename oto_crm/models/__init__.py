@@ -7,6 +7,7 @@ from . import crm_stage
 from . import crm_lead
 from . import oto_store
 from . import oto_seller
+from . import oto_seller_push
 from . import oto_audit
 from . import oto_rfv_segment
 from . import res_partner
@@ -36,3 +37,4 @@ from . import oto_attribution
 from . import oto_result_day
 from . import oto_login_lock
 from . import oto_data_request
+from . import oto_help_article

@@ -22,3 +22,5 @@ from . import test_data_request
 from . import test_api_fuzz
 from . import test_phone_app
 from . import test_journeys
+from . import test_phone_pwa
+from . import test_phone_journeys
