@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """A phone's push service, on this machine: a local HTTP server that
 receives web pushes (RFC 8030) for subscriptions it makes the way a browser
-does (a P-256 key pair and an auth secret, RFC 8291), and reads them back
+does (a P-256 key pair and an auth secret, RFC 8291), and opens them
 (decrypts ``aes128gcm``, RFC 8188). What Odoo sends is read as the phone
 would read it. A subscription whose path starts with ``/gone`` answers 410
 (a subscription the phone dropped)."""
@@ -80,7 +80,7 @@ class PushReceiver:
             "keys": {"p256dh": b64url(public), "auth": b64url(auth)},
         }
 
-    def read(self, path, body):
+    def payload(self, path, body):
         """The push's payload as the phone reads it (JSON)."""
         endpoint = self.base_url + path
         private, public, auth = self.subscriptions[endpoint]

@@ -197,7 +197,7 @@ class TestPhoneAppJourneys(JourneyCommon):
             self.assertEqual(self.env["oto.seller"]._cron_morning_push(), 1)
         self.env["mail.push"]._push_notification_to_endpoint()
         ((path, _headers, body),) = receiver.received
-        payload = receiver.read(path, body)
+        payload = receiver.payload(path, body)
         self.assertEqual(payload["title"], f"Oto: seus {waiting} clientes de hoje")
         self.assertEqual(payload["options"]["tag"], "oto-morning")
 

@@ -159,7 +159,7 @@ class TestOfflineDay(PhoneCommon):
         self.assertEqual(suggestions[0].state, "done")
 
     def test_profiles_kept_on_the_phone_are_the_sellers_customers_only(self):
-        suggestions, customers = self._day(2)
+        _suggestions, customers = self._day(2)
         other = self._customer("Cliente da Bia", self.bia, "+5511912340000")
         outsider = self._customer("Cliente de Caio", self.caio, "+5511912340001")
         profiles = self._as(customers | other | outsider).oto_get_profiles()
@@ -246,7 +246,7 @@ class TestMorningNotification(PhoneCommon, HttpCase):
         )
         self.assertTrue(headers["Authorization"].endswith(f"k={vapid}"))
         self.assertEqual(headers["Content-Encoding"], "aes128gcm")
-        payload = self.receiver.read(path, body)
+        payload = self.receiver.payload(path, body)
         self.assertEqual(payload["title"], "Oto: your 3 customers for today")
         self.assertIn("Your 3 customers for today", payload["options"]["body"])
         self.assertEqual(payload["options"]["tag"], "oto-morning")
@@ -268,7 +268,8 @@ class TestMorningNotification(PhoneCommon, HttpCase):
         self.assertEqual(self._run(self.late + timedelta(days=1)), 1)
         ((path, _headers, body),) = self.receiver.received
         self.assertEqual(
-            self.receiver.read(path, body)["title"], "Oto: your 2 customers for today"
+            self.receiver.payload(path, body)["title"],
+            "Oto: your 2 customers for today",
         )
 
     def test_no_notification_when_not_asked_day_off_or_nobody_waits(self):

@@ -3,3 +3,4 @@ from . import test_templates
 from . import test_sending
 from . import test_webhook
 from . import test_data_request
+from . import test_phone_bridge

@@ -8,6 +8,7 @@
 // the team (unlock, new PIN, days off), and their own day when they sell.
 import { Component, onWillStart, onWillUnmount, useState } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
+import { isDisplayStandalone } from "@web/core/browser/feature_detection";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { DateTimeInput } from "@web/core/datetime/datetime_input";
 import { deserializeDate, serializeDate } from "@web/core/l10n/dates";
@@ -91,14 +92,6 @@ function errorMessage(error) {
 // identifies when it opens, not each time they come back to it.
 let appOpened = false;
 
-// The browser offers to install the app (Chrome, Android): kept from the
-// page's start (it may come before the app is shown), used on the Me tab.
-let installPrompt = null;
-browser.addEventListener("beforeinstallprompt", (ev) => {
-    ev.preventDefault();
-    installPrompt = ev;
-});
-
 /** The text the server answered with, or that the connection is lost. */
 function isOffline(error) {
     return error instanceof ConnectionLostError;
@@ -130,6 +123,8 @@ export class OtoMyDay extends Component {
         this.action = useService("action");
         this.notification = useService("notification");
         this.dialog = useService("dialog");
+        // Odoo's install prompt (Chrome's, or Safari's explanation).
+        this.pwa = useState(useService("pwa"));
         this.channels = CHANNELS;
         this.reached = REACHED;
         this.notReached = NOT_REACHED;
@@ -182,7 +177,7 @@ export class OtoMyDay extends Component {
             help: null,
             helpQuery: "",
             helpArticle: null,
-            phone: { pushBusy: false, passkeys: null, installable: false, installed: false },
+            phone: { pushBusy: false, passkeys: null, installed: false },
         });
         this.phoneStore = null;
         this.onOnline = () => this.reconnect();
@@ -1239,8 +1234,7 @@ export class OtoMyDay extends Component {
      * notification, Face ID / Touch ID (a passkey of the personal login). */
     async loadPhone() {
         const phone = this.state.phone;
-        phone.installable = Boolean(installPrompt);
-        phone.installed = Boolean(browser.matchMedia?.("(display-mode: standalone)").matches);
+        phone.installed = isDisplayStandalone();
         if (this.state.day?.personal) {
             try {
                 const [me] = await this.orm.read("res.users", [user.userId], ["auth_passkey_key_ids"]);
@@ -1253,16 +1247,12 @@ export class OtoMyDay extends Component {
         }
     }
 
-    async installApp() {
-        const prompt = installPrompt;
-        if (!prompt) {
-            return;
-        }
-        installPrompt = null;
-        this.state.phone.installable = false;
-        prompt.prompt();
-        const choice = await prompt.userChoice;
-        this.state.phone.installed = choice.outcome === "accepted";
+    installApp() {
+        return this.pwa.show({
+            onDone: (answer) => {
+                this.state.phone.installed = answer?.outcome === "accepted";
+            },
+        });
     }
 
     /** Face ID / Touch ID: Odoo's passkey, after the password is confirmed
