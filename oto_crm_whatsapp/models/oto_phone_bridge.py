@@ -19,7 +19,7 @@ CONVERSATION_SIZE = 20
 
 # Apart from res_partner.py on purpose: the phone's bridge in one file, so
 # that the queue and the consent gate can change beside it.
-class ResPartner(models.Model):  # pylint: disable=consider-merging-classes-inherited
+class ResPartner(models.Model):
     _inherit = "res.partner"
 
     # ------------------------------------------------------------- plan

@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import fields, models
 
 
-class ResPartner(models.Model):
+class ResPartner(models.Model):  # pylint: disable=consider-merging-classes-inherited
     _inherit = "res.partner"
 
     oto_whatsapp_unavailable = fields.Boolean(

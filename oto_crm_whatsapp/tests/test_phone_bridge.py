@@ -48,10 +48,24 @@ class TestPhoneWhatsapp(WhatsappCommon):
         self.env["oto.whatsapp.message"]._cron_send_queue()
         return [m for m in self.graph.sent if m["to"] == number]
 
-    def test_inside_the_window_the_seller_s_text_from_the_brand_s_number(self):
-        self.maria.oto_whatsapp_last_inbound = fields.Datetime.now() - timedelta(
-            hours=3
+    def _wrote(self, partner, hours):
+        """The customer wrote to the brand's number ``hours`` ago."""
+        when = fields.Datetime.now() - timedelta(hours=hours)
+        self.env["oto.whatsapp.message"].create(
+            {
+                "account_id": self.account.id,
+                "direction": "in",
+                "partner_id": partner.id,
+                "phone": partner.mobile,
+                "body": "Oi!",
+                "state": "received",
+                "status_date": when,
+            }
         )
+        partner.oto_whatsapp_last_inbound = when
+
+    def test_inside_the_window_the_seller_s_text_from_the_brand_s_number(self):
+        self._wrote(self.maria, 3)
         suggestion = self._suggestion(self.maria)
         card = self._card(suggestion)
         self.assertEqual(card["whatsapp_api"]["mode"], "text")

@@ -112,6 +112,8 @@ export function plainText(text) {
 
 // While the phone is offline, the app tries the server again this often.
 const RECONNECT_MS = 10000;
+// How long the browser's push service has to subscribe this phone.
+const PUSH_SUBSCRIBE_MS = 15000;
 
 export class OtoMyDay extends Component {
     static template = "oto_crm.MyDay";
@@ -244,6 +246,11 @@ export class OtoMyDay extends Component {
         this.state.keptAt = null;
         browser.clearInterval(this.reconnectTimer);
         if (!day.seller || this.props.action?.context?.oto_seller_id) {
+            if (!day.seller) {
+                // Nobody signed in (the store's phone asks for a PIN): what
+                // the page kept of the last seller's day is forgotten.
+                forgetShared();
+            }
             this.phoneStore = null;
             this.state.queue = [];
             return;
@@ -303,6 +310,29 @@ export class OtoMyDay extends Component {
     get keptAtText() {
         const kept = this.state.keptAt ? new Date(this.state.keptAt) : null;
         return kept ? kept.toLocaleTimeString(user.lang, { hour: "2-digit", minute: "2-digit" }) : "";
+    }
+
+    /** The offline bar: what waits on the phone, or since when the day
+     * shown was kept. */
+    get offlineText() {
+        const waiting = this.state.queue.length;
+        if (waiting === 1) {
+            return _t("No connection. 1 contact waits on this phone: it is sent when you are back online.");
+        }
+        if (waiting) {
+            return _t(
+                "No connection. %s contacts wait on this phone: they are sent when you are back online.",
+                waiting
+            );
+        }
+        if (this.keptAtText) {
+            return _t("No connection. You see your day as kept at %s.", this.keptAtText);
+        }
+        return _t("No connection.");
+    }
+
+    get syncText() {
+        return _t("Sending the contacts recorded offline (%s)…", this.state.queue.length);
     }
 
     /** Today's customers' profiles, kept on the phone (in the background:
@@ -882,6 +912,15 @@ export class OtoMyDay extends Component {
             if (!more) {
                 wallet.total = page.total;
             }
+        } catch (error) {
+            if (!isOffline(error)) {
+                throw error;
+            }
+            this.goOffline();
+            this.notification.add(
+                _t("No connection: searching the wallet needs it. Today's customers are in My day."),
+                { type: "warning" }
+            );
         } finally {
             wallet.loading = false;
         }
@@ -906,13 +945,22 @@ export class OtoMyDay extends Component {
     async loadMe() {
         const seller = this.state.day.seller;
         this.loadPhone();
-        const [me] = await this.orm.read(
-            "oto.seller",
-            [seller.id],
-            ["name", "code", "seller_link", "seller_qr", "store_id"]
-        );
-        this.state.me = me;
-        await this.loadMyResults();
+        try {
+            const [me] = await this.orm.read(
+                "oto.seller",
+                [seller.id],
+                ["name", "code", "seller_link", "seller_qr", "store_id"]
+            );
+            this.state.me = me;
+            await this.loadMyResults();
+        } catch (error) {
+            if (!isOffline(error)) {
+                throw error;
+            }
+            // Offline: the code the phone knows; the rest with the connection.
+            this.goOffline();
+            this.state.me = { ...seller, seller_link: false, seller_qr: false };
+        }
     }
 
     async loadMyResults() {
@@ -1270,9 +1318,12 @@ export class OtoMyDay extends Component {
         phone.pushBusy = true;
         try {
             if (enabled) {
-                const problem = await this.subscribePush();
-                if (problem) {
-                    this.notification.add(problem, { type: "warning", sticky: true });
+                // Asked first (the phone asks "allow notifications?"), then
+                // saved; this browser's subscription follows.
+                const permission = await this.askNotifications();
+                if (permission) {
+                    this.notification.add(permission, { type: "warning", sticky: true });
+                    return;
                 }
             }
             const result = await this.orm.call("oto.seller", "oto_set_morning_push", [enabled]);
@@ -1283,6 +1334,12 @@ export class OtoMyDay extends Component {
                     : _t("No more morning notification."),
                 { type: "info" }
             );
+            if (enabled) {
+                const problem = await this.subscribePush();
+                if (problem) {
+                    this.notification.add(problem, { type: "warning", sticky: true });
+                }
+            }
         } catch (error) {
             this.notification.add(errorMessage(error), { type: "danger" });
         } finally {
@@ -1290,17 +1347,22 @@ export class OtoMyDay extends Component {
         }
     }
 
-    /** This browser subscribed to Odoo's web push (``mail.push.device``,
-     * the database's VAPID key): what went wrong, or nothing. */
-    async subscribePush() {
+    /** Notifications allowed on this phone: what stops them, or nothing. */
+    async askNotifications() {
         const Notification = browser.Notification;
-        const serviceWorker = browser.navigator.serviceWorker;
-        if (!Notification || !serviceWorker) {
+        if (!Notification || !browser.navigator.serviceWorker) {
             return _t("This browser cannot show notifications: open Oto from its icon on the home screen.");
         }
         if ((await Notification.requestPermission()) !== "granted") {
             return _t("Notifications are blocked for Oto on this phone: allow them in the browser's settings.");
         }
+        return "";
+    }
+
+    /** This browser subscribed to Odoo's web push (``mail.push.device``,
+     * the database's VAPID key): what went wrong, or nothing. */
+    async subscribePush() {
+        const serviceWorker = browser.navigator.serviceWorker;
         try {
             const registration =
                 (await serviceWorker.getRegistration()) ||
@@ -1308,10 +1370,20 @@ export class OtoMyDay extends Component {
             let subscription = await registration.pushManager.getSubscription();
             if (!subscription) {
                 const key = await this.orm.call("mail.push.device", "get_web_push_vapid_public_key");
-                subscription = await registration.pushManager.subscribe({
-                    userVisibleOnly: true,
-                    applicationServerKey: base64UrlToBytes(key),
-                });
+                // A browser without a push service never answers: given up
+                // after a while, and said.
+                subscription = await Promise.race([
+                    registration.pushManager.subscribe({
+                        userVisibleOnly: true,
+                        applicationServerKey: base64UrlToBytes(key),
+                    }),
+                    new Promise((resolve, reject) =>
+                        browser.setTimeout(
+                            () => reject(new Error(_t("the browser's push service does not answer"))),
+                            PUSH_SUBSCRIBE_MS
+                        )
+                    ),
+                ]);
             }
             browser.localStorage.setItem("mail.push.device_endpoint", subscription.endpoint);
             await this.orm.call("mail.push.device", "register_devices", [], {

@@ -58,9 +58,9 @@ tours.add("oto_crm_phone_install", {
         assertPhoneWidth(),
         {
             content: "The page links the web app manifest: Oto, opening on My day",
-            trigger: "head link[rel='manifest']",
+            trigger: "body",
             async run() {
-                const link = document.querySelector("link[rel='manifest']");
+                const link = document.querySelector("head link[rel='manifest']");
                 const manifest = await (await fetch(link.href, { credentials: "include" })).json();
                 if (manifest.name !== "Oto" || manifest.start_url !== "/odoo/my-day") {
                     throw new Error(`Manifest: ${JSON.stringify(manifest)}`);
@@ -102,10 +102,16 @@ tours.add("oto_crm_phone_install", {
             trigger: ".o_oto_tab_me",
             run: "click",
         },
-        { content: "This phone's settings", trigger: ".o_oto_this_phone .o_oto_install" },
+        {
+            content: "This phone's settings",
+            trigger: ".o_oto_this_phone .o_oto_install",
+            run() {
+                document.querySelector(".o_oto_this_phone").scrollIntoView({ block: "center" });
+            },
+        },
         { trigger: ".o_oto_passkey_button" },
         { trigger: ".o_oto_morning_push_toggle" },
-        ...screenshot("phone-me"),
+        ...screenshot("phone-this-phone"),
         // The help centre, from the header of any screen.
         {
             content: "Help, from the header",
@@ -266,7 +272,14 @@ tours.add("oto_crm_phone_push", {
             content: "Turned on for this seller",
             trigger: ".o_notification:contains(Toda manhã este celular)",
         },
-        { trigger: ".o_oto_morning_push_toggle:checked:not(:disabled)" },
+        {
+            content: "This browser's subscription tried (headless Chromium has no push service)",
+            trigger: ".o_oto_morning_push_toggle:checked:not(:disabled)",
+            timeout: 30000,
+            run() {
+                this.anchor.scrollIntoView({ block: "center" });
+            },
+        },
         ...screenshot("phone-push"),
     ],
 });
@@ -298,7 +311,6 @@ tours.add("oto_crm_phone_passkey", {
             trigger: ".modal .o_field_widget[name='name'] input",
             run: "edit Celular da Ana",
         },
-        ...screenshot("phone-passkey"),
         {
             content: "Created with the phone's authenticator",
             trigger: ".modal button[name='make_key']",
@@ -307,6 +319,9 @@ tours.add("oto_crm_phone_passkey", {
         {
             content: "Set",
             trigger: "body:not(:has(.modal)) .o_oto_passkey_state:contains(Login com a chave de acesso)",
+            run() {
+                this.anchor.scrollIntoView({ block: "center" });
+            },
         },
         {
             content: "She signs out",
@@ -315,6 +330,8 @@ tours.add("oto_crm_phone_passkey", {
                 window.location.href = "/web/session/logout?redirect=/web/login";
             },
         },
+        { trigger: "form.oe_login_form .passkey_login_link" },
+        ...screenshot("phone-sign-in-passkey"),
         {
             content: "Next time: Face ID instead of the password",
             trigger: "form.oe_login_form .passkey_login_link",
