@@ -201,6 +201,12 @@ class TestPhoneAppJourneys(JourneyCommon):
         self.assertEqual(payload["title"], f"Oto: seus {waiting} clientes de hoje")
         self.assertEqual(payload["options"]["tag"], "oto-morning")
 
+    def test_the_store_phone_forgets_a_seller_s_day(self):
+        """The store's shared phone: each seller's day is kept in the page
+        only, forgotten when they hand it over (PIN) and when they leave it
+        idle, also offline: the next seller never sees it."""
+        self._tour("oto_crm_phone_store_device", login="loja.sp01")
+
     def test_face_id_sign_in(self):
         """Face ID / Touch ID for a personal login: a passkey made from the
         Me tab (after her password), then the sign-in page's passkey button

@@ -5,8 +5,8 @@ from datetime import timedelta
 from odoo import fields, models
 
 
-class ResPartner(models.Model):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "res.partner"
+class ResPartner(models.Model):
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     oto_whatsapp_unavailable = fields.Boolean(
         string="Not on WhatsApp",

@@ -299,6 +299,10 @@ export class OtoMyDay extends Component {
         }
         this.reconnecting = true;
         try {
+            if (this.idleSignOut) {
+                await this.orm.silent.call("oto.seller", "oto_pin_logout", []);
+                this.idleSignOut = false;
+            }
             await this.reloadDay();
         } catch {
             // Not back yet, or the server refused: the next try tells.
@@ -344,7 +348,7 @@ export class OtoMyDay extends Component {
             return;
         }
         try {
-            const profiles = await this.orm.call("res.partner", "oto_get_profiles", [ids], {}, { silent: true });
+            const profiles = await this.orm.silent.call("res.partner", "oto_get_profiles", [ids]);
             if (store === this.phoneStore) {
                 store.setProfiles(profiles);
                 this.state.profilesKept = true;
@@ -419,12 +423,10 @@ export class OtoMyDay extends Component {
             while (queue.length) {
                 const item = queue[0];
                 try {
-                    await this.orm.call(
+                    await this.orm.silent.call(
                         item.kind === "suggestion" ? "oto.suggestion" : "res.partner",
                         item.kind === "suggestion" ? "oto_record_outcome" : "oto_record_contact",
-                        [[item.id], item.values],
-                        {},
-                        { silent: true }
+                        [[item.id], item.values]
                     );
                     sent++;
                 } catch (error) {
@@ -466,8 +468,11 @@ export class OtoMyDay extends Component {
     /** A tap on the app: on the store's shared phone, a seller who left it
      * idle longer than the brand allows is signed out, and what the page
      * kept of their day is forgotten before anything else shows. */
-    onActivity() {
+    onActivity(ev) {
         if (this.state.day?.shared_login && sharedSellerIdle()) {
+            // The tap goes no further: it was for the seller who left.
+            ev?.stopPropagation();
+            ev?.preventDefault();
             forgetShared();
             this.phoneStore = null;
             this.state.profile = null;
@@ -483,10 +488,27 @@ export class OtoMyDay extends Component {
                 sellers: [],
                 idle_locked: true,
             };
-            this.reloadDay().catch(() => {});
+            this.signOutIdle();
             return;
         }
         touchSharedSeller();
+    }
+
+    /** The server forgets the idle seller too (offline: as soon as the
+     * connection is back, before anything else is asked). */
+    async signOutIdle() {
+        try {
+            await this.orm.silent.call("oto.seller", "oto_pin_logout", []);
+            this.idleSignOut = false;
+        } catch (error) {
+            if (!isOffline(error)) {
+                throw error;
+            }
+            this.idleSignOut = true;
+            this.goOffline();
+            return;
+        }
+        await this.reloadDay();
     }
 
     get isManagerHome() {

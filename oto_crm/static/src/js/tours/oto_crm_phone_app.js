@@ -160,6 +160,7 @@ tours.add("oto_crm_phone_install", {
 });
 
 function recordNext(outcome, count, remember) {
+    const waiting = count === 1 ? "1 contato" : count + " contatos";
     return [
         {
             content: "The next customer to contact",
@@ -183,7 +184,7 @@ function recordNext(outcome, count, remember) {
         },
         {
             content: `${count} contacts wait on the phone`,
-            trigger: `.o_oto_offline:contains(${count === 1 ? "1 contato" : `${count} contatos`})`,
+            trigger: `.o_oto_offline:contains(${waiting})`,
         },
         {
             content: "Shown as recorded, waiting to be sent",
@@ -323,6 +324,7 @@ tours.add("oto_crm_phone_passkey", {
                 this.anchor.scrollIntoView({ block: "center" });
             },
         },
+        ...screenshot("phone-face-id"),
         {
             content: "She signs out",
             trigger: ".o_oto_my_day",
@@ -342,5 +344,95 @@ tours.add("oto_crm_phone_passkey", {
             ...onMyDay,
         },
         assertPhoneWidth(),
+    ],
+});
+
+function pinSignIn(name) {
+    return [
+        { trigger: `.o_oto_pin_seller:contains(${name})`, run: "click" },
+        { trigger: "input.o_oto_pin_input", run: "edit 2468" },
+        { trigger: ".o_oto_pin_submit:enabled", run: "click" },
+        {
+            content: `${name}'s day`,
+            trigger: `.o_oto_header .o_oto_subtitle:contains(${name})`,
+        },
+    ];
+}
+
+/** What the page and the phone's storage keep of a seller's day. */
+function kept(sellerName) {
+    const { PhoneStore } = odoo.loader.modules.get("@oto_crm/my_day/phone_store");
+    const subtitle = document.querySelector(".o_oto_header .o_oto_subtitle")?.textContent || "";
+    const stored = Object.keys(window.localStorage).filter(
+        (key) => key.startsWith("oto.phone:") && /:(day|profiles)$/.test(key)
+    );
+    const current = PhoneStore.current();
+    return { subtitle, stored, current: current && current.getDay()?.seller?.name, sellerName };
+}
+
+tours.add("oto_crm_phone_store_device", {
+    steps: () => [
+        ...pinSignIn("Bruno Oliveira"),
+        {
+            content: "The store's phone keeps Bruno's day in the page only",
+            trigger: ".o_oto_my_day",
+            run() {
+                const state = kept();
+                if (state.current !== "Bruno Oliveira" || state.stored.length) {
+                    throw new Error(`Kept: ${JSON.stringify(state)}`);
+                }
+            },
+        },
+        {
+            content: "Bruno hands the phone over",
+            trigger: ".o_oto_switch_seller",
+            run: "click",
+        },
+        ...pinSignIn("Camila Ferreira"),
+        {
+            content: "Camila's day only: nothing of Bruno's is kept",
+            trigger: ".o_oto_my_day",
+            run() {
+                const { PhoneStore } = odoo.loader.modules.get("@oto_crm/my_day/phone_store");
+                const state = kept();
+                if (state.current !== "Camila Ferreira" || state.stored.length) {
+                    throw new Error(`Kept: ${JSON.stringify(state)}`);
+                }
+                window.otoCamila = PhoneStore.current().sellerId;
+            },
+        },
+        ...command("offline"),
+        {
+            content: "Camila leaves the phone idle longer than the brand allows",
+            trigger: ".o_oto_my_day",
+            run() {
+                const { sharedSellerInfo } = odoo.loader.modules.get(
+                    "@oto_crm/my_day/phone_store"
+                );
+                sharedSellerInfo().seenAt = Date.now() - 24 * 60 * 60 * 1000;
+            },
+        },
+        {
+            content: "The next tap, offline: her day is closed",
+            trigger: ".o_oto_group",
+            run: "click",
+        },
+        {
+            content: "The PIN is asked again; nothing of her day is left to show",
+            trigger: ".o_oto_pin .o_oto_idle_locked",
+            run() {
+                const state = kept();
+                if (state.current || state.stored.length || state.subtitle) {
+                    throw new Error(`Kept after idle: ${JSON.stringify(state)}`);
+                }
+            },
+        },
+        ...screenshot("phone-store-idle"),
+        ...command("online"),
+        {
+            content: "Back online: the store's sellers to pick from",
+            trigger: ".o_oto_pin .o_oto_pin_seller:contains(Bruno Oliveira)",
+            timeout: 20000,
+        },
     ],
 });
