@@ -80,7 +80,7 @@ class TestPhoneWhatsapp(WhatsappCommon):
         self.assertEqual(sent["type"], "text")
         self.assertEqual(sent["text"], "Oi Maria, separei o vestido para você.")
         message = self.env["oto.whatsapp.message"].search(
-            [("partner_id", "=", self.maria.id)]
+            [("partner_id", "=", self.maria.id), ("direction", "=", "out")]
         )
         self.assertEqual(
             (message.model, message.res_id), (suggestion._name, suggestion.id)
