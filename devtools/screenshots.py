@@ -298,7 +298,10 @@ def journeys(out):
     os.makedirs(out, exist_ok=True)
     os.environ["OTO_SCREENSHOTS"] = os.path.abspath(out)
     counts = run_tests.run_scenario(
-        odoo, db, "all_demo", test_tags="/oto_crm:TestJourneys"
+        odoo,
+        db,
+        "all_demo",
+        test_tags="/oto_crm:TestJourneys,/oto_crm:TestPhoneAppJourneys",
     )
     print(f"journeys: {counts}")
     return not counts.failed and counts.passed

@@ -20,4 +20,9 @@
         "views/oto_whatsapp_account_views.xml",
         "views/res_partner_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "oto_crm_whatsapp/static/src/my_day/*",
+        ],
+    },
 }

@@ -9,6 +9,7 @@ from . import crm_stage
 from . import crm_lead
 from . import oto_store
 from . import oto_seller
+from . import oto_seller_push
 from . import oto_audit
 from . import oto_company_job
 from . import oto_rfv_segment
@@ -40,3 +41,4 @@ from . import oto_attribution
 from . import oto_result_day
 from . import oto_login_lock
 from . import oto_data_request
+from . import oto_help_article

@@ -351,6 +351,8 @@ class OtoContact(models.Model):
             if followup < brand_today(self.env):
                 raise UserError(self.env._("The follow-up day cannot be in the past."))
             vals["followup_date"] = followup
+        if values.get("recorded_at"):
+            vals["date"] = self._oto_recorded_at(values["recorded_at"])
         if values.get("consent"):
             if values["consent"] not in ("granted", "revoked"):
                 raise UserError(self.env._("Unknown consent answer."))
@@ -369,6 +371,20 @@ class OtoContact(models.Model):
                 )
             ]
         return vals
+
+    @api.model
+    def _oto_recorded_at(self, value):
+        """When the phone recorded the contact (UTC, ``YYYY-MM-DD HH:MM:SS``):
+        a contact recorded offline keeps its moment when it arrives later.
+        A phone's clock ahead of the server's is taken as now; how far back
+        is checked as for any contact (today or yesterday for a seller)."""
+        try:
+            moment = fields.Datetime.to_datetime(value)
+        except (TypeError, ValueError):
+            moment = None
+        if not moment:
+            raise UserError(self.env._("The moment of this recording is not a date."))
+        return min(moment, fields.Datetime.now())
 
     @api.model
     def _oto_phone_record(self, partner, seller, values, suggestion=None):

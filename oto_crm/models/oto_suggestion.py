@@ -513,6 +513,11 @@ class OtoSuggestion(models.Model):
             "seller": {"id": seller.id, "name": seller.name, "code": seller.code},
             # A seller identified by PIN on the store's device may hand it over.
             "shared_login": seller == Seller._get_acting_seller(),
+            # The phone app: the seller's own phone (morning notification,
+            # Face ID), or how long the store's phone keeps them signed in.
+            "personal": seller.user_id == self.env.user,
+            "morning_push": seller.sudo().morning_push,
+            "pin_idle_minutes": seller.company_id.sudo().oto_pin_idle_minutes,
             "drafting": seller.company_id.sudo().oto_draft_enabled,
             "store": seller.store_id.name or "",
             "date": fields.Date.to_string(shown),

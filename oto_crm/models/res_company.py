@@ -85,6 +85,12 @@ class ResCompany(models.Model):
         string="Ask the PIN again after (minutes idle)", default=5
     )
     oto_pin_max_attempts = fields.Integer(string="Wrong PINs before locking", default=5)
+    oto_morning_push_hour = fields.Integer(
+        string="Morning notification at (hour)",
+        default=8,
+        help="The hour (brand time, 0 to 23) from which sellers who asked for "
+        'it get "Your N customers for today" on their phone.',
+    )
     oto_password_max_attempts = fields.Integer(
         string="Wrong passwords before locking",
         default=5,
@@ -147,9 +153,18 @@ class ResCompany(models.Model):
         "oto_pin_max_attempts",
         "oto_password_max_attempts",
         "oto_lead_idle_days",
+        "oto_morning_push_hour",
     )
     def _check_oto_pin_settings(self):
         for company in self:
+            if not 0 <= company.oto_morning_push_hour <= 23:
+                raise ValidationError(
+                    self.env._(
+                        "The morning notification's hour goes from 0 to 23, not "
+                        "%(hour)s.",
+                        hour=company.oto_morning_push_hour,
+                    )
+                )
             if company.oto_lead_idle_days < 1:
                 raise ValidationError(
                     self.env._(

@@ -24,6 +24,9 @@ class ResConfigSettings(models.TransientModel):
     oto_pin_idle_minutes = fields.Integer(
         related="company_id.oto_pin_idle_minutes", readonly=False
     )
+    oto_morning_push_hour = fields.Integer(
+        related="company_id.oto_morning_push_hour", readonly=False
+    )
     oto_pin_max_attempts = fields.Integer(
         related="company_id.oto_pin_max_attempts", readonly=False
     )

@@ -41,6 +41,8 @@ def _default_matches(operator, value, default):
 
 
 # Set by the engine and the contact outcomes, never by hand.
+# How many customers' profiles the phone keeps for offline use at most.
+PHONE_PROFILES_KEPT = 60
 ENGINE_FIELDS = {"oto_last_contact", "oto_quarantine_until", "oto_contact_interval"}
 # The customer's wallet, and a number found wrong: a store manager's call
 # (their stores) or a brand admin's.
@@ -923,6 +925,18 @@ class ResPartner(models.Model):
                     customer=outside[0].name,
                 )
             )
+
+    def oto_get_profiles(self):
+        """Several customers' profiles at once: the phone keeps today's
+        customers for when the connection drops. Those the user may not
+        open are left out, not refused."""
+        profiles = []
+        for partner in self[:PHONE_PROFILES_KEPT].exists():
+            try:
+                profiles.append(partner.oto_get_profile())
+            except AccessError:
+                continue
+        return profiles
 
     def oto_get_profile(self):
         """The customer as the seller's phone shows them: who they are, their

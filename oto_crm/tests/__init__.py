@@ -28,3 +28,5 @@ from . import test_coexistence
 from . import test_existing_data
 from . import test_upgrade
 from . import test_funnel_ui
+from . import test_phone_pwa
+from . import test_phone_journeys

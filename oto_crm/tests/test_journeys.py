@@ -33,10 +33,19 @@ DEMO_PASSWORDS = {
     "loja.sp01": "Oto@demo2026",
 }
 SHOT_PREFIX = "oto-screenshot:"
+COMMAND_PREFIX = "oto-command:"
 
 
-@tagged("post_install", "-at_install", "oto_crm", "oto_tour")
-class TestJourneys(PhoneBrowserMixin, HttpCase):
+class JourneyCommon(PhoneBrowserMixin, HttpCase):
+    """The demo brand's logins in pt_BR, and the tours' requests to the
+    test: pictures for the README (``console.log("oto-screenshot:NAME")``)
+    and, in ``browser_commands``, what only the browser's DevTools can do
+    (``console.log("oto-command:NAME")``: cut the network, ask whether the
+    app is installable...)."""
+
+    # name: handler(test, browser, done): does the work, then done(answer).
+    browser_commands = {}
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -75,15 +84,40 @@ class TestJourneys(PhoneBrowserMixin, HttpCase):
     def _screenshots(self):
         """The tours ask for a picture with ``console.log("oto-screenshot:
         NAME")``; it is saved in $OTO_SCREENSHOTS (when set), then the page
-        is told (``body[data-oto-shot=NAME]``) and the tour goes on."""
+        is told (``body[data-oto-shot=NAME]``) and the tour goes on. A
+        command (``oto-command:NAME``) runs its handler, and the page is
+        told with ``body[data-oto-command=NAME]`` (and the handler's answer
+        in ``data-oto-answer``)."""
         folder = os.environ.get("OTO_SCREENSHOTS")
         original = ChromeBrowser._handle_console
+        commands = self.browser_commands
 
         def handle_console(browser, *args_, args=None, **kwargs):
             # Chrome's console event: (type, args, stackTrace, ...)
             kind = args_[0] if args_ else kwargs.get("type")
-            value = args and args[0].get("value")
-            if kind != "log" or not str(value or "").startswith(SHOT_PREFIX):
+            value = str((args and args[0].get("value")) or "")
+            if kind == "log" and value.startswith(COMMAND_PREFIX):
+                name = value[len(COMMAND_PREFIX) :]
+
+                def done(answer=None):
+                    data = json.dumps(json.dumps(answer))
+                    mark = (
+                        f"document.body.dataset.otoAnswer = {data};"
+                        f"document.body.dataset.otoCommand = {json.dumps(name)};"
+                    )
+                    browser._websocket_send(
+                        "Runtime.evaluate", params={"expression": mark}
+                    )
+
+                # Runs on the browser's receiving thread: the handlers send
+                # DevTools commands without waiting for their answers.
+                if name in commands:
+                    commands[name](self, browser, done)
+                else:  # NAME-ARGUMENT
+                    key, argument = name.rsplit("-", 1)
+                    commands[key](self, browser, done, argument)
+                return None
+            if kind != "log" or not value.startswith(SHOT_PREFIX):
                 return original(browser, *args_, args=args, **kwargs)
             name = value[len(SHOT_PREFIX) :]
 
@@ -126,6 +160,9 @@ class TestJourneys(PhoneBrowserMixin, HttpCase):
             ]
         )
 
+
+@tagged("post_install", "-at_install", "oto_crm", "oto_tour")
+class TestJourneys(JourneyCommon):
     def test_the_demo_brand_as_the_readme_says(self):
         """In reais, every README login on São Paulo time and in the brand's
         company; its point of sale sells the brand's products only."""

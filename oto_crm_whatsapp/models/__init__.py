@@ -7,3 +7,4 @@ from . import oto_whatsapp_webhook
 from . import oto_consent_gate
 from . import res_partner
 from . import crm_lead
+from . import oto_phone_bridge

@@ -10,7 +10,7 @@ from odoo.addons.oto_crm.tools.phone import PhoneError, normalize_phone
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     oto_whatsapp_unavailable = fields.Boolean(
         string="Not on WhatsApp",

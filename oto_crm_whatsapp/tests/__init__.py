@@ -6,3 +6,4 @@ from . import test_webhook
 from . import test_data_request
 from . import test_webhook_routing
 from . import test_killed_worker
+from . import test_phone_bridge

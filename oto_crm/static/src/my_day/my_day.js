@@ -6,14 +6,16 @@
 // (any customer, a contact on their own initiative); "me": their code, QR
 // and link, past days, their results. A store manager: the store's results,
 // the team (unlock, new PIN, days off), and their own day when they sell.
-import { Component, onWillStart, useState } from "@odoo/owl";
+import { Component, onWillStart, onWillUnmount, useState } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
+import { isDisplayStandalone } from "@web/core/browser/feature_detection";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { DateTimeInput } from "@web/core/datetime/datetime_input";
 import { deserializeDate, serializeDate } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { ConnectionLostError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
 import {
     formatAmount,
@@ -23,6 +25,14 @@ import {
     formatKpiVariation,
     formatPercent,
 } from "@oto_crm/core/format";
+import {
+    PhoneStore,
+    forgetShared,
+    getHelp,
+    setHelp,
+    sharedSellerIdle,
+    touchSharedSeller,
+} from "@oto_crm/my_day/phone_store";
 
 const CHANNELS = {
     whatsapp: { label: "WhatsApp", icon: "fa-whatsapp", css: "btn-success" },
@@ -62,6 +72,18 @@ export function newRecordingKey() {
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+function base64UrlToBytes(text) {
+    const base64 = (text + "=".repeat((4 - (text.length % 4)) % 4))
+        .replace(/-/g, "+")
+        .replace(/_/g, "/");
+    return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+function bytesToBase64Url(buffer) {
+    const text = String.fromCharCode(...new Uint8Array(buffer));
+    return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
 function errorMessage(error) {
     return error?.data?.message || error?.message || String(error);
 }
@@ -69,6 +91,29 @@ function errorMessage(error) {
 // The app was opened in this page: on a store's shared device the seller
 // identifies when it opens, not each time they come back to it.
 let appOpened = false;
+
+/** The text the server answered with, or that the connection is lost. */
+function isOffline(error) {
+    return error instanceof ConnectionLostError;
+}
+
+/** Now, as the server stores moments (UTC, "YYYY-MM-DD HH:MM:SS"). */
+function utcNow() {
+    return new Date().toISOString().slice(0, 19).replace("T", " ");
+}
+
+/** Letters without accents, lower case: "Opção" is found typing "opcao". */
+export function plainText(text) {
+    return (text || "")
+        .normalize("NFD")
+        .replace(/[\u0300-\u036f]/g, "")
+        .toLowerCase();
+}
+
+// While the phone is offline, the app tries the server again this often.
+const RECONNECT_MS = 10000;
+// How long the browser's push service has to subscribe this phone.
+const PUSH_SUBSCRIBE_MS = 15000;
 
 export class OtoMyDay extends Component {
     static template = "oto_crm.MyDay";
@@ -80,6 +125,8 @@ export class OtoMyDay extends Component {
         this.action = useService("action");
         this.notification = useService("notification");
         this.dialog = useService("dialog");
+        // Odoo's install prompt (Chrome's, or Safari's explanation).
+        this.pwa = useState(useService("pwa"));
         this.channels = CHANNELS;
         this.reached = REACHED;
         this.notReached = NOT_REACHED;
@@ -121,6 +168,25 @@ export class OtoMyDay extends Component {
             pastDay: "",
             past: null,
             sales: null,
+            // The phone app: offline, the contacts waiting to be sent,
+            // those the server could not apply, the help centre, this phone.
+            offline: false,
+            keptAt: null,
+            profilesKept: false,
+            queue: [],
+            syncing: false,
+            syncFailed: [],
+            help: null,
+            helpQuery: "",
+            helpArticle: null,
+            phone: { pushBusy: false, passkeys: null, installed: false },
+        });
+        this.phoneStore = null;
+        this.onOnline = () => this.reconnect();
+        browser.addEventListener("online", this.onOnline);
+        onWillUnmount(() => {
+            browser.removeEventListener("online", this.onOnline);
+            browser.clearInterval(this.reconnectTimer);
         });
         onWillStart(() => this.load());
     }
@@ -131,10 +197,21 @@ export class OtoMyDay extends Component {
         const sellerId = this.props.action?.context?.oto_seller_id || false;
         const opening = !appOpened;
         appOpened = true;
-        this.state.day = await this.orm.call("oto.suggestion", "get_seller_day", [], {
-            seller_id: sellerId,
-            opening,
-        });
+        let day;
+        try {
+            day = await this.orm.call("oto.suggestion", "get_seller_day", [], {
+                seller_id: sellerId,
+                opening,
+            });
+        } catch (error) {
+            if (!isOffline(error) || sellerId) {
+                throw error;
+            }
+            this.showKeptDay();
+            this.state.loading = false;
+            return;
+        }
+        this.adoptDay(day);
         if (this.state.day.is_manager && !sellerId) {
             await this.loadManager();
         }
@@ -143,9 +220,295 @@ export class OtoMyDay extends Component {
 
     async reloadDay() {
         const sellerId = this.props.action?.context?.oto_seller_id || false;
-        this.state.day = await this.orm.call("oto.suggestion", "get_seller_day", [], {
-            seller_id: sellerId,
+        let day;
+        try {
+            day = await this.orm.call("oto.suggestion", "get_seller_day", [], {
+                seller_id: sellerId,
+            });
+        } catch (error) {
+            if (!isOffline(error) || sellerId) {
+                throw error;
+            }
+            this.goOffline();
+            return false;
+        }
+        this.adoptDay(day);
+        return true;
+    }
+
+    // ------------------------------------------------- offline (the phone)
+
+    /** The server's day: shown, and kept on the phone for when the
+     * connection drops (a manager looking at a seller's day keeps nothing). */
+    adoptDay(day) {
+        this.state.day = day;
+        this.state.offline = false;
+        this.state.keptAt = null;
+        browser.clearInterval(this.reconnectTimer);
+        if (!day.seller || this.props.action?.context?.oto_seller_id) {
+            if (!day.seller) {
+                // Nobody signed in (the store's phone asks for a PIN): what
+                // the page kept of the last seller's day is forgotten.
+                forgetShared();
+            }
+            this.phoneStore = null;
+            this.state.queue = [];
+            return;
+        }
+        this.phoneStore = PhoneStore.forDay(day);
+        this.applyQueue(day);
+        this.phoneStore.setDay(day);
+        this.state.queue = this.phoneStore.getQueue();
+        if (this.state.queue.length) {
+            this.syncQueue();
+        } else {
+            this.keepProfiles();
+        }
+    }
+
+    /** Offline at the start: the day the phone kept (the seller's own
+     * phone, or the seller still signed in on the store's phone). */
+    showKeptDay() {
+        const store = PhoneStore.current();
+        const day = store?.getDay();
+        if (!day) {
+            this.state.day = { seller: false, offline_empty: true, groups: [] };
+            this.goOffline();
+            return;
+        }
+        this.phoneStore = store;
+        this.state.day = day;
+        this.state.queue = store.getQueue();
+        this.goOffline();
+    }
+
+    goOffline() {
+        if (!this.state.offline) {
+            this.state.offline = true;
+            this.state.keptAt = this.phoneStore?.getDay()?.kept_at || null;
+            browser.clearInterval(this.reconnectTimer);
+            this.reconnectTimer = browser.setInterval(() => this.reconnect(), RECONNECT_MS);
+        }
+    }
+
+    /** Back online (the browser says so, or the timer asks): the day from
+     * the server, then the contacts that waited. */
+    async reconnect() {
+        if (!this.state.offline || this.reconnecting) {
+            return;
+        }
+        this.reconnecting = true;
+        try {
+            if (this.idleSignOut) {
+                await this.orm.silent.call("oto.seller", "oto_pin_logout", []);
+                this.idleSignOut = false;
+            }
+            await this.reloadDay();
+        } catch {
+            // Not back yet, or the server refused: the next try tells.
+        } finally {
+            this.reconnecting = false;
+        }
+    }
+
+    get keptAtText() {
+        const kept = this.state.keptAt ? new Date(this.state.keptAt) : null;
+        return kept ? kept.toLocaleTimeString(user.lang, { hour: "2-digit", minute: "2-digit" }) : "";
+    }
+
+    /** The offline bar: what waits on the phone, or since when the day
+     * shown was kept. */
+    get offlineText() {
+        const waiting = this.state.queue.length;
+        if (waiting === 1) {
+            return _t("No connection. 1 contact waits on this phone: it is sent when you are back online.");
+        }
+        if (waiting) {
+            return _t(
+                "No connection. %s contacts wait on this phone: they are sent when you are back online.",
+                waiting
+            );
+        }
+        if (this.keptAtText) {
+            return _t("No connection. You see your day as kept at %s.", this.keptAtText);
+        }
+        return _t("No connection.");
+    }
+
+    get syncText() {
+        return _t("Sending the contacts recorded offline (%s)…", this.state.queue.length);
+    }
+
+    /** Today's customers' profiles, kept on the phone (in the background:
+     * the list is already shown). */
+    async keepProfiles() {
+        const store = this.phoneStore;
+        const ids = [...new Set(this.groups.flatMap((g) => g.suggestions.map((s) => s.partner_id)))];
+        if (!store || !ids.length) {
+            return;
+        }
+        try {
+            const profiles = await this.orm.silent.call("res.partner", "oto_get_profiles", [ids]);
+            if (store === this.phoneStore) {
+                store.setProfiles(profiles);
+                this.state.profilesKept = true;
+            }
+        } catch {
+            // Kept next time.
+        }
+    }
+
+    /** The contacts waiting on the phone, shown as recorded on the day the
+     * server gave (it does not know them yet). */
+    applyQueue(day) {
+        for (const item of this.phoneStore?.getQueue() || []) {
+            if (item.kind === "suggestion") {
+                this.markRecorded(day, item.id, item.outcome);
+            }
+        }
+    }
+
+    markRecorded(day, suggestionId, outcome) {
+        for (const group of day.groups || []) {
+            const card = group.suggestions.find((s) => s.id === suggestionId);
+            if (card && card.open) {
+                card.open = false;
+                card.pending = true;
+                card.channels = [];
+                card.state = _t("Waiting to be sent");
+                card.outcome = outcome;
+                group.open -= 1;
+                group.done += 1;
+            }
+        }
+    }
+
+    /** A contact recorded offline: kept on the phone with its key and the
+     * moment it was recorded, sent when the connection is back. */
+    queueOutcome(outcome, values) {
+        const store = this.phoneStore;
+        if (!store) {
+            return false;
+        }
+        const queue = store.getQueue();
+        queue.push({
+            key: outcome.key,
+            kind: outcome.kind,
+            id: outcome.id,
+            name: outcome.name,
+            outcome: outcome.choice.label,
+            values: { ...values, recorded_at: values.recorded_at || utcNow() },
         });
+        store.setQueue(queue);
+        this.state.queue = queue;
+        if (outcome.kind === "suggestion") {
+            this.markRecorded(this.state.day, outcome.id, outcome.choice.label);
+            store.setDay(this.state.day);
+        }
+        return true;
+    }
+
+    /** The contacts recorded offline, sent one by one in the order they
+     * were recorded (each once: its key). One the server cannot apply any
+     * more is taken out of the queue and shown with the reason. */
+    async syncQueue() {
+        const store = this.phoneStore;
+        if (!store || this.state.syncing) {
+            return;
+        }
+        this.state.syncing = true;
+        let sent = 0;
+        try {
+            let queue = store.getQueue();
+            while (queue.length) {
+                const item = queue[0];
+                try {
+                    await this.orm.silent.call(
+                        item.kind === "suggestion" ? "oto.suggestion" : "res.partner",
+                        item.kind === "suggestion" ? "oto_record_outcome" : "oto_record_contact",
+                        [[item.id], item.values]
+                    );
+                    sent++;
+                } catch (error) {
+                    if (isOffline(error)) {
+                        this.goOffline();
+                        break;
+                    }
+                    this.state.syncFailed.push({
+                        key: item.key,
+                        name: item.name,
+                        outcome: item.outcome,
+                        message: errorMessage(error),
+                    });
+                }
+                queue = store.getQueue().filter((i) => i.key !== item.key);
+                store.setQueue(queue);
+                this.state.queue = queue;
+            }
+        } finally {
+            this.state.syncing = false;
+        }
+        if (sent) {
+            this.notification.add(
+                sent === 1
+                    ? _t("The contact recorded offline was sent.")
+                    : _t("The %s contacts recorded offline were sent.", sent),
+                { type: "success" }
+            );
+            if (store === this.phoneStore && !this.state.offline) {
+                await this.reloadDay();
+            }
+        }
+    }
+
+    dismissSyncFailed(item) {
+        this.state.syncFailed = this.state.syncFailed.filter((i) => i !== item);
+    }
+
+    /** A tap on the app: on the store's shared phone, a seller who left it
+     * idle longer than the brand allows is signed out, and what the page
+     * kept of their day is forgotten before anything else shows. */
+    onActivity(ev) {
+        if (this.state.day?.shared_login && sharedSellerIdle()) {
+            // The tap goes no further: it was for the seller who left.
+            ev?.stopPropagation();
+            ev?.preventDefault();
+            forgetShared();
+            this.phoneStore = null;
+            this.state.profile = null;
+            this.state.stack = [];
+            this.state.screen = "home";
+            this.state.outcome = null;
+            this.state.day = {
+                ...this.state.day,
+                seller: false,
+                shared_login: false,
+                groups: [],
+                pin_required: true,
+                sellers: [],
+                idle_locked: true,
+            };
+            this.signOutIdle();
+            return;
+        }
+        touchSharedSeller();
+    }
+
+    /** The server forgets the idle seller too (offline: as soon as the
+     * connection is back, before anything else is asked). */
+    async signOutIdle() {
+        try {
+            await this.orm.silent.call("oto.seller", "oto_pin_logout", []);
+            this.idleSignOut = false;
+        } catch (error) {
+            if (!isOffline(error)) {
+                throw error;
+            }
+            this.idleSignOut = true;
+            this.goOffline();
+            return;
+        }
+        await this.reloadDay();
     }
 
     get isManagerHome() {
@@ -164,7 +527,10 @@ export class OtoMyDay extends Component {
     }
 
     back() {
-        this.state.outcome = null;
+        // Back from the help centre: what the seller was doing is still there.
+        if (!this.state.screen.startsWith("help")) {
+            this.state.outcome = null;
+        }
         this.state.screen = this.state.stack.pop() || "home";
     }
 
@@ -271,24 +637,33 @@ export class OtoMyDay extends Component {
         // Checked first (the customer may have opted out, the suggestion
         // moved on): then the app opens (WhatsApp, messages, phone) with the
         // seller's edit of the message, and the outcome waits for the return.
+        // Offline, the app opens all the same (a call or an SMS needs no
+        // data connection): the server checks when the outcome is sent.
         const suggestion = this.currentSuggestion;
         const message = this.state.message;
         try {
-            await this.orm.call("oto.suggestion", "action_send", [
-                [suggestion.id],
-                channel,
-                message,
-            ]);
+            await this.sendSuggestion(suggestion, channel, message);
         } catch (error) {
-            // The server refused (the consent gate among others), with the
-            // reason: the channels shown are asked again.
-            this.notification.add(errorMessage(error), { type: "danger" });
-            await this.load();
-            return;
+            if (!isOffline(error)) {
+                // The server refused (the consent gate among others), with
+                // the reason: the channels shown are asked again.
+                this.notification.add(errorMessage(error), { type: "danger" });
+                await this.load();
+                return;
+            }
+            this.goOffline();
+            browser.open(channelUrl(channel, suggestion.phone, message), "_blank");
         }
         suggestion.message = message;
-        browser.open(channelUrl(channel, suggestion.phone, message), "_blank");
         this.startSuggestionOutcome(channel);
+    }
+
+    /** The seller sends ``message`` to the suggestion's customer on
+     * ``channel``: marked in progress, then the phone's app opens (a bridge
+     * may send it itself: WhatsApp through the brand's account). */
+    async sendSuggestion(suggestion, channel, message) {
+        await this.orm.call("oto.suggestion", "action_send", [[suggestion.id], channel, message]);
+        browser.open(channelUrl(channel, suggestion.phone, message), "_blank");
     }
 
     startSuggestionOutcome(channel) {
@@ -380,6 +755,9 @@ export class OtoMyDay extends Component {
         if (outcome.products.length) {
             values.product_ids = outcome.products.filter((p) => p.checked).map((p) => p.id);
         }
+        if (this.state.offline && this.queueOutcome(outcome, values)) {
+            return this.afterQueued(outcome);
+        }
         let answer;
         try {
             answer =
@@ -394,8 +772,13 @@ export class OtoMyDay extends Component {
                       ]);
         } catch (error) {
             outcome.saving = false;
-            if (error instanceof ConnectionLostError) {
-                // Kept here with its key: sent again, it is recorded once.
+            if (isOffline(error)) {
+                // Kept on the phone with its key: sent when the connection
+                // is back, recorded once.
+                this.goOffline();
+                if (this.queueOutcome(outcome, values)) {
+                    return this.afterQueued(outcome);
+                }
                 outcome.lost = true;
                 outcome.error = _t(
                     "No connection: your contact is kept on this screen. Tap Retry when you are back online."
@@ -422,6 +805,23 @@ export class OtoMyDay extends Component {
         }
     }
 
+    /** Recorded on the phone: on to the next customer, as when online. */
+    afterQueued(outcome) {
+        this.state.outcome = null;
+        this.notification.add(
+            _t("No connection: the contact with %s is kept on this phone and sent when you are back online.", outcome.name),
+            { type: "warning" }
+        );
+        if (outcome.kind === "suggestion") {
+            if (this.state.screen === "suggestion") {
+                this.back();
+            }
+            if (!this.currentGroup && this.state.screen === "campaign") {
+                this.back();
+            }
+        }
+    }
+
     retryOutcome() {
         const outcome = this.state.outcome;
         if (outcome?.choice) {
@@ -440,9 +840,23 @@ export class OtoMyDay extends Component {
             this.state.profile = await this.orm.call("res.partner", "oto_get_profile", [
                 [partnerId],
             ]);
+            this.phoneStore?.setProfiles([this.state.profile]);
         } catch (error) {
-            this.notification.add(errorMessage(error), { type: "danger" });
-            return;
+            const kept = isOffline(error) && this.phoneStore?.getProfile(partnerId);
+            if (!kept) {
+                this.notification.add(
+                    isOffline(error)
+                        ? _t("No connection, and this customer's profile is not kept on the phone.")
+                        : errorMessage(error),
+                    { type: "danger" }
+                );
+                if (isOffline(error)) {
+                    this.goOffline();
+                }
+                return;
+            }
+            this.goOffline();
+            this.state.profile = { ...kept, kept: true };
         }
         this.state.note = "";
         this.state.contactMessage = "";
@@ -456,13 +870,23 @@ export class OtoMyDay extends Component {
         const profile = this.state.profile;
         const message = this.state.contactMessage;
         try {
-            await this.orm.call("res.partner", "oto_start_contact", [[profile.id], channel]);
+            await this.sendCustomer(profile, channel, message);
         } catch (error) {
-            this.notification.add(errorMessage(error), { type: "danger" });
-            return;
+            if (!isOffline(error)) {
+                this.notification.add(errorMessage(error), { type: "danger" });
+                return;
+            }
+            this.goOffline();
+            browser.open(channelUrl(channel, profile.phone, message), "_blank");
         }
-        browser.open(channelUrl(channel, profile.phone, message), "_blank");
         this.startCustomerOutcome(channel);
+    }
+
+    /** A contact the seller starts from a customer's profile (see
+     * ``sendSuggestion``). */
+    async sendCustomer(profile, channel, message) {
+        await this.orm.call("res.partner", "oto_start_contact", [[profile.id], channel]);
+        browser.open(channelUrl(channel, profile.phone, message), "_blank");
     }
 
     startCustomerOutcome(channel) {
@@ -483,7 +907,12 @@ export class OtoMyDay extends Component {
         try {
             await this.orm.call("res.partner", "oto_add_note", [[partnerId], this.state.note]);
         } catch (error) {
-            this.notification.add(errorMessage(error), { type: "danger" });
+            this.notification.add(
+                isOffline(error)
+                    ? _t("No connection: your note stays here, add it when you are back online.")
+                    : errorMessage(error),
+                { type: "danger" }
+            );
             return;
         }
         await this.openProfile(partnerId, { replace: true });
@@ -508,6 +937,15 @@ export class OtoMyDay extends Component {
             if (!more) {
                 wallet.total = page.total;
             }
+        } catch (error) {
+            if (!isOffline(error)) {
+                throw error;
+            }
+            this.goOffline();
+            this.notification.add(
+                _t("No connection: searching the wallet needs it. Today's customers are in My day."),
+                { type: "warning" }
+            );
         } finally {
             wallet.loading = false;
         }
@@ -531,13 +969,23 @@ export class OtoMyDay extends Component {
 
     async loadMe() {
         const seller = this.state.day.seller;
-        const [me] = await this.orm.read(
-            "oto.seller",
-            [seller.id],
-            ["name", "code", "seller_link", "seller_qr", "store_id"]
-        );
-        this.state.me = me;
-        await this.loadMyResults();
+        this.loadPhone();
+        try {
+            const [me] = await this.orm.read(
+                "oto.seller",
+                [seller.id],
+                ["name", "code", "seller_link", "seller_qr", "store_id"]
+            );
+            this.state.me = me;
+            await this.loadMyResults();
+        } catch (error) {
+            if (!isOffline(error)) {
+                throw error;
+            }
+            // Offline: the code the phone knows; the rest with the connection.
+            this.goOffline();
+            this.state.me = { ...seller, seller_link: false, seller_qr: false };
+        }
     }
 
     async loadMyResults() {
@@ -797,6 +1245,182 @@ export class OtoMyDay extends Component {
         await this.loadTeam();
     }
 
+    // ------------------------------------------------------------ help
+
+    /** The help centre, from any screen (the "?" of the header). */
+    async openHelp() {
+        this.state.helpQuery = "";
+        this.state.helpArticle = null;
+        this.go("help");
+        if (!this.state.help) {
+            await this.loadHelp();
+        }
+    }
+
+    async loadHelp() {
+        try {
+            this.state.help = await this.orm.call("oto.help.article", "get_help", []);
+            setHelp(this.state.help);
+        } catch (error) {
+            if (!isOffline(error)) {
+                throw error;
+            }
+            this.state.help = getHelp() || { sections: [], articles: [] };
+        }
+    }
+
+    /** The sections with the articles that have every word searched (in
+     * any case, with or without accents). */
+    get helpSections() {
+        const help = this.state.help;
+        if (!help) {
+            return [];
+        }
+        const words = plainText(this.state.helpQuery).split(/\s+/).filter(Boolean);
+        const names = Object.fromEntries(help.sections.map((s) => [s.key, s.name]));
+        const found = help.articles.filter((article) => {
+            const text = plainText(
+                [article.name, article.body, article.keywords, names[article.section]].join(" ")
+            );
+            return words.every((word) => text.includes(word));
+        });
+        return help.sections
+            .map((section) => ({
+                ...section,
+                articles: found.filter((a) => a.section === section.key),
+            }))
+            .filter((section) => section.articles.length);
+    }
+
+    openArticle(article) {
+        this.state.helpArticle = article;
+        this.go("help_article");
+    }
+
+    paragraphs(body) {
+        return (body || "").split(/\n\s*\n/).filter((p) => p.trim());
+    }
+
+    // ------------------------------------------------------- this phone
+
+    /** The Me tab's "this phone": install the app, the morning
+     * notification, Face ID / Touch ID (a passkey of the personal login). */
+    async loadPhone() {
+        const phone = this.state.phone;
+        phone.installed = isDisplayStandalone();
+        if (this.state.day?.personal) {
+            try {
+                const [me] = await this.orm.read("res.users", [user.userId], ["auth_passkey_key_ids"]);
+                phone.passkeys = me.auth_passkey_key_ids.length;
+            } catch (error) {
+                if (!isOffline(error)) {
+                    throw error;
+                }
+            }
+        }
+    }
+
+    installApp() {
+        return this.pwa.show({
+            onDone: (answer) => {
+                this.state.phone.installed = answer?.outcome === "accepted";
+            },
+        });
+    }
+
+    /** Face ID / Touch ID: Odoo's passkey, after the password is confirmed
+     * (Odoo's own identity check and passkey dialogs). */
+    async addPasskey() {
+        const action = await this.orm.call("res.users", "action_create_passkey", [[user.userId]]);
+        await this.action.doAction(action, { onClose: () => this.loadPhone() });
+    }
+
+    async setMorningPush(enabled) {
+        const phone = this.state.phone;
+        if (phone.pushBusy) {
+            return;
+        }
+        phone.pushBusy = true;
+        try {
+            if (enabled) {
+                // Asked first (the phone asks "allow notifications?"), then
+                // saved; this browser's subscription follows.
+                const permission = await this.askNotifications();
+                if (permission) {
+                    this.notification.add(permission, { type: "warning", sticky: true });
+                    return;
+                }
+            }
+            const result = await this.orm.call("oto.seller", "oto_set_morning_push", [enabled]);
+            this.state.day.morning_push = result.morning_push;
+            this.notification.add(
+                result.morning_push
+                    ? _t("Every morning this phone will tell you how many customers wait for you.")
+                    : _t("No more morning notification."),
+                { type: "info" }
+            );
+            if (enabled) {
+                const problem = await this.subscribePush();
+                if (problem) {
+                    this.notification.add(problem, { type: "warning", sticky: true });
+                }
+            }
+        } catch (error) {
+            this.notification.add(errorMessage(error), { type: "danger" });
+        } finally {
+            phone.pushBusy = false;
+        }
+    }
+
+    /** Notifications allowed on this phone: what stops them, or nothing. */
+    async askNotifications() {
+        const Notification = browser.Notification;
+        if (!Notification || !browser.navigator.serviceWorker) {
+            return _t("This browser cannot show notifications: open Oto from its icon on the home screen.");
+        }
+        if ((await Notification.requestPermission()) !== "granted") {
+            return _t("Notifications are blocked for Oto on this phone: allow them in the browser's settings.");
+        }
+        return "";
+    }
+
+    /** This browser subscribed to Odoo's web push (``mail.push.device``,
+     * the database's VAPID key): what went wrong, or nothing. */
+    async subscribePush() {
+        const serviceWorker = browser.navigator.serviceWorker;
+        try {
+            const registration =
+                (await serviceWorker.getRegistration()) ||
+                (await serviceWorker.register("/web/service-worker.js", { scope: "/odoo" }));
+            let subscription = await registration.pushManager.getSubscription();
+            if (!subscription) {
+                const key = await this.orm.call("mail.push.device", "get_web_push_vapid_public_key");
+                // A browser without a push service never answers: given up
+                // after a while, and said.
+                subscription = await Promise.race([
+                    registration.pushManager.subscribe({
+                        userVisibleOnly: true,
+                        applicationServerKey: base64UrlToBytes(key),
+                    }),
+                    new Promise((resolve, reject) =>
+                        browser.setTimeout(
+                            () => reject(new Error(_t("the browser's push service does not answer"))),
+                            PUSH_SUBSCRIBE_MS
+                        )
+                    ),
+                ]);
+            }
+            browser.localStorage.setItem("mail.push.device_endpoint", subscription.endpoint);
+            await this.orm.call("mail.push.device", "register_devices", [], {
+                ...subscription.toJSON(),
+                vapid_public_key: bytesToBase64Url(subscription.options.applicationServerKey),
+            });
+        } catch (error) {
+            return _t("This phone could not subscribe to notifications: %s", errorMessage(error));
+        }
+        return "";
+    }
+
     // ------------------------------------------------ shared store device
 
     choosePinSeller(seller) {
@@ -819,6 +1443,8 @@ export class OtoMyDay extends Component {
             return;
         }
         this.state.pinSeller = null;
+        this.state.syncFailed = [];
+        forgetShared();
         this.tab("home");
         this.state.me = null;
         await this.reloadDay();
@@ -828,7 +1454,25 @@ export class OtoMyDay extends Component {
     }
 
     async switchSeller() {
+        if (this.state.queue.length) {
+            // The contacts recorded offline are sent in the seller's name
+            // while they are still signed in.
+            await this.syncQueue();
+            if (this.state.queue.length) {
+                this.notification.add(
+                    _t(
+                        "Your contacts recorded offline are not sent yet: hand the phone over when the connection is back."
+                    ),
+                    { type: "warning" }
+                );
+                return;
+            }
+        }
         await this.orm.call("oto.seller", "oto_pin_logout", []);
+        forgetShared();
+        this.phoneStore = null;
+        this.state.syncFailed = [];
+        this.state.profile = null;
         this.tab("home");
         this.state.me = null;
         this.state.wallet = { query: "", customers: [], more: false, total: null, loading: false };

@@ -9,7 +9,7 @@ const tours = registry.category("web_tour.tours");
 
 /** A picture for the README (the test saves it when asked to), without
  * the notifications of the steps before. */
-function screenshot(name) {
+export function screenshot(name) {
     return [
         {
             content: `Screenshot ${name}: the notifications closed first`,

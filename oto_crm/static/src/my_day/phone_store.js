@@ -1,0 +1,192 @@
+/** @odoo-module **/
+// What the Oto app keeps on the phone for when the connection drops: the
+// seller's day, their customers' profiles, the help centre, and the
+// contacts recorded offline (a queue, sent once and in order when back).
+//
+// Everything is kept per database, user and seller. A personal login's
+// phone is the seller's own: their day is written to the phone's storage.
+// A store's shared phone is not: the acting seller's day stays in this
+// page's memory only, and is forgotten when the seller hands the phone
+// over (PIN) or leaves it idle, so the next seller never sees it. Only the
+// queue is written there too (it must survive the page), under the seller
+// who recorded it, and it is sent and shown only while that seller is the
+// one signed in.
+import { browser } from "@web/core/browser/browser";
+import { user } from "@web/core/user";
+import { session } from "@web/session";
+
+const PREFIX = "oto.phone";
+const memory = new Map();
+
+function prefix() {
+    return `${PREFIX}:${session.db || ""}:${user.userId}`;
+}
+
+function readStorage(key) {
+    try {
+        const raw = browser.localStorage.getItem(key);
+        return raw ? JSON.parse(raw) : null;
+    } catch {
+        return null;
+    }
+}
+
+function writeStorage(key, value) {
+    try {
+        if (value === null || value === undefined) {
+            browser.localStorage.removeItem(key);
+        } else {
+            browser.localStorage.setItem(key, JSON.stringify(value));
+        }
+        return true;
+    } catch {
+        // The phone's storage is full: the page keeps it in memory.
+        memory.set(key, value);
+        return false;
+    }
+}
+
+/** The seller whose day a personal login's phone last showed. */
+export function lastPersonalSeller() {
+    return readStorage(`${prefix()}:seller`);
+}
+
+// The store's shared phone: who is signed in on this page, and their last
+// tap (the PIN is asked again after the brand's idle time).
+let sharedSeller = null;
+
+export function sharedSellerInfo() {
+    return sharedSeller;
+}
+
+export function touchSharedSeller() {
+    if (sharedSeller) {
+        sharedSeller.seenAt = Date.now();
+    }
+}
+
+/** Whether the shared phone's seller left it idle longer than allowed. */
+export function sharedSellerIdle() {
+    return Boolean(
+        sharedSeller && Date.now() - sharedSeller.seenAt > sharedSeller.idleMinutes * 60 * 1000
+    );
+}
+
+export class PhoneStore {
+    /**
+     * @param {number} sellerId
+     * @param {boolean} personal the seller's own phone (a personal login)
+     */
+    constructor(sellerId, personal) {
+        this.sellerId = sellerId;
+        this.personal = personal;
+    }
+
+    static forDay(day) {
+        const store = new PhoneStore(day.seller.id, day.personal && !day.shared_login);
+        if (store.personal) {
+            sharedSeller = null;
+            writeStorage(`${prefix()}:seller`, day.seller.id);
+        } else {
+            if (sharedSeller && sharedSeller.id !== day.seller.id) {
+                forgetShared();
+            }
+            sharedSeller = {
+                id: day.seller.id,
+                seenAt: Date.now(),
+                idleMinutes: day.pin_idle_minutes || 5,
+            };
+        }
+        return store;
+    }
+
+    /** The phone's store of the day shown last, when it may be shown now. */
+    static current() {
+        const personal = lastPersonalSeller();
+        if (personal) {
+            return new PhoneStore(personal, true);
+        }
+        if (sharedSeller && !sharedSellerIdle()) {
+            return new PhoneStore(sharedSeller.id, false);
+        }
+        return null;
+    }
+
+    key(kind) {
+        return `${prefix()}:${this.sellerId}:${kind}`;
+    }
+
+    read(kind) {
+        if (!this.personal) {
+            return memory.get(this.key(kind)) || null;
+        }
+        return memory.get(this.key(kind)) || readStorage(this.key(kind));
+    }
+
+    write(kind, value) {
+        if (!this.personal) {
+            memory.set(this.key(kind), value);
+            return;
+        }
+        memory.delete(this.key(kind));
+        writeStorage(this.key(kind), value);
+    }
+
+    // ---------------------------------------------------------- the day
+
+    getDay() {
+        return this.read("day");
+    }
+
+    setDay(day) {
+        this.write("day", { ...day, kept_at: new Date().toISOString() });
+    }
+
+    getProfile(partnerId) {
+        return (this.read("profiles") || {})[partnerId] || null;
+    }
+
+    setProfiles(profiles) {
+        const kept = this.read("profiles") || {};
+        for (const profile of profiles) {
+            // The QR code is the seller's, the same on every profile.
+            kept[profile.id] = { ...profile, seller_qr: false };
+        }
+        this.write("profiles", kept);
+    }
+
+    // --------------------------------------------------- offline queue
+
+    /** Contacts recorded offline, oldest first: on the phone's storage
+     * whatever the login (a closed page must not lose them). */
+    getQueue() {
+        return readStorage(this.key("queue")) || memory.get(this.key("queue")) || [];
+    }
+
+    setQueue(items) {
+        if (writeStorage(this.key("queue"), items.length ? items : null)) {
+            memory.delete(this.key("queue"));
+        }
+    }
+}
+
+/** The shared phone's seller leaves (PIN hand-over, idle): what the page
+ * kept of their day is forgotten. Their queue stays for their return. */
+export function forgetShared() {
+    if (sharedSeller) {
+        const store = new PhoneStore(sharedSeller.id, false);
+        for (const kind of ["day", "profiles"]) {
+            memory.delete(store.key(kind));
+        }
+    }
+    sharedSeller = null;
+}
+
+/** The help centre: the same for everyone of the database and language. */
+export function getHelp() {
+    return readStorage(`${PREFIX}:${session.db || ""}:help:${user.lang}`);
+}
+
+export function setHelp(help) {
+    writeStorage(`${PREFIX}:${session.db || ""}:help:${user.lang}`, help);
+}
