@@ -48,8 +48,10 @@ class PhoneCommon(SuggestionsCommon):
         cls.bia.user_id = cls.bia_user
 
     def _as(self, record, user=None):
-        return record.with_user(user or self.user).with_context(
-            allowed_company_ids=[self.company.id]
+        # As the web client calls: in the user's company and language.
+        user = user or self.user
+        return record.with_user(user).with_context(
+            allowed_company_ids=[self.company.id], lang=user.lang
         )
 
     def _day(self, count=3):

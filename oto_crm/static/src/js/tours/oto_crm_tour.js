@@ -427,7 +427,8 @@ registry.category("web_tour.tours").add("oto_crm_bad_input_mobile_tour", {
             },
         },
         // The connection drops after the server recorded the contact, before
-        // its answer: the contact stays on screen, Retry records it once.
+        // its answer: the contact is kept on the phone with its key and sent
+        // again when the connection is back, recorded once.
         {
             trigger: ".o_oto_suggestion:contains(Cliente Perdida)",
             run: "click",
@@ -460,13 +461,14 @@ registry.category("web_tour.tours").add("oto_crm_bad_input_mobile_tour", {
             },
         },
         {
-            content: "Said plainly; the contact is kept with a Retry",
-            trigger: ".o_oto_outcome_error .o_oto_outcome_retry",
-            run: "click",
+            content: "Said plainly: no connection, the contact waits on the phone",
+            trigger: ".o_oto_offline",
         },
         {
-            content: "Recorded, once",
-            trigger: ".o_oto_suggestion.o_oto_worked:contains(Cliente Perdida)",
+            content: "Back online (the phone asks again by itself): sent, recorded once",
+            trigger:
+                "body:not(:has(.o_oto_offline)) .o_oto_suggestion.o_oto_worked:contains(Cliente Perdida)",
+            timeout: 30000,
         },
         // Two quick taps on an outcome.
         {
