@@ -3,13 +3,14 @@
 {
     "name": "Oto CRM - Retail Clienteling",
     "summary": "Stores, sellers and customer wallets: retail clienteling in Odoo",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/CRM",
     "website": "https://github.com/oto-crm/oto-crm-odoo",
     "author": "Oto CRM for Odoo contributors",
     "maintainers": ["oto-crm"],
     "license": "LGPL-3",
     "application": True,
+    "uninstall_hook": "uninstall_hook",
     "depends": ["sale_crm", "phone_validation", "auth_signup"],
     "external_dependencies": {"python": ["phonenumbers", "requests"]},
     "data": [

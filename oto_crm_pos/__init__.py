@@ -8,3 +8,8 @@ def post_init_hook(env):
     env["pos.config"].with_context(active_test=False).search(
         []
     )._oto_translate_default_consent()
+
+
+def uninstall_hook(env):
+    """The wallet engine's triggers on the POS orders go."""
+    env["oto.purchase"]._wallet_change_log_drop(sources=("pos_order",))

@@ -30,6 +30,7 @@
         ],
     },
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/oto_crm_pos_demo.xml",
     ],

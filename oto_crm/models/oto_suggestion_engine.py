@@ -20,7 +20,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.suggestion_rules import holdout_sql
-from .brand_time import brand_today
+from .brand_time import brand_timezone, brand_today
 from .oto_wallet_engine import _testing
 
 _logger = logging.getLogger(__name__)
@@ -157,7 +157,9 @@ class OtoSuggestionEngine(models.AbstractModel):
                        COALESCE((c.r_score + c.f_score + c.v_score) / 15.0 * 100, 0)
                            AS score_rfv,
                        CASE WHEN c.order_count > 0 THEN
-                           least(greatest((%(today)s::date - c.last_purchase::date)::float
+                           least(greatest((%(today)s::date
+                                          - (c.last_purchase AT TIME ZONE 'UTC'
+                                             AT TIME ZONE %(tz)s)::date)::float
                                           / greatest(%(window_days)s::float / c.order_count, 1),
                                           0), 2) * 50
                        ELSE 50 END AS score_cycle,
@@ -191,6 +193,7 @@ class OtoSuggestionEngine(models.AbstractModel):
                 holdout=SQL(holdout_sql(str(campaign.id), "p.id")),
                 share=campaign.holdout_percent * 100,
                 window_days=company.oto_window_months * 30,
+                tz=brand_timezone(self.env),
                 audience=campaign._audience_sql(today),
                 stores=stores,
                 reachable=reachable,

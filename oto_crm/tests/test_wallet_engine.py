@@ -149,16 +149,24 @@ class TestWalletEngine(TransactionCase):
         self.assertEqual(self.customer.oto_seller_id, self.a2)
         self.assertEqual(self.customer.oto_purchase_count, 5)
 
-    def test_tie_goes_to_most_recent_then_lowest_code(self):
+    def test_tie_goes_to_most_recent_sale_then_lowest_code(self):
         self._order(self.customer, self.a2, 1)
         self._order(self.customer, self.a1, 2)
         self._refresh()
         self.assertEqual(self.customer.oto_seller_id, self.a2)
+        # The same day: the seller who sold later that day wins (seed 001:
+        # "the most recent sale"), whatever the codes.
         other = self._customer("Mesmo dia")
         self._order(other, self.a2, 1, hour=15)
         self._order(other, self.a1, 1, hour=11)
         self._refresh()
-        self.assertEqual(other.oto_seller_id, self.a1)  # same day: code A-1 < A-2
+        self.assertEqual(other.oto_seller_id, self.a2)
+        # The same moment: the lowest code (A-1 < A-2).
+        same = self._customer("Mesmo instante")
+        self._order(same, self.a2, 1, hour=13)
+        self._order(same, self.a1, 1, hour=13)
+        self._refresh()
+        self.assertEqual(same.oto_seller_id, self.a1)
 
     def test_twelve_month_window_edge(self):
         window_start = NOW - timedelta(days=365)
@@ -394,7 +402,8 @@ class TestWalletEngine(TransactionCase):
         self.env.cr.execute(
             """
             SELECT partner_id, store_id, order_count, round(amount::numeric, 2),
-                   last_purchase, recent_seller_ids, recent_days, elected_ids
+                   last_purchase, recent_seller_ids, recent_days, recent_ats,
+                   elected_ids
               FROM oto_wallet_pair WHERE partner_id = ANY(%s)
              ORDER BY partner_id, store_id
             """,
@@ -510,11 +519,11 @@ class TestWalletEngine(TransactionCase):
         calls = {"n": 0}
         original = OtoWalletEngine._refresh_batch
 
-        def flaky(engine, run, partner_ids, delta_ids=()):
+        def flaky(engine, run, partner_ids, step=0):
             calls["n"] += 1
             if calls["n"] == 2:
                 raise RuntimeError("server killed")
-            return original(engine, run, partner_ids, delta_ids)
+            return original(engine, run, partner_ids, step)
 
         crashed = False
         # Not assertRaises: Odoo's rolls back everything done inside it.
