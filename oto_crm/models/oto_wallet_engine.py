@@ -618,7 +618,7 @@ class OtoWalletEngine(models.AbstractModel):
             ), elected AS (
                 SELECT v.partner_id, v.store_id,
                        array_agg(v.seller_id ORDER BY v.votes DESC, v.last_at DESC,
-                                 s.code, v.seller_id) AS ids
+                                 s.code COLLATE "C", v.seller_id) AS ids
                   FROM vote v JOIN oto_seller s ON s.id = v.seller_id
                  GROUP BY v.partner_id, v.store_id
             )
@@ -1287,12 +1287,14 @@ class OtoWalletEngine(models.AbstractModel):
         )
         return [row for row in self.env.cr.fetchall() if row[1]]
 
-    def _assign_by_capacity(self, company, wanted, taken=None):
+    def _assign_by_capacity(self, company, wanted, taken=None, leaving=()):
         """Spread customers over active sellers by free capacity: within their
         store first, else over the brand's sellers.
 
         ``wanted``: list of (partner id, store id or None); ``taken``:
-        {seller id: customers} already promised and not yet written. Returns
+        {seller id: customers} already promised and not yet written;
+        ``leaving``: customers whose move is being decided (not counted in
+        their current seller's wallet). Returns
         {partner id: seller id} for those who found a seller.
         """
         result = {}
@@ -1300,21 +1302,26 @@ class OtoWalletEngine(models.AbstractModel):
         per_store = [(p, s) for p, s in wanted if s]
         if per_store:
             result.update(
-                self._capacity_slots(company, per_store, by_store=True, taken=taken)
+                self._capacity_slots(
+                    company, per_store, by_store=True, taken=taken, leaving=leaving
+                )
             )
         leftovers = [(p, None) for p, _s in wanted if p not in result]
         if leftovers:
             for seller in result.values():
                 taken[seller] = taken.get(seller, 0) + 1
             result.update(
-                self._capacity_slots(company, leftovers, by_store=False, taken=taken)
+                self._capacity_slots(
+                    company, leftovers, by_store=False, taken=taken, leaving=leaving
+                )
             )
         return result
 
-    def _capacity_slots(self, company, wanted, by_store, taken=None):
+    def _capacity_slots(self, company, wanted, by_store, taken=None, leaving=()):
         """Slots of free capacity, least loaded seller first (ties: lowest
         code), matched to ``wanted`` customers. ``taken``: {seller: count}
-        already promised in this round and not yet written."""
+        already promised in this round and not yet written; ``leaving``:
+        customers not counted in their current seller's wallet."""
         taken = taken or {}
         partner_ids = [w[0] for w in wanted]
         store_ids = [w[1] or 0 for w in wanted]
@@ -1334,7 +1341,8 @@ class OtoWalletEngine(models.AbstractModel):
                 ), seller AS (
                     SELECT s.id, s.code, %(seller_group)s AS grp, COALESCE(s.wallet_capacity, 0) AS cap,
                            (SELECT count(*) FROM res_partner c
-                             WHERE c.oto_seller_id = s.id)
+                             WHERE c.oto_seller_id = s.id
+                               AND c.id <> ALL(%(leaving)s::int[]))
                            + COALESCE(t.n, 0) AS cur
                       FROM oto_seller s
                       LEFT JOIN unnest(%(taken_ids)s::int[], %(taken_n)s::int[])
@@ -1361,6 +1369,7 @@ class OtoWalletEngine(models.AbstractModel):
                 company=company.id,
                 taken_ids=list(taken),
                 taken_n=list(taken.values()),
+                leaving=list(leaving),
             )
         )
         return dict(self.env.cr.fetchall())
@@ -1615,31 +1624,39 @@ class OtoWalletEngine(models.AbstractModel):
             )
             cr.execute(engine._preferred_seller_sql(company, pairs))
             preferred = dict(cr.fetchall())
-            moves = engine._within_capacity(preferred)
+            # The customers being moved no longer weigh on their seller's
+            # wallet (a seller moved to another store keeps their room).
+            leaving = [pid for pid, _store in rows]
+            moves = engine._within_capacity(preferred, leaving)
             taken = {}
             for seller in moves.values():
                 taken[seller] = taken.get(seller, 0) + 1
             rest = [(pid, store) for pid, store in rows if pid not in moves]
-            moves.update(engine._assign_by_capacity(company, rest, taken=taken))
+            moves.update(
+                engine._assign_by_capacity(company, rest, taken=taken, leaving=leaving)
+            )
             all_moves = [(pid, moves.get(pid)) for pid, _store in rows]
             engine._move_customers(all_moves, "redistribution")
             for _pid, seller in all_moves:
                 summary[seller or False] = summary.get(seller or False, 0) + 1
         return summary
 
-    def _within_capacity(self, wanted):
+    def _within_capacity(self, wanted, leaving=()):
         """The part of ``wanted`` ({partner id: seller id}) that fits: each
-        seller takes customers (lowest id first) while their wallet is below
-        their capacity (0: no limit)."""
+        seller takes customers (lowest id first) while their wallet, less
+        the customers ``leaving`` it, is below their capacity (0: no
+        limit)."""
         if not wanted:
             return {}
         self.env.cr.execute(
             SQL(
                 """
                 SELECT s.id, COALESCE(s.wallet_capacity, 0),
-                       (SELECT count(*) FROM res_partner c WHERE c.oto_seller_id = s.id)
+                       (SELECT count(*) FROM res_partner c
+                         WHERE c.oto_seller_id = s.id AND c.id <> ALL(%s::int[]))
                   FROM oto_seller s WHERE s.id = ANY(%s)
                 """,
+                list(leaving),
                 sorted(set(wanted.values())),
             )
         )

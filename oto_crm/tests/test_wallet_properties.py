@@ -320,3 +320,109 @@ class TestWalletProperties(WalletWorld):
                 with self.example():
                     self.refresh("full", clock)
                     self.assertEqual(incremental, self.engine_state(), done)
+
+    # ------------------------------------------------------------ capacity
+
+    def _loads(self):
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT s.id, s.active, COALESCE(s.wallet_capacity, 0),
+                       (SELECT count(*) FROM res_partner c WHERE c.oto_seller_id = s.id)
+                  FROM oto_seller s WHERE s.id = ANY(%s)
+                """,
+                self.sellers.ids,
+            )
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    @settings(PROPERTY, max_examples=EXAMPLES)
+    @given(data=st.data())
+    def test_redistribution_never_exceeds_capacity_and_places_everyone(self, data):
+        """Random capacities (0: no limit) and wallets within them, purchase
+        histories that make a next preferred seller (who may be full),
+        stores without room: when sellers are inactivated or moved to
+        another store, no seller is given a customer beyond their capacity,
+        and a customer stays without a seller only when every active seller
+        of the brand is full."""
+        with self.example():
+            tz = self._draw_brand(data)
+            self._draw_orders(data, tz, self.customers, 4)
+            self.refresh("full")
+            cr = self.env.cr
+            capacity = {
+                seller.id: data.draw(st.integers(0, 4), label=f"capacity {seller.code}")
+                for seller in self.sellers
+            }
+            for seller_id, cap in capacity.items():
+                cr.execute(
+                    SQL(
+                        "UPDATE oto_seller SET wallet_capacity = %s WHERE id = %s",
+                        cap,
+                        seller_id,
+                    )
+                )
+            # Wallets within capacity (the engine's preference may have
+            # overfilled some: the draw decides again).
+            load = dict.fromkeys(capacity, 0)
+            active = self.sellers.filtered("active")
+            for customer in self.customers:
+                seller = data.draw(st.sampled_from([*active, None]))
+                if (
+                    seller
+                    and capacity[seller.id]
+                    and load[seller.id] >= capacity[seller.id]
+                ):
+                    seller = None
+                if seller:
+                    load[seller.id] += 1
+                cr.execute(
+                    SQL(
+                        "UPDATE res_partner SET oto_seller_id = %s, oto_store_id = %s "
+                        "WHERE id = %s",
+                        seller.id if seller else None,
+                        seller.store_id.id if seller else None,
+                        customer.id,
+                    )
+                )
+            self.env.invalidate_all()
+            changed = data.draw(
+                st.lists(st.sampled_from(active), max_size=3, unique=True)
+            )
+            for seller in changed:
+                # Checked after each change: what one redistribution does.
+                before = self._loads()
+                old_store = seller.store_id
+                leaving = self.customers.filtered(
+                    lambda c, s=seller: c.oto_seller_id == s
+                )
+                other = self.stores.filtered(lambda s, o=old_store: s != o and s.active)
+                if other and data.draw(st.booleans(), label=f"move {seller.code}"):
+                    seller.write({"store_id": other[0].id})
+                else:
+                    seller.write({"active": False})
+                self.env.flush_all()
+                self.env.invalidate_all()
+                after = self._loads()
+                for seller_id, (_is_active, cap, count) in after.items():
+                    if cap and count > before[seller_id][2]:
+                        self.assertLessEqual(
+                            count, cap, f"seller {seller_id} over capacity"
+                        )
+                unplaced = leaving.filtered(lambda c: not c.oto_seller_id)
+                if unplaced:
+                    room = [
+                        seller_id
+                        for seller_id, (is_active, cap, count) in after.items()
+                        if is_active and (not cap or count < cap)
+                    ]
+                    self.assertFalse(room, f"{unplaced} left while {room} have room")
+                # Every customer of the seller has moved (or stayed with a
+                # seller who moved, only at their new store).
+                for customer in leaving:
+                    now = customer.oto_seller_id
+                    if now:
+                        self.assertTrue(now.active, customer.name)
+                        self.assertEqual(customer.oto_store_id, now.store_id)
+                    if now == seller:
+                        self.assertNotEqual(customer.oto_store_id, old_store)
