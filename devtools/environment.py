@@ -145,13 +145,13 @@ def find_odoo():
     return Odoo(src=found, python=python, command=command)
 
 
-def ensure_project_requirements(odoo):
-    """Install requirements.txt in Odoo's Python when one of them is missing."""
-    check = "import phonenumbers, requests, qrcode"
+def _ensure_installed(odoo, check, requirements):
+    """Install ``requirements`` (a file of the project) in Odoo's Python
+    when the import ``check`` fails there."""
     ok = subprocess.run([odoo.python, "-c", check], capture_output=True, check=False)
     if ok.returncode == 0:
         return
-    say(f"installing requirements.txt in {odoo.python}")
+    say(f"installing {requirements} in {odoo.python}")
     subprocess.run(
         [
             odoo.python,
@@ -159,35 +159,23 @@ def ensure_project_requirements(odoo):
             "pip",
             "install",
             "-q",
+            "--disable-pip-version-check",
             "-r",
-            os.path.join(ROOT, "requirements.txt"),
+            os.path.join(ROOT, requirements),
         ],
         check=True,
     )
 
 
-# What the Odoo tests need beside Odoo and requirements.txt (the API fuzzer),
-# pinned as in requirements-dev.txt.
-TEST_REQUIREMENTS = ("hypothesis",)
+def ensure_project_requirements(odoo):
+    """Install requirements.txt in Odoo's Python when one of them is missing."""
+    _ensure_installed(odoo, "import phonenumbers, requests, qrcode", "requirements.txt")
 
 
 def ensure_test_requirements(odoo):
-    """Install the Odoo tests' own tools in Odoo's Python when missing."""
-    check = "import " + ", ".join(TEST_REQUIREMENTS)
-    ok = subprocess.run([odoo.python, "-c", check], capture_output=True, check=False)
-    if ok.returncode == 0:
-        return
-    with open(os.path.join(ROOT, "requirements-dev.txt"), encoding="utf-8") as fh:
-        pins = [
-            line.strip()
-            for line in fh
-            if line.split("==")[0].strip().lower() in TEST_REQUIREMENTS
-        ]
-    say(f"installing {', '.join(pins)} in {odoo.python} (for the Odoo tests)")
-    subprocess.run(
-        [odoo.python, "-m", "pip", "install", "-q", *pins],
-        check=True,
-    )
+    """Install requirements-odoo-test.txt (what the add-ons' Odoo tests
+    need beyond Odoo: hypothesis) in Odoo's Python when it is missing."""
+    _ensure_installed(odoo, "import hypothesis", "requirements-odoo-test.txt")
 
 
 def prepare():

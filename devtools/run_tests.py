@@ -2,14 +2,18 @@
 
 1. Pure-Python tests of ``*/tools/`` and the static checks (pytest, in the
    project's tool venv ``.work/venv``): no Odoo needed.
-2. The Odoo tests of the three add-ons (``TransactionCase`` and browser tours)
-   with Odoo's own test runner, in fresh databases cloned from cached
+2. The Odoo tests of the four add-ons (``TransactionCase`` and browser
+   tours) with Odoo's own test runner, in fresh databases cloned from cached
    templates, against a real PostgreSQL:
      - each add-on installed alone, without demo data, running its own tests;
-     - the three together, with demo data, running every test.
-   Without Odoo the second part is skipped, and the output says why.
+     - the four together, with demo data, running every test.
+3. The add-ons as a guest in a business's ERP (``devtools/coexistence.py``):
+   Odoo's own tests with and without them (``odoo_own``), installed into a
+   year of business then uninstalled and reinstalled (``lifecycle``),
+   upgraded release by release from the git history (``upgrade``).
+   Without Odoo parts 2 and 3 are skipped, and the output says why.
 
-Options: ``--pure`` (part 1 only), ``--odoo`` (part 2 only),
+Options: ``--pure`` (part 1 only), ``--odoo`` (parts 2 and 3),
 ``--scenario NAME`` (one Odoo scenario), ``--rebuild-templates``.
 """
 
@@ -37,6 +41,8 @@ LOGS = os.path.join(WORK, "logs")
 BASES = {
     "crm": ("sale_crm", "phone_validation"),
     "pos": ("sale_crm", "phone_validation", "point_of_sale"),
+    # Odoo's modules that our add-ons extend or build on, for Odoo's own tests.
+    "odoo": ("sale_crm", "phone_validation", "point_of_sale", "pos_sms"),
 }
 
 # name: (base, with demo data, modules to install, test tags).
@@ -59,6 +65,10 @@ SCENARIOS = {
     ),
     "all_demo": ("pos", True, ",".join(ADDONS), ",".join(f"/{a}" for a in ADDONS)),
 }
+
+
+# The add-ons as a guest in a business's ERP (devtools/coexistence.py).
+COEXISTENCE = ("odoo_own", "lifecycle", "upgrade")
 
 
 class Counts:
@@ -169,30 +179,59 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def _odoo_run(odoo, db, dbname, args, log_name):
+def _odoo_run(
+    odoo,
+    db,
+    dbname,
+    args,
+    log_name,
+    command=None,
+    env_extra=None,
+    subcommand=None,
+    stdin=None,
+    addons_path=None,
+):
+    """Odoo on ``dbname`` until it has done ``args``; its output in
+    ``.work/logs/log_name``. ``command`` replaces ``odoo-bin`` (the test
+    runner of the coexistence scenarios), ``subcommand`` is e.g. ``shell``
+    (with ``stdin``, the code it runs), ``addons_path`` replaces ours (an
+    earlier release of the add-ons)."""
     os.makedirs(LOGS, exist_ok=True)
     log_path = os.path.join(LOGS, log_name)
+    server = (
+        []
+        if subcommand
+        else [
+            "--http-interface=127.0.0.1",
+            f"--http-port={_free_port()}",
+            "--stop-after-init",
+        ]
+    )
     cmd = [
-        *odoo.command,
-        f"--addons-path={odoo.addons_path()}",
+        *(command or odoo.command),
+        *([subcommand] if subcommand else []),
+        f"--addons-path={addons_path or odoo.addons_path()}",
         *db.odoo_args(),
         "-d",
         dbname,
         "--db-filter",
         f"^{dbname}$",
-        "--http-interface=127.0.0.1",
-        f"--http-port={_free_port()}",
         "--max-cron-threads=0",
         f"--data-dir={DATA_DIR}",
-        "--stop-after-init",
         "--log-level=info",
+        *server,
         *args,
     ]
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", **(env_extra or {}))
     env.pop("ODOO_RC", None)
     with open(log_path, "w") as log:
         proc = subprocess.run(
-            cmd, stdout=log, stderr=subprocess.STDOUT, env=env, check=False
+            cmd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            check=False,
+            input=stdin.encode() if stdin is not None else None,
         )
     with open(log_path, errors="replace") as log:
         return proc.returncode, log.read(), log_path
@@ -292,9 +331,18 @@ def run_odoo(scenarios, rebuild=False, test_tags=None):
     envmod.ensure_test_requirements(odoo)
     db = envmod.ensure_database()
     say(f"Odoo {odoo.src} with {odoo.python}; PostgreSQL {db.host}:{db.port}")
+    from . import coexistence  # noqa: PLC0415 (it imports this module)
+
     counts = Counts()
     for name in scenarios:
-        counts += run_scenario(odoo, db, name, rebuild, test_tags)
+        if name in SCENARIOS:
+            counts += run_scenario(odoo, db, name, rebuild, test_tags)
+            continue
+        try:
+            counts += coexistence.SCENARIOS[name](odoo, db, rebuild)
+        except SetupError as exc:
+            say(f"  {name}: {exc}")
+            counts += Counts(failed=1)
     return counts
 
 
@@ -306,7 +354,9 @@ def main(argv=None):
         "--pure", action="store_true", help="pure-Python and static only"
     )
     parser.add_argument("--odoo", action="store_true", help="Odoo tests only")
-    parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS))
+    parser.add_argument(
+        "--scenario", action="append", choices=[*SCENARIOS, *COEXISTENCE]
+    )
     parser.add_argument("--rebuild-templates", action="store_true")
     parser.add_argument(
         "--test-tags",
@@ -322,7 +372,7 @@ def main(argv=None):
             total += pure
         if not args.pure:
             odoo = run_odoo(
-                args.scenario or list(SCENARIOS),
+                args.scenario or [*SCENARIOS, *COEXISTENCE],
                 args.rebuild_templates,
                 args.test_tags,
             )

@@ -2,9 +2,4 @@ from . import controllers
 from . import models
 from . import report
 from . import wizard
-
-
-def uninstall_hook(env):
-    """The wallet engine's change log and its triggers on Odoo's tables go
-    (uninstalling leaves a working database)."""
-    env["oto.purchase"]._wallet_change_log_drop()
+from .hooks import pre_init_hook, uninstall_hook

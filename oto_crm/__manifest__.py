@@ -43,8 +43,10 @@
         "views/crm_lead_views.xml",
         "views/oto_crm_menus.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
     "demo": [
         "demo/oto_crm_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

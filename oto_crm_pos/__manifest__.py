@@ -11,6 +11,7 @@
     "license": "LGPL-3",
     "auto_install": True,
     "depends": ["oto_crm", "point_of_sale"],
+    "uninstall_hook": "uninstall_hook",
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/ir.model.access.csv",
@@ -29,8 +30,6 @@
             "oto_crm_pos/static/tests/tours/**/*",
         ],
     },
-    "post_init_hook": "post_init_hook",
-    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/oto_crm_pos_demo.xml",
     ],

@@ -3,7 +3,7 @@
 {
     "name": "Oto CRM - WhatsApp Business",
     "summary": "WhatsApp Business Cloud API channel for Oto CRM",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Marketing",
     "website": "https://github.com/oto-crm/oto-crm-odoo",
     "author": "Oto CRM for Odoo contributors",
@@ -16,6 +16,8 @@
         "security/oto_crm_whatsapp_security.xml",
         "data/ir_cron_data.xml",
         "views/oto_whatsapp_template_views.xml",
+        "views/oto_whatsapp_event_views.xml",
         "views/oto_whatsapp_account_views.xml",
+        "views/res_partner_views.xml",
     ],
 }

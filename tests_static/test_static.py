@@ -223,6 +223,33 @@ def _po_entries(path):
     return entries
 
 
+def _js_msgids(path):
+    """The msgids a .po/.pot marks as used by the web client: without the
+    marker, Odoo never sends their translation to the browser."""
+    found, js = set(), False
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#. odoo-javascript"):
+                js = True
+            elif line.startswith("msgid ") and js:
+                found.add(ast.literal_eval(line[6:].strip()) or line)
+            elif not line.strip():
+                js = False
+    return found
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_pt_br_reaches_the_web_client(addon):
+    base = os.path.join(ROOT, addon, "i18n")
+    missing = _js_msgids(os.path.join(base, f"{addon}.pot")) - _js_msgids(
+        os.path.join(base, "pt_BR.po")
+    )
+    assert not missing, (
+        f"{addon}: pt_BR.po lacks the odoo-javascript marker of {sorted(missing)[:5]}"
+        ": run python -m devtools.i18n"
+    )
+
+
 @pytest.mark.parametrize("addon", ADDONS)
 def test_pt_br_translation_complete(addon):
     base = os.path.join(ROOT, addon, "i18n")

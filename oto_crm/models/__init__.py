@@ -3,11 +3,14 @@ from . import res_config_settings
 from . import res_users
 from . import oto_access
 from . import ir_rule
+from . import res_groups
+from . import crm_team
 from . import crm_stage
 from . import crm_lead
 from . import oto_store
 from . import oto_seller
 from . import oto_audit
+from . import oto_company_job
 from . import oto_rfv_segment
 from . import res_partner
 from . import sale_order
@@ -21,6 +24,7 @@ from . import oto_wallet_customer
 from . import oto_wallet_run
 from . import oto_wallet_engine
 from . import oto_consent
+from . import oto_consent_gate
 from . import oto_seller_dayoff
 from . import oto_campaign
 from . import oto_campaign_lift

@@ -9,37 +9,45 @@ MAX_STAGES = 10
 class CrmStage(models.Model):
     _inherit = "crm.stage"
 
-    @api.constrains("team_id", "name")
-    def _check_oto_stage_limit(self):
-        """A pipeline (a sales team, with the stages shared by all teams)
-        has at most ten stages: more does not fit a funnel people drag."""
-        Stage = self.env["crm.stage"].sudo()
-        shared = Stage.search_count([("team_id", "=", False)])
-        teams = self.mapped("team_id")
-        if any(not stage.team_id for stage in self):
-            teams |= self.env["crm.team"].sudo().search([])
-        for team in [None, *teams]:
-            count = shared + (
-                Stage.search_count([("team_id", "=", team.id)]) if team else 0
-            )
+    @api.constrains("team_id", "is_won")
+    def _check_oto_funnel_stages(self):
+        self._oto_check_funnels(self.team_id)
+
+    @api.model
+    def _oto_check_funnels(self, teams):
+        """An Oto funnel (a sales team marked so) has at most ten stages of
+        its own (more does not fit a funnel people drag) and one won stage.
+        Other pipelines, and the stages shared by every team, are the
+        business's: no rule of ours applies to them."""
+        funnels = teams.sudo().filtered("oto_funnel")
+        if not funnels:
+            return
+        counts, wins = {}, {}
+        for team, is_won, count in self.sudo()._read_group(
+            [("team_id", "in", funnels.ids)], ["team_id", "is_won"], ["__count"]
+        ):
+            counts[team] = counts.get(team, 0) + count
+            wins[team] = wins.get(team, 0) + (count if is_won else 0)
+        for team in funnels:
+            count, won = counts.get(team, 0), wins.get(team, 0)
             if count > MAX_STAGES:
                 raise ValidationError(
                     self.env._(
-                        "A funnel has at most %(max)s stages; %(pipeline)s would "
-                        "have %(count)s. Remove or merge a stage first.",
-                        max=MAX_STAGES,
-                        pipeline=team.name if team else self.env._("every pipeline"),
+                        "The Oto funnel %(team)s would have %(count)s stages; a "
+                        "funnel has at most %(max)s. Move its subjects out of "
+                        "the stages you can do without and delete those stages "
+                        "first, or keep the team out of the Oto funnels.",
+                        team=team.name,
                         count=count,
+                        max=MAX_STAGES,
                     )
                 )
-
-    @api.model
-    def _oto_drop_unused_default_stages(self):
-        """Odoo's default stages (New, Qualified, Proposition, Won) when no
-        subject is in them: the funnel's own stages replace them."""
-        for xmlid in ("stage_lead1", "stage_lead2", "stage_lead3", "stage_lead4"):
-            stage = self.env.ref(f"crm.{xmlid}", raise_if_not_found=False)
-            if stage and not self.env["crm.lead"].with_context(
-                active_test=False
-            ).search_count([("stage_id", "=", stage.id)], limit=1):
-                stage.unlink()
+            if won > 1:
+                raise ValidationError(
+                    self.env._(
+                        "The Oto funnel %(team)s would have %(count)s won stages; "
+                        "a funnel has one.",
+                        team=team.name,
+                        count=won,
+                    )
+                )

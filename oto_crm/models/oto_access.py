@@ -1,5 +1,6 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import secrets
 import time
 from typing import NamedTuple
 
@@ -9,6 +10,12 @@ from odoo.http import request
 # The acting seller of a shared store login, kept in the session.
 SESSION_SELLER = "oto_seller_id"
 SESSION_SEEN = "oto_seller_seen"
+# The PIN binds the seller to this browser, not only to the session: a
+# cookie of its own, set when the PIN is typed. A copy of the store login's
+# session cookie taken before (or without) it identifies nobody. (Rotating
+# Odoo's session id instead would close the device's other connections.)
+SESSION_PIN_TOKEN = "oto_pin_token"
+PIN_COOKIE = "oto_pin"
 
 
 class Scope(NamedTuple):
@@ -47,7 +54,12 @@ class OtoAccess(models.AbstractModel):
         if request:
             # Once per request: the PIN session is read (and touched) once.
             memo = getattr(request, "_oto_scope", None)
-            if memo and memo[0] == uid and memo[1] == self.env.cr.dbname:
+            # (A tuple: tests stand a Mock in for the request.)
+            if (
+                isinstance(memo, tuple)
+                and memo[0] == uid
+                and memo[1] == self.env.cr.dbname
+            ):
                 return memo[2]
             scope = self._compute_scope()
             request._oto_scope = (uid, self.env.cr.dbname, scope)
@@ -105,12 +117,20 @@ class OtoAccess(models.AbstractModel):
         if not request or not request.session.get(SESSION_SELLER):
             return None
         session = request.session
+        expected = session.get(SESSION_PIN_TOKEN) or ""
+        given = (
+            getattr(request, "_oto_pin_token", None)
+            or request.httprequest.cookies.get(PIN_COOKIE)
+            or ""
+        )
+        if not expected or not secrets.compare_digest(expected, given):
+            return None
         self.env.cr.execute(
             """SELECT s.id, s.store_id, s.is_manager, c.oto_pin_idle_minutes
                  FROM oto_seller s
                  JOIN oto_store st ON st.id = s.store_id
                  JOIN res_company c ON c.id = st.company_id
-                WHERE s.id = %s AND s.active AND st.active
+                WHERE s.id = %s AND s.active AND s.user_id IS NULL AND st.active
                   AND st.user_id = %s AND c.oto_login_mode = 'store'""",
             [session[SESSION_SELLER], self.env.uid],
         )
@@ -118,6 +138,7 @@ class OtoAccess(models.AbstractModel):
         if not row or time.time() - session.get(SESSION_SEEN, 0) > row[3] * 60:
             session.pop(SESSION_SELLER, None)
             session.pop(SESSION_SEEN, None)
+            session.pop(SESSION_PIN_TOKEN, None)
             return None
         session[SESSION_SEEN] = time.time()
         return row[0], row[1], row[2]
@@ -126,8 +147,16 @@ class OtoAccess(models.AbstractModel):
     def _sign_in(self, seller):
         """The seller identified with their PIN on the shared device."""
         if request:
+            token = secrets.token_urlsafe(32)
             request.session[SESSION_SELLER] = seller.id
             request.session[SESSION_SEEN] = time.time()
+            request.session[SESSION_PIN_TOKEN] = token
+            request.future_response.set_cookie(
+                PIN_COOKIE, token, httponly=True, samesite="Lax"
+            )
+            # This request goes on as the seller (the cookie comes back with
+            # the next one).
+            request._oto_pin_token = token
         self._forget()
 
     @api.model
@@ -135,4 +164,7 @@ class OtoAccess(models.AbstractModel):
         if request:
             request.session.pop(SESSION_SELLER, None)
             request.session.pop(SESSION_SEEN, None)
+            request.session.pop(SESSION_PIN_TOKEN, None)
+            request._oto_pin_token = None
+            request.future_response.set_cookie(PIN_COOKIE, "", max_age=0)
         self._forget()

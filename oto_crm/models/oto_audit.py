@@ -16,6 +16,7 @@ AUDIT_ACTIONS = [
     ("login_locked", "User locked (wrong passwords)"),
     ("login_unlock", "User unlocked"),
     ("data_request", "Data subject request"),
+    ("job_failed", "Scheduled job failed"),
 ]
 
 

@@ -266,8 +266,9 @@ class OtoCampaign(models.Model):
 
     def action_preview_audience(self):
         """The customers the campaign would reach today (before wallet,
-        consent, quarantine and limits)."""
+        consent, quarantine and limits). For those who write campaigns."""
         self.ensure_one()
+        self.check_access("write")
         today = brand_today(self.env)
         self.env.flush_all()
         self.env.cr.execute(

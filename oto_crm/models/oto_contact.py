@@ -6,7 +6,7 @@ from datetime import timedelta
 import psycopg2
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .brand_time import brand_day, brand_timezone, brand_today, utc_start
 from .oto_consent import PHONE_CHANNELS
@@ -173,6 +173,7 @@ class OtoContact(models.Model):
         contacts = super().create(vals_list)
         if not self.env.su:
             contacts._check_date_by_user()
+            contacts._check_suggestion_by_user()
         for contact in contacts:
             contact._apply_outcome()
         return contacts
@@ -181,7 +182,26 @@ class OtoContact(models.Model):
         result = super().write(vals)
         if "date" in vals and not self.env.su:
             self._check_date_by_user()
+        if "suggestion_id" in vals and not self.env.su:
+            self._check_suggestion_by_user()
         return result
+
+    def _check_suggestion_by_user(self):
+        """A contact works a suggestion the user may work, of its own
+        customer and seller: never closes a colleague's suggestion."""
+        for contact in self.filtered("suggestion_id"):
+            suggestion = contact.suggestion_id
+            suggestion.check_access("write")
+            if (
+                suggestion.sudo().partner_id != contact.partner_id
+                or suggestion.sudo().seller_id not in (contact.seller_id, False)
+            ):
+                raise AccessError(
+                    self.env._(
+                        "A contact works a suggestion of its own customer and "
+                        "seller: nothing was recorded."
+                    )
+                )
 
     def _apply_outcome(self):
         """The effects of the outcome on the customer, the suggestion and the
@@ -249,20 +269,29 @@ class OtoContact(models.Model):
             }
         )
         if self.followup_date:
-            user = (
-                self.seller_id.user_id
-                or self.seller_id.store_id.user_id
-                or self.env.user
-            )
-            contact.activity_id = partner.activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=self.followup_date,
-                summary=self.env._(
+            # The seller's own login; a seller of the shared device has none,
+            # and the device's login is everyone's: their store's manager
+            # follows up, the to-do says for whom (without a manager, the
+            # date stays on the contact).
+            own = self.seller_id.user_id
+            user = own or self.seller_id.store_id.manager_ids[:1]
+            if user:
+                summary = self.env._(
                     "Follow up with %(customer)s", customer=partner.name
-                ),
-                note=self.notes or False,
-                user_id=user.id,
-            )
+                )
+                if not own:
+                    summary = self.env._(
+                        "%(summary)s (for %(seller)s)",
+                        summary=summary,
+                        seller=self.seller_id.name,
+                    )
+                contact.activity_id = partner.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=self.followup_date,
+                    summary=summary,
+                    note=self.notes or False,
+                    user_id=user.id,
+                )
 
     # ----------------------------------------------------- seller's phone
 

@@ -135,11 +135,20 @@ class OtoDataRequest(models.Model):
         )
         # Another store's or another company's customer: an AccessError.
         partners.check_access("read")
-        for partner in partners:
-            if (
-                partner.company_id
-                and partner.company_id not in self.env.user.company_ids
-            ):
+        companies = self.env.user.company_ids
+        for partner in partners.sudo():
+            # The customer of one of the user's companies: their own, or in
+            # one of its wallets (a shared customer in no wallet is no one
+            # company's to report on or erase).
+            company = partner.oto_store_id.company_id or partner.company_id
+            if not partner.partner_share:
+                raise AccessError(
+                    self.env._(
+                        "%(customer)s is a user of this database, not a customer.",
+                        customer=partner.display_name,
+                    )
+                )
+            if company not in companies:
                 raise AccessError(
                     self.env._(
                         "%(customer)s is a customer of another company.",

@@ -186,6 +186,32 @@ class OtoOpportunityApi(models.AbstractModel):
         engine._move_customers(list(placed.items()), "api")
         return self.env["oto.seller"].sudo().browse(placed[partner.id])
 
+    @api.model
+    def _check_contactable(self, partner):
+        """The consent gate: the seller must be allowed to reach the customer
+        on one phone channel at least (a customer without a phone yet may
+        get one from the seller); otherwise 422 with the reasons."""
+        gate = self.env["oto.consent.gate"]
+        reasons = {}
+        for channel in ("whatsapp", "sms", "call"):
+            code = gate._refusal_codes(partner, channel, "marketing").get(partner.id)
+            if not code or code == "no_phone":
+                return True
+            reasons[channel] = gate._reason(code, channel)
+        raise OpportunityApiError(
+            422,
+            "not_contactable",
+            self.env._(
+                "%(customer)s may not be contacted: %(reasons)s.",
+                customer=partner.name,
+                reasons="; ".join(
+                    f"{gate._channel_label(channel)}: {reason}"
+                    for channel, reason in reasons.items()
+                ),
+            ),
+            extra={"reasons": reasons},
+        )
+
     # -------------------------------------------------------------- create
 
     @api.model
@@ -244,6 +270,7 @@ class OtoOpportunityApi(models.AbstractModel):
                 partner, _new = self._find_or_create_customer(
                     company, clean["customer"]
                 )
+                self._check_contactable(partner)
                 # (Only the key's company's: another company's opportunities
                 # are neither a conflict nor anything to name.)
                 open_one = Suggestion.search(

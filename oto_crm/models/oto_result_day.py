@@ -197,8 +197,11 @@ class OtoResultDay(models.Model):
 
     @api.model
     def _cron_refresh(self):
-        for company in self.env["res.company"].search([]):
-            self._refresh(company)
+        """Each company in turn: one company's failure is logged on it and
+        the others go on."""
+        self.env["oto.company.job"]._run_per_company(
+            "results", self.env["res.company"].search([]), self._refresh
+        )
 
     @api.model
     def _refresh(self, company, today=None):

@@ -105,8 +105,12 @@ class OtoSeller(models.Model):
         string="PIN hash", copy=False, groups="base.group_system", prefetch=False
     )
     pin_set = fields.Boolean(string="Has a PIN", compute="_compute_pin_set")
+    # Who guesses PINs must not see how many tries are left.
     pin_failures = fields.Integer(
-        string="Wrong PINs in a row", readonly=True, copy=False
+        string="Wrong PINs in a row",
+        readonly=True,
+        copy=False,
+        groups="oto_crm.oto_crm_group_manager",
     )
     pin_locked = fields.Boolean(
         string="Locked",
@@ -291,6 +295,7 @@ class OtoSeller(models.Model):
         )
         sellers = super().create(vals_list)
         self.env["oto.access"]._forget()
+        self.env["sale.order"].sudo()._oto_credit_salespeople(sellers)
         return sellers
 
     def _check_protected_write(self, vals):
@@ -383,6 +388,8 @@ class OtoSeller(models.Model):
             self.env["oto.audit"]._log(
                 "seller_activated", self.env._("Activated again"), seller=seller
             )
+        if vals.get("user_id") or returning:
+            self.env["sale.order"].sudo()._oto_credit_salespeople(self)
         return result
 
     def _redistribute_wallet(self):
@@ -593,7 +600,7 @@ class OtoSeller(models.Model):
             )
             row = self.env.cr.fetchone()
         valid = self._crypt().verify(pin, (row and row[0]) or self._dummy_hash())
-        if not seller or not seller.active or not row[0]:
+        if not seller or not seller.active or not row[0] or seller.user_id:
             return {
                 "ok": False,
                 "error": self.env._("This seller cannot sign in here with a PIN."),
@@ -665,7 +672,10 @@ class OtoSeller(models.Model):
         )
         if not stores:
             return {"pin_required": False}
-        sellers = self.sudo().search([("store_id", "in", stores.ids)], order="name")
+        # Sellers with a login of their own sign in with it, not here.
+        sellers = self.sudo().search(
+            [("store_id", "in", stores.ids), ("user_id", "=", False)], order="name"
+        )
         return {
             "pin_required": True,
             "store": ", ".join(stores.mapped("name")),
@@ -717,6 +727,14 @@ class OtoSeller(models.Model):
         The seller is unlocked; the old PIN stops working."""
         self.ensure_one()
         self._check_manager_of()
+        if self.user_id:
+            raise UserError(
+                self.env._(
+                    "%(seller)s signs in with their own login, not a PIN: reset "
+                    "their password instead.",
+                    seller=self.name,
+                )
+            )
         if not self.active:
             raise UserError(
                 self.env._(

@@ -289,17 +289,34 @@ class OtoSuggestion(models.Model):
 
     def _channels(self):
         """The channels the seller may use: the campaign's (any phone channel
-        without a campaign), less those the customer opted out of; none with
-        an invalid phone."""
+        without a campaign) that the consent gate allows for this customer."""
         self.ensure_one()
-        partner = self.partner_id
-        if not self.phone or partner.oto_phone_invalid:
-            return []
-        if self.campaign_id:
-            channels = self.campaign_id._channels()
-        else:
-            channels = ["whatsapp", "sms", "call"]
-        return [c for c in channels if not partner[f"oto_optout_{c}"]]
+        return self._channels_by_suggestion()[self.id]
+
+    def _channels_by_suggestion(self):
+        """``{suggestion id: [channels]}``: for each suggestion the
+        campaign's channels (every phone channel without a campaign) that
+        the consent gate allows, asked once per channel for all of them."""
+        wanted = {
+            suggestion.id: suggestion.campaign_id._channels()
+            if suggestion.campaign_id
+            else ["whatsapp", "sms", "call"]
+            for suggestion in self
+        }
+        gate = self.env["oto.consent.gate"]
+        partners = self.partner_id
+        refused = {
+            channel: gate._refusal_codes(partners, channel, "marketing")
+            for channel in {c for channels in wanted.values() for c in channels}
+        }
+        return {
+            suggestion.id: [
+                channel
+                for channel in wanted[suggestion.id]
+                if suggestion.partner_id.id not in refused[channel]
+            ]
+            for suggestion in self
+        }
 
     @api.depends(
         "phone",
@@ -311,10 +328,12 @@ class OtoSuggestion(models.Model):
         "partner_id.oto_optout_sms",
         "partner_id.oto_optout_call",
         "partner_id.oto_phone_invalid",
+        "partner_id.active",
     )
     def _compute_links(self):
+        allowed = self._channels_by_suggestion()
         for suggestion in self:
-            channels = suggestion._channels()
+            channels = allowed[suggestion.id]
             phone = suggestion.phone
             text = quote(suggestion.message or "")
             suggestion.whatsapp_url = (
@@ -570,7 +589,14 @@ class OtoSuggestion(models.Model):
                 )
             )
         seller = self.env["oto.seller"]._get_current_seller()
-        if (
+        try:
+            # Before anything of it is said (its customer's name): one the
+            # user may read at all.
+            self.check_access("read")
+            readable = True
+        except AccessError:
+            readable = False
+        if not readable or (
             suggestion.seller_id != seller
             and not self.env["oto.seller"]._oto_is_manager()
         ):
@@ -629,10 +655,13 @@ class OtoSuggestion(models.Model):
 
     def action_send(self, channel, message=None):
         """The seller taps a channel: keep their edit of the message, and the
-        suggestion is in progress. Refused for a channel the suggestion does
-        not allow (campaign, opt-out, invalid phone)."""
+        suggestion is in progress. Refused, with the reason, for a channel
+        the consent gate or the campaign does not allow."""
         self.ensure_one()
         self._oto_phone_check()
+        if channel in ("whatsapp", "sms", "call"):
+            # The consent gate first: its refusal says why.
+            self.env["oto.consent.gate"]._check(self.partner_id, channel, "marketing")
         if channel not in self._channels():
             raise UserError(
                 self.env._(

@@ -7,7 +7,7 @@ For each company and day: expire what is past its deadline; compute each
 active seller's room (their limiter less what they already got today; none
 on a day off); then for each valid campaign take the audience within the
 sellers' wallets, drop the customers who cannot or should not be contacted
-(opted out of every channel of the campaign, invalid phone, in quarantine,
+(the consent gate refuses every channel of the campaign, in quarantine,
 with an open suggestion, suggested by the campaign recently), score and
 rank them per seller, keep as many as the seller's room and the campaign's
 cap allow, and among those hold out a stable random share (recorded, in
@@ -24,7 +24,6 @@ from odoo.tools import SQL
 
 from ..tools.suggestion_rules import holdout_sql
 from .brand_time import brand_timezone, brand_today
-from .oto_wallet_engine import _testing
 
 _logger = logging.getLogger(__name__)
 
@@ -40,17 +39,25 @@ class OtoSuggestionEngine(models.AbstractModel):
 
     @api.model
     def _cron_generate_suggestions(self):
+        """Each company's day in turn: one company's failure is logged on it
+        and the others go on."""
         companies = self.env["oto.campaign"].sudo().search([]).company_id
-        for company in companies:
-            self.with_company(company)._generate(company)
-            if not _testing():
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env["oto.company.job"]._run_per_company(
+            "suggestions",
+            companies,
+            lambda company: self.with_company(company)._generate(company),
+        )
 
     @api.model
     def _generate(self, company, today=None):
         """Generate ``today``'s suggestions of ``company``; returns
-        {campaign: (suggested, held out)}."""
+        {campaign: (suggested, held out)}. One run per company at a time:
+        another one raises ``OtoRunInProgress``."""
         self = self.sudo().with_company(company)
+        with self.env["oto.company.job"]._lock("suggestions", company):
+            return self._generate_day(company, today)
+
+    def _generate_day(self, company, today):
         today = today or brand_today(self.env)
         self.env.flush_all()
         cr = self.env.cr
@@ -140,9 +147,12 @@ class OtoSuggestionEngine(models.AbstractModel):
         cr = self.env.cr
         company = campaign.company_id
         channels = campaign._channels()
+        # The consent gate, set-based: reachable on one of the campaign's
+        # channels at least.
+        gate = self.env["oto.consent.gate"]
+        gate._flush()
         reachable = SQL(" OR ").join(
-            SQL("NOT COALESCE(%s, FALSE)", SQL.identifier("p", f"oto_optout_{channel}"))
-            for channel in channels
+            gate._allowed_sql("p", channel, "marketing") for channel in channels
         )
         stores = SQL("TRUE")
         if campaign.store_ids:
@@ -183,7 +193,6 @@ class OtoSuggestionEngine(models.AbstractModel):
                   ) h ON TRUE
                  WHERE p.active AND (%(audience)s) AND %(stores)s
                    AND p.oto_phone_e164 IS NOT NULL
-                   AND NOT COALESCE(p.oto_phone_invalid, FALSE)
                    AND (%(reachable)s)
                    AND (p.oto_quarantine_until IS NULL OR p.oto_quarantine_until <= %(today)s)
                    AND NOT EXISTS (SELECT 1 FROM oto_suggestion o

@@ -31,6 +31,7 @@ from odoo.tools import SQL
 
 from ..tools.wallet_rules import parse_criteria
 from .brand_time import brand_day, brand_timezone, brand_today, utc_start
+from .oto_company_job import owns_cursor
 
 _logger = logging.getLogger(__name__)
 
@@ -69,9 +70,15 @@ class OtoWalletEngine(models.AbstractModel):
 
     @api.model
     def _cron_wallet_refresh(self):
+        """Each company's wallets in turn: one company's failure is logged on
+        it and the others go on; a company whose run is in progress (a
+        manager's button) is skipped."""
         companies = self.env["oto.store"].sudo().search([]).company_id
-        for company in companies:
-            self.with_company(company)._action_wallet_refresh(company)
+        self.env["oto.company.job"]._run_per_company(
+            "wallet",
+            companies,
+            lambda company: self.with_company(company)._action_wallet_refresh(company),
+        )
 
     # --------------------------------------------------------------- ACTIONS
 
@@ -83,9 +90,15 @@ class OtoWalletEngine(models.AbstractModel):
         ``incremental`` (the customers of the change log, and those with
         purchases leaving the window), ``store`` (the customers of
         ``store``); default: incremental after a first full run. An
-        unfinished run of the same scope is resumed first.
+        unfinished run of the same scope is resumed first. One run per
+        company at a time: another one (the nightly job, another manager)
+        raises ``OtoRunInProgress``.
         """
         self = self.sudo().with_company(company)
+        with self.env["oto.company.job"]._lock("wallet", company):
+            return self._wallet_refresh(company, mode, store, batch_size)
+
+    def _wallet_refresh(self, company, mode, store, batch_size):
         self.env.flush_all()
         Run = self.env["oto.wallet.run"]
         run = Run.search(
@@ -153,9 +166,10 @@ class OtoWalletEngine(models.AbstractModel):
         return run
 
     def _commit(self):
-        # The cron owns its cursor: commit each step so a crash keeps the work
-        # done (never under test).
-        if not _testing():
+        # A job owns its cursor: commit each step so a crash keeps the work
+        # done (never in a request, whose transaction is the request's, nor
+        # under test).
+        if owns_cursor():
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     # -------------------------------------------------------------- BUSINESS

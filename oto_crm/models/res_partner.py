@@ -129,6 +129,19 @@ def _value(record, name):
     return value
 
 
+def e164_of(mobile, phone):
+    """The customer's number in E.164: the mobile, else the phone; False
+    when neither is a valid number."""
+    for number in (mobile, phone):
+        if not number:
+            continue
+        try:
+            return normalize_phone(number)
+        except PhoneError:
+            continue
+    return False
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -345,16 +358,7 @@ class ResPartner(models.Model):
     @api.depends("mobile", "phone")
     def _compute_oto_phone_e164(self):
         for partner in self:
-            e164 = False
-            for number in (partner.mobile, partner.phone):
-                if not number:
-                    continue
-                try:
-                    e164 = normalize_phone(number)
-                    break
-                except PhoneError:
-                    continue
-            partner.oto_phone_e164 = e164
+            partner.oto_phone_e164 = e164_of(partner.mobile, partner.phone)
 
     @api.depends_context("company")
     @api.depends("oto_wallet_state_ids")
@@ -511,6 +515,10 @@ class ResPartner(models.Model):
         change on customers (through any path: form, RPC, import)."""
         if self.env.su:
             return
+        if vals.get("parent_id"):
+            # A contact under a company or person copies their address and
+            # document: only under one the user may read.
+            self.browse(vals["parent_id"]).check_access("read")
         if ENGINE_FIELDS & set(vals):
             raise AccessError(
                 self.env._(
@@ -653,6 +661,17 @@ class ResPartner(models.Model):
         return [digits, shown, f"BR{digits}", f"BR{shown}"]
 
     @api.model
+    @api.model
+    def _oto_company_customers_domain(self, company):
+        """The customers a company may find: its own, those in one of its
+        wallets, and shared ones (no company) in no other company's wallet."""
+        return [
+            ("company_id", "in", [company.id, False]),
+            "|",
+            ("oto_store_id", "=", False),
+            ("oto_store_id.company_id", "=", company.id),
+        ]
+
     def _oto_find_customer(
         self, company, document=None, email=None, phone=None, domain=None
     ):
@@ -663,8 +682,11 @@ class ResPartner(models.Model):
         narrower scope."""
         Partner = self.sudo().with_context(active_test=True)
         scope = [
-            ("company_id", "in", [company.id, False]),
+            *self._oto_company_customers_domain(company),
             ("parent_id", "=", False),
+            # People, not companies nor the database's own (internal) users.
+            ("is_company", "=", False),
+            ("partner_share", "!=", False),
             *(domain or []),
         ]
         matches = {}
@@ -1021,13 +1043,18 @@ class ResPartner(models.Model):
         self._oto_check_wallet()
         # On a store's shared device, the seller who wrote it.
         acting = self.env["oto.seller"]._get_acting_seller()
+        author = self.env.user.partner_id
         if acting:
+            # Not the store's login as author nor follower: what a seller
+            # writes on the shared device is read through the wallet only,
+            # never by whoever holds the device next.
             note = f"{note} ({acting.name})"
-        self.sudo().message_post(
+            author = acting.company_id.partner_id
+        self.sudo().with_context(mail_create_nosubscribe=True).message_post(
             body=note,
             message_type="comment",
             subtype_xmlid="mail.mt_note",
-            author_id=self.env.user.partner_id.id,
+            author_id=author.id,
         )
         return True
 

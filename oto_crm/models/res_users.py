@@ -83,6 +83,12 @@ class ResUsers(models.Model):
         result = super().write(vals)
         # Groups decide who manages stores and who is a brand admin.
         self.env["oto.access"]._forget()
+        if "active" in vals or any(
+            key == "groups_id" or key.startswith(("in_group_", "sel_groups_"))
+            for key in vals
+        ):
+            # A seller's login leaving Oto CRM gives the wallet back.
+            self._oto_release_wallets()
         if vals.get("password") and not self.env.su:
             self._oto_mark_temporary()
         return result
@@ -141,13 +147,19 @@ class ResUsers(models.Model):
 
     def _oto_lock_applies(self):
         """Oto users are locked after too many wrong passwords, except the
-        system administrators (who unlock everyone else; Odoo's own
-        cooldown still slows attempts on them)."""
+        system administrators (who unlock everyone else) and the stores'
+        shared logins (Odoo's own cooldown still slows attempts on them)."""
         self.ensure_one()
         return (
             self.id != SUPERUSER_ID
             and self._oto_policy_applies()
             and not self.has_group("base.group_system")
+            # A store's shared login is the whole store's: anyone who knows
+            # its name could stop the store by locking it. Odoo's cooldown
+            # slows attempts on it; each seller's PIN is locked on its own.
+            and not self.env["oto.store"]
+            .sudo()
+            .search_count([("user_id", "=", self.id)], limit=1)
         )
 
     def _oto_lock_state(self):
@@ -335,3 +347,41 @@ class ResUsers(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    # ------------------------------------------------------------------
+    # A seller's login leaving Oto CRM
+    # ------------------------------------------------------------------
+
+    def unlink(self):
+        self._oto_release_wallets(leaving=True)
+        return super().unlink()
+
+    def _oto_release_wallets(self, leaving=False):
+        """Sellers whose personal login can no longer open Oto CRM (taken out
+        of its groups, archived or deleted) cannot work their wallet: they
+        are inactivated, so the wallet goes back to their store's sellers by
+        the usual rule (as when a manager inactivates a seller). Nothing is
+        lost: the customers' history, contacts and purchases stay, and the
+        audit trail says who did it."""
+        sellers = (
+            self.env["oto.seller"].sudo().search([("user_id", "in", self.ids)])
+            if self.ids
+            else self.env["oto.seller"]
+        )
+        gone = sellers.filtered(
+            lambda seller: (
+                leaving
+                or not seller.user_id.active
+                or not seller.user_id.has_group("oto_crm.oto_crm_group_seller")
+            )
+        )
+        for seller in gone:
+            seller.message_post(
+                body=self.env._(
+                    "%(user)s no longer has access to Oto CRM: the seller is "
+                    "inactivated and the wallet goes back to the store.",
+                    user=seller.user_id.name,
+                )
+            )
+        if gone:
+            gone.write({"active": False})

@@ -4,6 +4,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.http import request
+from odoo.tools import SQL
 
 from ..tools.seller_link import SESSION_KEY
 
@@ -62,6 +63,36 @@ class SaleOrder(models.Model):
         # A quotation made from a subject of the funnel is an interaction.
         orders.opportunity_id._oto_interacted()
         return orders
+
+    @api.model
+    def _oto_credit_salespeople(self, sellers):
+        """Sellers who are also salespeople (their personal login) take the
+        orders that login sold before they became sellers and that no store
+        seller has: as a new order would be credited (the salesperson's
+        seller), so the year of sales a business had before Oto CRM counts
+        in the wallets. Stamped as written now, so the next wallet run sees
+        them."""
+        for seller in sellers.filtered(lambda s: s.user_id and s.active):
+            self.flush_model(["oto_seller_id", "oto_store_id", "user_id"])
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE sale_order
+                       SET oto_seller_id = %(seller)s, oto_store_id = %(store)s,
+                           write_date = %(now)s, write_uid = %(uid)s
+                     WHERE user_id = %(user)s AND company_id = %(company)s
+                       AND oto_seller_id IS NULL AND oto_store_id IS NULL
+                       AND COALESCE(oto_seller_code, '') = ''
+                    """,
+                    seller=seller.id,
+                    store=seller.store_id.id,
+                    now=self.env.cr.now(),
+                    uid=self.env.uid,
+                    user=seller.user_id.id,
+                    company=seller.company_id.id,
+                )
+            )
+        self.invalidate_model(["oto_seller_id", "oto_store_id", "write_date"])
 
     @api.depends("oto_seller_code", "user_id", "company_id")
     def _compute_oto_seller_id(self):

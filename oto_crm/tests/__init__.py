@@ -24,3 +24,9 @@ from . import test_data_request
 from . import test_api_fuzz
 from . import test_phone_app
 from . import test_journeys
+from . import test_company_jobs
+from . import test_consent_gate
+from . import test_coexistence
+from . import test_existing_data
+from . import test_upgrade
+from . import test_funnel_ui

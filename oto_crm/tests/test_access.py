@@ -358,7 +358,11 @@ class TestSharedCustomerBetweenFranchises(OtoCrmCommon):
 
     def test_a_customer_without_company_stays_with_the_company_holding_them(self):
         shared = self.env["res.partner"].create(
-            {"name": "Cliente das duas", "customer_rank": 1}
+            {
+                "name": "Cliente das duas",
+                "customer_rank": 1,
+                "email": "das.duas@example.com",
+            }
         )
         self._order(shared, self.seller_a1)
         for _i in range(3):
@@ -381,3 +385,25 @@ class TestSharedCustomerBetweenFranchises(OtoCrmCommon):
                 ]
             )
         )
+        # Nor does the franchise reach them: not its admin, not its lookups.
+        Partner = self.env["res.partner"].with_user(self.user_franchise)
+        self.assertFalse(Partner.search([("id", "=", shared.id)]))
+        with self.assertRaises(AccessError):
+            shared.with_user(self.user_franchise).read(["name", "email"])
+        with self.assertRaises(AccessError):
+            shared.with_user(self.user_franchise).write({"oto_optout_sms": True})
+        self.assertFalse(
+            self.env["res.partner"]._oto_find_customer(
+                self.other_company, email=shared.email
+            )
+        )
+        self.assertEqual(
+            self.env["res.partner"]._oto_find_customer(
+                self.company, email=shared.email
+            ),
+            shared,
+        )
+        with self.assertRaises(AccessError):
+            self.env["oto.data.request"].with_user(self.user_franchise).create(
+                {"partner_id": shared.id, "kind": "erasure"}
+            )

@@ -12,32 +12,32 @@ class TestFunnel(TransactionCase):
         super().setUpClass()
         cls.env.company.oto_lead_idle_days = 7
         cls.partner = cls.env["res.partner"].create({"name": "Loja Parceira"})
+        cls.funnel = cls.env.ref("oto_crm.crm_team_funnel")
         cls.Lead = cls.env["crm.lead"].with_context(tracking_disable=False)
 
-    def _lead(self, name="Uniformes 2027"):
+    def _lead(self, name="Uniformes 2027", team=None):
         return self.Lead.create(
-            {"name": name, "type": "opportunity", "partner_id": self.partner.id}
+            {
+                "name": name,
+                "type": "opportunity",
+                "partner_id": self.partner.id,
+                "team_id": (team or self.funnel).id,
+            }
         )
 
     def _flags(self):
         self.env["crm.lead"]._cron_oto_interaction_flags()
 
-    def test_default_stages(self):
-        stages = self.env["crm.stage"].search([("team_id", "=", False)])
-        names = stages.mapped("name")
+    def _names(self, stages):
+        return stages.sorted(lambda s: (s.sequence, s.id)).mapped("name")
+
+    def test_the_funnel_has_its_own_stages(self):
+        """The funnel's stages belong to its team: Odoo's default stages are
+        untouched and no pipeline shows both."""
+        Stage = self.env["crm.stage"]
+        funnel_stages = Stage.search([("team_id", "=", self.funnel.id)])
         self.assertEqual(
-            [
-                n
-                for n in names
-                if n
-                in (
-                    "Prospecting",
-                    "Contact made",
-                    "Proposal presented",
-                    "Negotiation",
-                    "Closed",
-                )
-            ],
+            self._names(funnel_stages),
             [
                 "Prospecting",
                 "Contact made",
@@ -46,28 +46,89 @@ class TestFunnel(TransactionCase):
                 "Closed",
             ],
         )
-        self.assertTrue(self.env.ref("oto_crm.crm_stage_closed").is_won)
+        self.assertEqual(funnel_stages.filtered("is_won").name, "Closed")
+        odoo_stages = [self.env.ref(f"crm.stage_lead{n}") for n in range(1, 5)]
+        self.assertEqual(
+            [(s.name, s.team_id.id) for s in odoo_stages],
+            [
+                ("New", False),
+                ("Qualified", False),
+                ("Proposition", False),
+                ("Won", False),
+            ],
+        )
         pt = self.env.ref("oto_crm.crm_stage_prospecting").with_context(lang="pt_BR")
         if self.env["res.lang"]._lang_get("pt_BR"):
             self.assertEqual(pt.name, "Prospecção")
+        # The funnel's pipeline (kanban) shows its stages only; another
+        # team's shows Odoo's shared stages and never the funnel's.
+        Lead = self.env["crm.lead"]
+        in_funnel = Lead.with_context(default_team_id=self.funnel.id)
+        self.assertEqual(
+            in_funnel._read_group_stage_ids(Stage, []), funnel_stages.sorted()
+        )
+        sales = self.env["crm.team"].create({"name": "Vendas Atacado"})
+        shown = Lead.with_context(default_team_id=sales.id)._read_group_stage_ids(
+            Stage, []
+        )
+        self.assertFalse(shown & funnel_stages)
+        self.assertTrue(set(odoo_stages) <= set(shown))
+        # New subjects start at the funnel's first stage, are won in its
+        # won stage; elsewhere Odoo's stages are used.
+        subject = self._lead()
+        self.assertEqual(
+            subject.stage_id, self.env.ref("oto_crm.crm_stage_prospecting")
+        )
+        subject.action_set_won()
+        self.assertEqual(subject.stage_id, self.env.ref("oto_crm.crm_stage_closed"))
+        other = self._lead("Pedido atacado", team=sales)
+        self.assertEqual(other.stage_id, odoo_stages[0])
+        other.action_set_won()
+        self.assertEqual(other.stage_id, odoo_stages[3])
 
-    def test_at_most_ten_stages_per_pipeline(self):
+    def test_at_most_ten_stages_per_funnel(self):
         Stage = self.env["crm.stage"]
-        shared = Stage.search_count([("team_id", "=", False)])
-        team = self.env["crm.team"].create({"name": "Atacado"})
-        for n in range(10 - shared):
-            Stage.create({"name": f"Etapa {n}", "team_id": team.id})
+        team = self.env["crm.team"].create({"name": "Atacado", "oto_funnel": True})
+        # A new funnel gets the funnel's five stages (copies, translated).
+        self.assertEqual(
+            self._names(Stage.search([("team_id", "=", team.id)])),
+            self._names(Stage.search([("team_id", "=", self.funnel.id)])),
+        )
+        for n in range(5):
+            Stage.create({"name": f"Etapa {n}", "team_id": team.id, "sequence": 5})
         with self.assertRaisesRegex(
-            ValidationError, "at most 10 stages; Atacado would have 11"
+            ValidationError, "Atacado would have 11 stages; a funnel has at most 10"
         ):
             with self.env.cr.savepoint():
                 Stage.create({"name": "Etapa demais", "team_id": team.id})
-        # A stage shared by every pipeline counts in each one.
-        with self.assertRaisesRegex(ValidationError, "Atacado would have 11"):
+        with self.assertRaisesRegex(ValidationError, "Atacado would have 2 won stages"):
             with self.env.cr.savepoint():
-                Stage.create({"name": "Compartilhada"})
-        other = self.env["crm.team"].create({"name": "Varejo"})
-        Stage.create({"name": "Só do varejo", "team_id": other.id})
+                Stage.search([("team_id", "=", team.id), ("is_won", "=", False)])[
+                    :1
+                ].is_won = True
+        # Stages shared by every team are the business's: never refused,
+        # and an Oto funnel does not show them.
+        Stage.create({"name": "Compartilhada"})
+        Stage.create({"name": "Compartilhada 2"})
+        # Other pipelines are the business's: any number of stages.
+        retail = self.env["crm.team"].create({"name": "Varejo"})
+        Stage.create([{"name": f"Varejo {n}", "team_id": retail.id} for n in range(12)])
+        # Turned into a funnel, they are refused with the team's name...
+        with self.assertRaisesRegex(
+            ValidationError, "Varejo would have 12 stages; a funnel has at most 10"
+        ):
+            with self.env.cr.savepoint():
+                retail.oto_funnel = True
+        # ... and a team with a few stages of its own keeps them.
+        small = self.env["crm.team"].create({"name": "Eventos"})
+        own = Stage.create(
+            [
+                {"name": "Pedido", "team_id": small.id},
+                {"name": "Fechado", "team_id": small.id, "is_won": True},
+            ]
+        )
+        small.oto_funnel = True
+        self.assertEqual(Stage.search([("team_id", "=", small.id)]), own)
 
     def test_no_interaction_flag_across_the_threshold(self):
         with freeze_time("2026-11-02 12:00:00"):
@@ -94,9 +155,24 @@ class TestFunnel(TransactionCase):
             # A stage change is.
             quiet.stage_id = self.env.ref("oto_crm.crm_stage_contacted")
             self.assertFalse(quiet.oto_no_interaction)
+            # Subjects of other pipelines are not the funnel's: never
+            # flagged, nothing written on them.
+            elsewhere = self._lead(
+                "Outro funil", team=self.env["crm.team"].create({"name": "Outro time"})
+            )
         with freeze_time("2026-11-20 12:00:00"):
             self._flags()
             self.assertTrue(lead.oto_no_interaction and quiet.oto_no_interaction)
+            self.assertFalse(elsewhere.oto_no_interaction)
+            untouched = elsewhere.oto_last_interaction
+            elsewhere.message_post(body="Nota", message_type="comment")
+            elsewhere.stage_id = self.env.ref("crm.stage_lead2")
+            self.env["sale.order"].create(
+                {"partner_id": self.partner.id, "opportunity_id": elsewhere.id}
+            )
+            elsewhere.invalidate_recordset()
+            self.assertFalse(elsewhere.oto_no_interaction)
+            self.assertEqual(elsewhere.oto_last_interaction, untouched)
             # An action logged as done is.
             activity = lead.activity_schedule(
                 "mail.mail_activity_data_call", summary="Ligar de novo"
@@ -166,7 +242,12 @@ class TestFunnel(TransactionCase):
             {"name": "Joana Prado", "mobile": "(11) 98765-1234"}
         )
         lead = self.Lead.create(
-            {"name": "Festa", "type": "opportunity", "partner_id": customer.id}
+            {
+                "name": "Festa",
+                "type": "opportunity",
+                "partner_id": customer.id,
+                "team_id": self.funnel.id,
+            }
         )
         order = self.env["sale.order"].create(
             {

@@ -51,9 +51,9 @@ class TestStoreDevice(AccessWorldCase):
         day = self._day(opening=True)
         self.assertFalse(day["seller"])
         self.assertTrue(day["pin_required"])
+        # (Ana, Caio and Marcos sign in with their own logins, not here.)
         self.assertEqual(
-            sorted(s["name"] for s in day["sellers"]),
-            ["Ana", "Bruno", "Caio", "Mara", "Marcos", "Nina"],
+            sorted(s["name"] for s in day["sellers"]), ["Bruno", "Mara", "Nina"]
         )
         self.assertEqual(
             [s["name"] for s in day["sellers"] if s["is_manager"]], ["Mara"]
@@ -64,6 +64,15 @@ class TestStoreDevice(AccessWorldCase):
         )
 
         self._pin("bruno")
+        # The PIN binds Bruno to this browser: the store login's session
+        # cookie alone (copied before the PIN, or from another device)
+        # identifies nobody.
+        pin_cookie = self.opener.cookies.get("oto_pin")
+        self.assertTrue(pin_cookie)
+        self.opener.cookies.set("oto_pin", None)
+        self.assertFalse(self._day()["seller"])
+        self.assertEqual(self.rpc("oto.suggestion", "search_count", []), 0)
+        self.opener.cookies.set("oto_pin", pin_cookie)
         day = self._day()
         self.assertEqual(day["seller"]["name"], "Bruno")
         self.assertEqual(self._listed(day), ["Cliente de Bruno"])
@@ -133,8 +142,42 @@ class TestStoreDevice(AccessWorldCase):
             },
         )
 
+        # Nor a colleague's suggestion closed through a contact of one's own.
+        own_customer_contact = {
+            "partner_id": customer.id,
+            "seller_id": self.sellers["bruno"].id,
+            "channel": "call",
+            "reached": "no",
+            "reason": "no_answer",
+        }
+        for name in ("ana", "carla"):
+            self._refused(
+                "oto.contact",
+                "create",
+                {
+                    **own_customer_contact,
+                    "suggestion_id": self.records["oto.suggestion"][name].id,
+                },
+            )
+            self.assertEqual(self.records["oto.suggestion"][name].state, "assigned")
+        # A note written on the device, with a follow-up: read through the
+        # wallet, not by whoever holds the device next.
+        self.rpc("res.partner", "oto_add_note", [customer.id], "Sigilo: presente")
+        self.rpc(
+            "oto.contact",
+            "create",
+            {**own_customer_contact, "followup_date": "2030-01-10", "notes": "Sigilo"},
+        )
+
         # Nina takes the device: nothing of Bruno's is reachable any more.
         self.rpc("oto.seller", "oto_pin_logout")
+        for model, domain in (
+            ("mail.message", [("body", "ilike", "Sigilo")]),
+            ("mail.activity", [("note", "ilike", "Sigilo")]),
+            ("oto.consent", [("partner_id", "=", customer.id)]),
+        ):
+            with self.subTest(model=model):
+                self.assertEqual(self.rpc(model, "search_count", domain), 0)
         self._pin("nina")
         day = self._day()
         self.assertEqual(self._listed(day), ["Cliente de Nina"])
@@ -216,6 +259,13 @@ class TestStoreDevice(AccessWorldCase):
         )
         self.assertEqual([s["name"] for s in results["stores"]], ["Acesso Jardins"])
         self._refused("oto.seller", "action_unlock", [self.sellers["carla"].id])
+        # A seller with a login of their own gets no PIN (nobody signs in as
+        # them on the device).
+        with (
+            mute_logger("odoo.http"),
+            self.assertRaisesRegex(RpcRefused, "own login"),
+        ):
+            self.rpc("oto.seller", "oto_reset_pin", [self.sellers["ana"].id])
         # A manager's PIN makes no brand admin: the seller's store, login,
         # code and role stay the brand's call.
         self._refused("oto.seller", "write", [bruno.id], {"is_manager": True})

@@ -9,3 +9,4 @@ from . import res_partner
 from . import oto_purchase
 from . import oto_demo
 from . import mail_message
+from . import ir_attachment

@@ -78,10 +78,34 @@ class OtoPurchase(models.Model):
                 "date_order",
                 "amount_total",
                 "currency_rate",
-                "oto_store_id",
+                "config_id",
                 "oto_seller_id",
                 "oto_refunded_amount",
             ),
+        )
+        # A point of sale linked to another store: its orders are purchases
+        # of that store now (the store is read through the point of sale),
+        # so their customers are rebuilt.
+        self.env.cr.execute(
+            """
+            CREATE OR REPLACE FUNCTION oto_pos_config_wallet_change() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF OLD.oto_store_id IS DISTINCT FROM NEW.oto_store_id THEN
+                    INSERT INTO oto_wallet_change
+                           (kind, company_id, partner_id, old_date, new_date)
+                    SELECT DISTINCT ON (po.partner_id) 'purchase', po.company_id,
+                           po.partner_id, po.date_order, po.date_order
+                      FROM pos_order po
+                     WHERE po.config_id = NEW.id AND po.partner_id IS NOT NULL
+                     ORDER BY po.partner_id, po.date_order;
+                END IF;
+                RETURN NULL;
+            END $$;
+            DROP TRIGGER IF EXISTS oto_wallet_change ON pos_config;
+            CREATE TRIGGER oto_wallet_change AFTER UPDATE ON pos_config
+                FOR EACH ROW EXECUTE FUNCTION oto_pos_config_wallet_change();
+            """
         )
         return result
 
@@ -98,7 +122,7 @@ class OtoPurchase(models.Model):
                    po.id AS res_id,
                    po.partner_id AS partner_id,
                    po.company_id AS company_id,
-                   po.oto_store_id AS store_id,
+                   pc.oto_store_id AS store_id,
                    po.oto_seller_id AS seller_id,
                    po.date_order AS date,
                    (po.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
@@ -109,6 +133,7 @@ class OtoPurchase(models.Model):
                    'store' AS channel,
                    po.write_date AS write_date
               FROM pos_order po
+              JOIN pos_config pc ON pc.id = po.config_id
              WHERE %(counted)s
             """,
             tz=brand_timezone(self.env),

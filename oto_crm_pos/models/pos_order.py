@@ -33,12 +33,10 @@ class PosOrder(models.Model):
         check_company=True,
         help="The store seller who assisted the customer (not the cashier).",
     )
+    # The point of sale's store, read through it (not stored: linking a point
+    # of sale to a store rewrites none of its past orders).
     oto_store_id = fields.Many2one(
-        "oto.store",
-        string="Store",
-        related="config_id.oto_store_id",
-        store=True,
-        index="btree_not_null",
+        "oto.store", string="Store", related="config_id.oto_store_id"
     )
 
     oto_refunded_amount = fields.Float(
@@ -246,10 +244,11 @@ class PosOrder(models.Model):
             contact = {"email": self._oto_check_email(destination)}
         else:
             contact = {"phone": self._oto_check_phone(destination)}
-        # The contact is saved only if the receipt goes: a refusal (customer
-        # opted out, number not on WhatsApp) undoes it.
+        # The contact is saved only if the receipt goes: a refusal (the
+        # consent gate: customer opted out, number not on WhatsApp) undoes it.
         with self.env.cr.savepoint():
             partner, created = self._oto_capture_contact(**contact)
+            self.env["oto.consent.gate"]._check(partner, channel, "transactional")
             getattr(self, RECEIPT_ACTIONS[channel])(
                 contact.get("email") or contact["phone"], ticket_image, basic_image
             )
@@ -358,7 +357,7 @@ class PosOrder(models.Model):
 
     def _oto_marketing_recipients(self):
         """The orders to email: those with an address, one per address (the
-        latest), not to customers who refused marketing emails; an address
+        latest), to the customers the consent gate allows; an address
         that belongs to no customer gets one, linked to an order without
         customer. Returns (order ids, skipped reasons with their counts)."""
         skipped = {}
@@ -383,11 +382,18 @@ class PosOrder(models.Model):
                 if order.partner_id.email_normalized != email
             ]
         )
+        partners = {
+            order: customers.get(order, order.partner_id) for order, _e in chosen
+        }
+        # The consent gate, for all the customers at once.
+        refused = self.env["oto.consent.gate"]._refusals(
+            self.env["res.partner"].union(*partners.values()), "email", "marketing"
+        )
         kept = []
         for order, _email in chosen:
-            partner = customers.get(order, order.partner_id)
-            if partner.oto_optout_email:
-                skip(self.env._("refused marketing emails"))
+            reason = refused.get(partners[order])
+            if reason:
+                skip(reason)
                 continue
             kept.append(order.id)
         return kept, skipped
@@ -405,7 +411,11 @@ class PosOrder(models.Model):
             [
                 ("email_normalized", "in", list({email for _o, email in wanted})),
                 ("company_id", "in", [*companies, False]),
+                "|",
+                ("oto_store_id", "=", False),
+                ("oto_store_id.company_id", "in", list(companies)),
                 ("parent_id", "=", False),
+                ("partner_share", "!=", False),
             ],
             order="id",
         )

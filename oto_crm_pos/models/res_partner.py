@@ -55,7 +55,11 @@ class ResPartner(models.Model):
 
     @api.model
     def _load_pos_data_fields(self, config_id):
-        return [*super()._load_pos_data_fields(config_id), "oto_pos_badges"]
+        fields_ = super()._load_pos_data_fields(config_id)
+        # A point of sale of no Oto store is Odoo's as it was: no badges.
+        if self.env["pos.config"].browse(config_id).oto_store_id:
+            fields_ = [*fields_, "oto_pos_badges"]
+        return fields_
 
     @api.depends_context("company")
     @api.depends(

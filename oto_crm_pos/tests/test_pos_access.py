@@ -64,3 +64,21 @@ class TestCashierWhoSells(PosCommon):
         self.assertFalse(notes)
         with self.assertRaises(AccessError):
             self.theirs.message_ids.with_user(self.user).read(["body"])
+        # Nor the files attached to them.
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": "receita.txt",
+                "raw": b"confidencial",
+                "res_model": "res.partner",
+                "res_id": self.theirs.id,
+            }
+        )
+        with self.assertRaises(AccessError):
+            attachment.with_user(self.user).read(["raw"])
+        self.assertFalse(
+            self.env["ir.attachment"]
+            .with_user(self.user)
+            .search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.theirs.id)]
+            )
+        )

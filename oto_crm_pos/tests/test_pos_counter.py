@@ -31,6 +31,10 @@ class TestPosSeller(PosCommon):
         self.assertEqual(loaded, self.seller | self.seller_2)
         fields = self.env["res.partner"]._load_pos_data_fields(self.config.id)
         self.assertIn("oto_pos_badges", fields)
+        # A point of sale of no Oto store is Odoo's as it was: no badges.
+        self.config.oto_store_id = False
+        fields = self.env["res.partner"]._load_pos_data_fields(self.config.id)
+        self.assertNotIn("oto_pos_badges", fields)
 
     def test_synced_order_keeps_its_seller_and_becomes_a_purchase(self):
         customer = self.env["res.partner"].create({"name": "Lia Campos"})

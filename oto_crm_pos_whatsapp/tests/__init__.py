@@ -1,2 +1,3 @@
 from . import test_pos_whatsapp
 from . import test_pos_whatsapp_ui
+from . import test_consent_paths

@@ -3,28 +3,11 @@
 from odoo.exceptions import RedirectWarning, UserError
 from odoo.tests import tagged
 
-from odoo.addons.oto_crm_whatsapp.tests.common import WhatsappCommon
+from .common import PosWhatsappCommon
 
 
 @tagged("post_install", "-at_install", "oto_crm_pos_whatsapp")
-class TestPosWhatsapp(WhatsappCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        journal = cls.env["account.journal"].search(
-            [("type", "=", "cash"), ("company_id", "=", cls.env.company.id)], limit=1
-        )
-        method = cls.env["pos.payment.method"].create(
-            {"name": "Dinheiro WA", "journal_id": journal.id}
-        )
-        cls.config = cls.env["pos.config"].create(
-            {
-                "name": "Caixa WhatsApp",
-                "oto_store_id": cls.store.id,
-                "payment_method_ids": [(6, 0, method.ids)],
-            }
-        )
-
+class TestPosWhatsapp(PosWhatsappCommon):
     def _queued(self):
         return self.env["oto.whatsapp.message"].search(
             [("account_id", "=", self.account.id), ("direction", "=", "out")]

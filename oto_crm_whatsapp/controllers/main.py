@@ -1,8 +1,9 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Meta's webhook: the GET handshake, and signed POSTs (statuses, messages,
-template reviews). A POST not signed with an account's app secret is
-refused (403) and nothing is stored."""
+template reviews, number quality). A POST not signed with an account's app
+secret is refused (403) and nothing is stored; a signed one is answered 200
+and nothing in it is lost (see ``oto.whatsapp.webhook``)."""
 
 import json
 import logging
@@ -11,9 +12,10 @@ from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
 from ..tools.webhook import (
-    WebhookPayloadError,
+    Delivery,
+    Problem,
     handshake,
-    parse_events,
+    parse_delivery,
     signature_valid,
 )
 
@@ -54,33 +56,38 @@ class OtoWhatsappWebhookController(http.Controller):
         readonly=False,
     )
     def receive(self):
+        """A delivery signed with the app secret of one account at least
+        (several numbers may share one Meta app): every event goes to the
+        account of its number; what cannot be read or routed is kept with
+        its raw JSON. A signed delivery is always answered 200 (Meta does
+        not send it again otherwise), a forged one 403 with nothing kept."""
         raw = request.httprequest.get_data()
         header = request.httprequest.headers.get("X-Hub-Signature-256")
-        account = next(
-            (
-                a
-                for a in self._accounts()
-                if a.app_secret and signature_valid(a.app_secret, raw, header)
-            ),
-            None,
+        accounts = self._accounts().filtered(
+            lambda a: a.app_secret and signature_valid(a.app_secret, raw, header)
         )
-        if account is None:
+        if not accounts:
             _logger.warning("WhatsApp webhook: bad or missing signature, refused")
             return request.make_json_response({"error": "bad signature"}, status=403)
         try:
-            events = parse_events(json.loads(raw))
-        except (ValueError, WebhookPayloadError) as exc:
-            _logger.warning("WhatsApp webhook: malformed payload refused (%s)", exc)
-            return request.make_json_response(
-                {"error": "malformed payload"}, status=400
+            delivery = parse_delivery(json.loads(raw))
+        except ValueError as exc:
+            _logger.warning(
+                "WhatsApp webhook: a signed body that is not JSON (%s)", exc
             )
-        # Meta acts as no user: the changes are made by the system, in the
-        # account's company.
+            delivery = Delivery(
+                problems=(Problem("payload", f"payload: not JSON ({exc})", None),)
+            )
+        if delivery.problems:
+            _logger.warning(
+                "WhatsApp webhook: %s item(s) could not be read and are kept: %s",
+                len(delivery.problems),
+                "; ".join(p.error for p in delivery.problems[:3]),
+            )
+        # Meta acts as no user: the changes are made by the system, each in
+        # its account's company.
         request.update_env(user=SUPERUSER_ID)
-        account = account.with_env(request.env).with_company(account.company_id)
-        counts = (
-            request.env["oto.whatsapp.webhook"]
-            .with_company(account.company_id)
-            ._process(account, events)
+        counts = request.env["oto.whatsapp.webhook"]._process_delivery(
+            accounts.with_env(request.env), delivery, raw=raw
         )
         return request.make_json_response(counts)

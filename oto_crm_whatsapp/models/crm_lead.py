@@ -10,7 +10,7 @@ class CrmLead(models.Model):
         """WhatsApp from the subject through the Cloud API when the company
         has an account and an approved template for subjects; otherwise the
         seller's own WhatsApp (wa.me)."""
-        self.ensure_one()
+        self._oto_whatsapp_partner()
         templates = self.env["oto.whatsapp.template"].search(
             [
                 ("model", "=", "crm.lead"),

@@ -88,6 +88,22 @@ class OtoWhatsappAccount(models.Model):
     display_phone = fields.Char(string="Phone number", readonly=True)
     verified_name = fields.Char(readonly=True)
     quality_rating = fields.Char(readonly=True)
+    quality_event = fields.Char(
+        string="Last quality change",
+        readonly=True,
+        help="What Meta last said of the number's quality (flagged, "
+        "unflagged, downgraded, upgraded).",
+    )
+    messaging_limit = fields.Char(
+        readonly=True, help="The number's messaging limit at Meta (TIER_1K...)."
+    )
+    quality_date = fields.Datetime(string="Quality changed on", readonly=True)
+    quality_time = fields.Integer(
+        readonly=True, help="When Meta issued the last quality change applied."
+    )
+    unknown_count = fields.Integer(
+        string="Messages of unknown fate", compute="_compute_unknown_count"
+    )
     window_hours = fields.Integer(
         string="Service window (hours)",
         default=24,
@@ -151,26 +167,61 @@ class OtoWhatsappAccount(models.Model):
                     self.env._("The service window is 1 to 24 hours.")
                 )
 
+    def _compute_unknown_count(self):
+        counts = dict(
+            self.env["oto.whatsapp.message"]
+            .sudo()
+            ._read_group(
+                [("account_id", "in", self.ids), ("state", "=", "unknown")],
+                ["account_id"],
+                ["__count"],
+            )
+        )
+        for account in self:
+            account.unknown_count = counts.get(account, 0)
+
     # ------------------------------------------------------------- the API
+
+    def _sending_token(self):
+        """The access token, or a UserError saying what to do."""
+        self.ensure_one()
+        token = self.sudo().access_token
+        if not token or not token.strip():
+            raise UserError(
+                self.env._(
+                    "The WhatsApp account %(name)s has no access token: an "
+                    "administrator adds one (Credentials), then resumes sending.",
+                    name=self.name,
+                )
+            )
+        return token
+
+    def _graph_url(self):
+        return (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("oto_crm_whatsapp.graph_url", GRAPH_URL)
+        )
 
     def _client(self):
         """The Cloud API client of this account (the one place that calls
         Meta)."""
         self.ensure_one()
-        token = self.sudo().access_token
-        if not token:
+        try:
+            return CloudApiClient(
+                self._sending_token(),
+                api_version=self.api_version,
+                base_url=self._graph_url(),
+            )
+        except CloudApiAuthError as exc:
             raise UserError(
                 self.env._(
-                    "The WhatsApp account %(name)s has no access token.",
+                    "The access token of the WhatsApp account %(name)s is not "
+                    "valid: %(error)s",
                     name=self.name,
+                    error=exc.message,
                 )
-            )
-        base_url = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("oto_crm_whatsapp.graph_url", GRAPH_URL)
-        )
-        return CloudApiClient(token, api_version=self.api_version, base_url=base_url)
+            ) from exc
 
     def _error_text(self, exc):
         reason = error_reason(exc.code, "") if exc.code is not None else ""
@@ -178,18 +229,47 @@ class OtoWhatsappAccount(models.Model):
         return f"({exc.code}) {text}" if exc.code else text
 
     def _record_api_error(self, exc, pause=False):
-        """Keep the failure on the account; a refused token pauses sending."""
+        """Keep the failure on the account; a refused token (or Meta blocking
+        the account) pauses sending."""
         self.ensure_one()
-        pause = pause or isinstance(exc, CloudApiAuthError)
         text = self._error_text(exc)
-        if pause:
-            text = self.env._(
-                "Meta refused the access token (expired or revoked): sending is "
-                "paused, queued messages wait. %(error)s",
-                error=text,
+        if isinstance(exc, CloudApiAuthError):
+            self._pause(
+                self.env._(
+                    "Meta refused the access token (expired or revoked): sending "
+                    "is paused, queued messages wait. %(error)s",
+                    error=text,
+                )
             )
-        self.sudo().write({"state": "paused" if pause else "error", "last_error": text})
-        _logger.warning("WhatsApp account %s: %s", self.id, text)
+        elif pause:
+            self._pause(
+                self.env._(
+                    "Meta refused to send for this account: sending is paused, "
+                    "queued messages wait. %(error)s",
+                    error=text,
+                )
+            )
+        else:
+            self.sudo().write({"state": "error", "last_error": text})
+            _logger.warning("WhatsApp account %s: %s", self.id, text)
+
+    def _pause(self, text):
+        """Stop sending for this account with the reason on it; its queued
+        messages wait, the other accounts go on."""
+        self.ensure_one()
+        account = self.sudo()
+        if account.state == "paused" and account.last_error == text:
+            return
+        account.write({"state": "paused", "last_error": text})
+        account.message_post(body=text)
+        _logger.warning("WhatsApp account %s paused: %s", self.id, text)
+
+    def _record_failure(self, exc):
+        """An unexpected failure of this account's sending, kept on it."""
+        self.ensure_one()
+        error = f"{type(exc).__name__}: {exc}"
+        text = self.env._("Sending failed: %(error)s", error=error[:400])
+        self.sudo().write({"state": "error", "last_error": text})
 
     def action_test_connection(self):
         self.ensure_one()
@@ -228,5 +308,51 @@ class OtoWhatsappAccount(models.Model):
 
     def action_resume(self):
         """Resume sending after the token was fixed."""
+        for account in self:
+            account._sending_token()
         self.sudo().write({"state": "ok", "last_error": False})
+        self.env.ref("oto_crm_whatsapp.ir_cron_oto_whatsapp_send")._trigger()
+        return True
+
+    def action_view_unknown(self):
+        """The messages whose fate is unknown: to check before resending."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "oto_crm_whatsapp.oto_whatsapp_message_action"
+        )
+        action["domain"] = [("account_id", "=", self.id), ("state", "=", "unknown")]
+        action["context"] = {}
+        return action
+
+    def _apply_phone_quality(self, event):
+        """A quality or messaging-limit change of the number, shown on the
+        account; an older one than the last applied changes nothing."""
+        self.ensure_one()
+        if event.time and event.time <= (self.quality_time or 0):
+            return False
+        events = {
+            "FLAGGED": self.env._(
+                "flagged: its quality is low, sending may be limited"
+            ),
+            "UNFLAGGED": self.env._("unflagged: its quality is back"),
+            "DOWNGRADE": self.env._("downgraded: its messaging limit went down"),
+            "UPGRADE": self.env._("upgraded: its messaging limit went up"),
+        }
+        shown = events.get(event.event, event.event.lower())
+        self.sudo().write(
+            {
+                "quality_event": shown,
+                "messaging_limit": event.current_limit or self.messaging_limit,
+                "quality_date": fields.Datetime.now(),
+                "quality_time": event.time or self.quality_time,
+            }
+        )
+        self.sudo().message_post(
+            body=self.env._(
+                "Meta: the number %(phone)s was %(event)s (limit %(limit)s).",
+                phone=self.display_phone or event.display_phone_number,
+                event=shown,
+                limit=event.current_limit or "-",
+            )
+        )
         return True

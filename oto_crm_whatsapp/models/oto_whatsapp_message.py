@@ -1,24 +1,50 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
 import logging
-import time
-from datetime import UTC, datetime, timedelta
+import uuid
+from datetime import UTC, datetime
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.exceptions import UserError
 
-from odoo.addons.oto_crm.models.oto_wallet_engine import _testing
-
-from ..tools.cloud_api import CloudApiAuthError, CloudApiError, error_reason
-from ..tools.webhook import is_newer
+from ..tools.cloud_api import error_reason
+from ..tools.webhook import cap_text, is_newer
 
 _logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# WhatsApp's own limit for a text: what the record keeps in full.
+MAX_BODY = 4096
+# What the chatter shows of a customer's text; the whole text is attached.
+MAX_CHATTER_TEXT = 1500
+
+STATES = [
+    ("queued", "Queued"),
+    ("sending", "Being sent"),
+    ("sent", "Sent"),
+    ("delivered", "Delivered"),
+    ("read", "Read"),
+    ("failed", "Failed"),
+    ("unknown", "Unknown: check before resending"),
+    ("received", "Received"),
+    ("cancelled", "Cancelled"),
+]
+
+
+def _new_callback_ref():
+    return f"oto-{uuid.uuid4().hex}"
 
 
 class OtoWhatsappMessage(models.Model):
-    """One WhatsApp message, sent or received, with its status."""
+    """One WhatsApp message, sent or received, with its status.
+
+    An outgoing message is a small state machine (see ``oto.whatsapp.queue``):
+    queued -> sending (committed before the call to Meta) -> sent, delivered,
+    read or failed; a message left "sending" by a worker that died is
+    "unknown" until Meta's status callback (matched by the message's own
+    ``callback_ref``, sent as ``biz_opaque_callback_data``) tells what became
+    of it, or a manager decides."""
 
     _name = "oto.whatsapp.message"
     _description = "WhatsApp message"
@@ -32,37 +58,65 @@ class OtoWhatsappMessage(models.Model):
     direction = fields.Selection(
         [("out", "Sent"), ("in", "Received")], required=True, default="out"
     )
+    purpose = fields.Selection(
+        [("marketing", "Marketing"), ("transactional", "Transactional")],
+        default="marketing",
+        required=True,
+        help="Asked to the consent gate again just before sending: a receipt "
+        "(transactional) or anything else (marketing).",
+    )
     template_id = fields.Many2one("oto.whatsapp.template", ondelete="set null")
     partner_id = fields.Many2one("res.partner", string="Customer", index=True)
     model = fields.Char(string="Document model")
     res_id = fields.Many2oneReference(string="Document", model_field="model")
-    phone = fields.Char(required=True, help="E.164")
+    phone = fields.Char(help="E.164; empty for a sender known only by username.")
     body = fields.Text()
     variables = fields.Json(help="The template's parameters, in order.")
-    state = fields.Selection(
-        [
-            ("queued", "Queued"),
-            ("sent", "Sent"),
-            ("delivered", "Delivered"),
-            ("read", "Read"),
-            ("failed", "Failed"),
-            ("received", "Received"),
-            ("cancelled", "Cancelled"),
-        ],
-        default="queued",
-        required=True,
-        index=True,
-    )
+    state = fields.Selection(STATES, default="queued", required=True, index=True)
     meta_id = fields.Char(string="Meta message ID", readonly=True, copy=False)
+    callback_ref = fields.Char(
+        string="Callback reference",
+        readonly=True,
+        copy=False,
+        default=lambda self: _new_callback_ref(),
+        help="Sent to Meta with the message (biz_opaque_callback_data) and "
+        "returned in its statuses: it matches a message whose answer was lost.",
+    )
     error_code = fields.Integer(readonly=True)
     error_reason = fields.Char(readonly=True)
     attempts = fields.Integer(readonly=True)
     next_attempt = fields.Datetime(default=fields.Datetime.now, index=True)
+    sending_date = fields.Datetime(readonly=True)
     sent_date = fields.Datetime(readonly=True)
     status_date = fields.Datetime(readonly=True)
+    # What a customer's message carried besides its text.
+    kind = fields.Char(readonly=True, help="text, image, reaction, system...")
+    context_meta_id = fields.Char(
+        string="In reply to", readonly=True, help="Meta ID of the message answered."
+    )
+    sender_user_id = fields.Char(
+        string="Business-scoped user ID",
+        readonly=True,
+        help="Meta's ID of the sender for this business (BR.1502...).",
+    )
+    sender_username = fields.Char(string="Username", readonly=True)
+    ctwa_clid = fields.Char(
+        string="Ad click ID",
+        readonly=True,
+        index="btree_not_null",
+        help="The click-to-WhatsApp ad the conversation came from (ctwa_clid).",
+    )
+    referral = fields.Json(readonly=True, help="The ad the customer came from.")
+    flow_response = fields.Json(string="Flow answers", readonly=True)
+    media = fields.Json(readonly=True)
 
     _sql_constraints = [
-        ("meta_id_uniq", "unique(meta_id)", "This WhatsApp message is already known.")
+        ("meta_id_uniq", "unique(meta_id)", "This WhatsApp message is already known."),
+        (
+            "callback_ref_uniq",
+            "unique(callback_ref)",
+            "This WhatsApp callback reference is already used.",
+        ),
     ]
 
     def init(self):
@@ -71,120 +125,20 @@ class OtoWhatsappMessage(models.Model):
             "ON oto_whatsapp_message (account_id, next_attempt) "
             "WHERE state = 'queued'"
         )
-
-    # --------------------------------------------------------------- queue
-
-    @api.model
-    def _cron_send_queue(self, batch_size=None, time_budget=50):
-        """Send queued messages, per account at most its rate, with retries
-        and backoff; an account whose token is refused is paused (messages
-        wait, nothing is lost)."""
-        batch_size = batch_size or int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("oto_crm_whatsapp.batch_size", 500)
-        )
-        started = time.monotonic()
-        sent = 0
-        accounts = (
-            self.env["oto.whatsapp.account"].sudo().search([("state", "!=", "paused")])
-        )
-        for account in accounts:
-            while time.monotonic() - started < time_budget:
-                done = self._send_batch(account, batch_size)
-                sent += done
-                if not _testing():
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-                if done < batch_size or account.state == "paused":
-                    break
-        return sent
-
-    @api.model
-    def _send_batch(self, account, batch_size):
-        """One batch of ``account``'s due messages (rows locked, so two
-        workers never send the same message)."""
-        self.flush_model()
+        # The service window: the customer's last message on an account.
         self.env.cr.execute(
-            SQL(
-                """
-                SELECT id FROM oto_whatsapp_message
-                 WHERE account_id = %s AND state = 'queued' AND next_attempt <= %s
-                 ORDER BY next_attempt, id
-                 LIMIT %s FOR UPDATE SKIP LOCKED
-                """,
-                account.id,
-                fields.Datetime.now(),
-                batch_size,
-            )
+            "CREATE INDEX IF NOT EXISTS oto_whatsapp_message_window_idx "
+            "ON oto_whatsapp_message (account_id, partner_id, status_date) "
+            "WHERE direction = 'in'"
         )
-        messages = self.browse([row[0] for row in self.env.cr.fetchall()])
-        if not messages:
-            return 0
-        client = account._client()
-        interval = 1.0 / max(account.rate_per_second, 0.1)
-        next_slot = time.monotonic()
-        done = 0
-        for message in messages:
-            # Never above the account's rate.
-            wait = next_slot - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            next_slot = max(next_slot, time.monotonic()) + interval
-            try:
-                message._send(client)
-            except CloudApiAuthError as exc:
-                account._record_api_error(exc, pause=True)
-                break
-            done += 1
-        return done
 
-    def _send(self, client):
-        self.ensure_one()
-        account = self.account_id
-        try:
-            if self.template_id:
-                meta_id = client.send_template(
-                    account.phone_number_id,
-                    self.phone,
-                    self.template_id.name,
-                    self.template_id.language,
-                    self._template_components(),
-                )
-            else:
-                meta_id = client.send_text(
-                    account.phone_number_id, self.phone, self.body
-                )
-        except CloudApiAuthError:
-            raise
-        except CloudApiError as exc:
-            attempts = self.attempts + 1
-            if exc.retryable and attempts < MAX_ATTEMPTS:
-                self.write(
-                    {
-                        "attempts": attempts,
-                        "next_attempt": fields.Datetime.now()
-                        + timedelta(minutes=2**attempts),
-                        "error_code": exc.code or 0,
-                        "error_reason": account._error_text(exc),
-                    }
-                )
-            else:
-                self._fail(exc.code, account._error_text(exc), attempts)
-            return False
-        now = fields.Datetime.now()
-        self.write(
-            {
-                "state": "sent",
-                "meta_id": meta_id,
-                "attempts": self.attempts + 1,
-                "sent_date": now,
-                "status_date": now,
-                "error_code": 0,
-                "error_reason": False,
-            }
-        )
-        self._log_on_record(self.env._("WhatsApp sent to %(phone)s", phone=self.phone))
-        return True
+    # ------------------------------------------------------------ the queue
+
+    @api.model
+    def _cron_send_queue(self, time_budget=None):
+        """Send what is due, every account at its rate (see
+        ``oto.whatsapp.queue``); returns the number of messages sent."""
+        return self.env["oto.whatsapp.queue"]._run(time_budget=time_budget)
 
     def _template_components(self):
         self.ensure_one()
@@ -199,6 +153,32 @@ class OtoWhatsappMessage(models.Model):
                 parameter["parameter_name"] = value["name"]
             parameters.append(parameter)
         return [{"type": "body", "parameters": parameters}]
+
+    def _check_sendable(self):
+        """Why this message cannot be sent as it is (an empty text, a
+        template no longer approved, a variable without value), or ``""``."""
+        self.ensure_one()
+        template = self.template_id
+        if not template:
+            if not (self.body or "").strip():
+                return self.env._("The message has no text.")
+            return ""
+        if template.status != "approved":
+            return self.env._(
+                "The template %(name)s is not approved at Meta (%(status)s).",
+                name=template.name,
+                status=dict(
+                    template._fields["status"]._description_selection(self.env)
+                )[template.status],
+            )
+        given = {v.get("name"): v.get("value") for v in self.variables or []}
+        for variable in template.variable_ids.sorted("sequence"):
+            if not (given.get(variable.name) or "").strip():
+                return self.env._(
+                    "The template's variable {{%(name)s}} has no value.",
+                    name=variable.name,
+                )
+        return ""
 
     def _fail(self, code, reason, attempts=None):
         self.ensure_one()
@@ -219,30 +199,71 @@ class OtoWhatsappMessage(models.Model):
             )
         )
 
-    def _log_on_record(self, text):
-        """A note on the document's chatter (or the customer's)."""
+    def _record_of(self):
+        """The document's record with a chatter, else the customer."""
         self.ensure_one()
         record = False
         if self.model and self.res_id and self.model in self.env:
             record = self.env[self.model].browse(self.res_id).exists()
-        if not record or not hasattr(record, "message_post"):
+        if not record or not hasattr(record, "_message_log"):
             record = self.partner_id
+        return record
+
+    def _note_of(self, text, sent=None):
+        """``(record, body)`` of a note about this message: on the document's
+        chatter (or the customer's), with the text when it was ``sent``
+        (default: when its state says so)."""
+        self.ensure_one()
+        record = self._record_of()
+        body = text
+        sent = self.state == "sent" if sent is None else sent
+        if self.body and sent:
+            shown, _cut = cap_text(self.body, MAX_CHATTER_TEXT)
+            body = f"{text}: {shown}"
+        return record, body
+
+    def _log_on_record(self, text):
+        """A note on the document's chatter (or the customer's), without
+        notifying anyone."""
+        record, body = self._note_of(text)
         if record:
-            body = text
-            if self.body and self.state == "sent":
-                body = f"{text}: {self.body}"
-            record.sudo().message_post(
-                body=body, message_type="comment", subtype_xmlid="mail.mt_note"
-            )
+            record.sudo()._message_log(body=body)
+
+    @api.model
+    def _log_notes(self, notes):
+        """Notes ``[(model, record id, body)]`` logged in batches (one per
+        model and round: a record noted twice waits for the next round)."""
+        while notes:
+            batches, rest = {}, []
+            for model, res_id, body in notes:
+                bodies = batches.setdefault(model, {})
+                if res_id in bodies:
+                    rest.append((model, res_id, body))
+                else:
+                    bodies[res_id] = body
+            for model, bodies in batches.items():
+                records = self.env[model].sudo().browse(list(bodies)).exists()
+                if records:
+                    records._message_log_batch(
+                        bodies={r: bodies[r] for r in records.ids}
+                    )
+            notes = rest
 
     # ------------------------------------------------------------- statuses
 
     def _apply_status(self, event):
         """A status from the webhook: only forward (statuses may arrive out
-        of order or be skipped); a failure with Meta's code and reason."""
+        of order or be skipped); a failure with Meta's code and reason. A
+        message whose fate was unknown learns it here."""
         self.ensure_one()
         if not is_newer(self.state, event.status):
             return False
+        was_unknown = self.state in ("unknown", "sending")
+        when = (
+            datetime.fromtimestamp(event.timestamp, tz=UTC).replace(tzinfo=None)
+            if event.timestamp
+            else fields.Datetime.now()
+        )
         if event.status == "failed":
             error = event.errors[0] if event.errors else None
             code = error.code if error else 0
@@ -260,10 +281,108 @@ class OtoWhatsappMessage(models.Model):
             elif partner and code == 131026:
                 partner.sudo().write({"oto_whatsapp_unavailable": True})
             return True
-        when = (
-            datetime.fromtimestamp(event.timestamp, tz=UTC).replace(tzinfo=None)
-            if event.timestamp
-            else fields.Datetime.now()
+        values = {"state": event.status, "status_date": when}
+        if not self.sent_date:
+            values["sent_date"] = when
+        self.write(values)
+        if was_unknown:
+            self._log_on_record(
+                self.env._(
+                    "Meta confirmed the WhatsApp to %(phone)s whose fate was unknown.",
+                    phone=self.phone,
+                )
+            )
+        return True
+
+    def _apply_pending_statuses(self):
+        """The statuses that came before the message was known, in the order
+        Meta issued them."""
+        events = (
+            self.env["oto.whatsapp.event"]
+            .sudo()
+            .search(
+                [
+                    ("meta_message_id", "in", [m for m in self.mapped("meta_id") if m]),
+                    ("state", "=", "pending"),
+                ],
+                order="event_time, id",
+            )
         )
-        self.write({"state": event.status, "status_date": when})
+        for event in events:
+            event._apply_again()
+
+    # -------------------------------------------------------- customer text
+
+    def _attach_full_text(self, text):
+        """The whole of a long text, attached to the message."""
+        self.ensure_one()
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": f"whatsapp-{self.meta_id or self.id}.txt",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "mimetype": "text/plain",
+                    "datas": base64.b64encode(text.encode()),
+                }
+            )
+        )
+
+    # -------------------------------------------------------------- actions
+
+    def _check_manager(self):
+        if not self.env.user.has_group("oto_crm.oto_crm_group_manager"):
+            raise UserError(
+                self.env._("Only a store manager decides on a WhatsApp message.")
+            )
+
+    def action_resend(self):
+        """A manager checked that a message of unknown fate did not reach the
+        customer: queue it again (with a new callback reference)."""
+        self._check_manager()
+        for message in self:
+            if message.state != "unknown":
+                raise UserError(
+                    self.env._(
+                        "Only a message whose fate is unknown is sent again by "
+                        "hand; this one is %(state)s.",
+                        state=dict(STATES)[message.state],
+                    )
+                )
+        self.sudo().write(
+            {
+                "state": "queued",
+                "next_attempt": fields.Datetime.now(),
+                "callback_ref": False,
+                "error_reason": False,
+            }
+        )
+        for message in self.sudo():
+            message.callback_ref = _new_callback_ref()
+            message._log_on_record(
+                self.env._(
+                    "WhatsApp to %(phone)s queued again by %(user)s after checking "
+                    "it was not received.",
+                    phone=message.phone,
+                    user=self.env.user.name,
+                )
+            )
+        self.env.ref("oto_crm_whatsapp.ir_cron_oto_whatsapp_send")._trigger()
+        return True
+
+    def action_mark_not_sent(self):
+        """A manager gives up a message of unknown fate."""
+        self._check_manager()
+        for message in self.sudo():
+            if message.state != "unknown":
+                continue
+            message._fail(
+                0,
+                self.env._(
+                    "Marked not sent by %(user)s (fate unknown).",
+                    user=self.env.user.name,
+                ),
+            )
         return True

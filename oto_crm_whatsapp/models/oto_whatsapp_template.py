@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 import re
+import time
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -138,6 +139,13 @@ class OtoWhatsappTemplate(models.Model):
     )
     meta_id = fields.Char(string="Meta template ID", readonly=True, copy=False)
     rejection_reason = fields.Char(readonly=True, copy=False)
+    meta_status_time = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="When Meta issued the status applied last (seconds since 1970): an "
+        "older or replayed event changes nothing.",
+    )
+    meta_quality_time = fields.Integer(readonly=True, copy=False)
     allow_multi = fields.Boolean(
         string="Allow multi",
         help="Adds 'Send WhatsApp: <template>' to the Actions menu of the "
@@ -358,6 +366,8 @@ class OtoWhatsappTemplate(models.Model):
                     "meta_id": answer.get("id"),
                     "status": META_STATUS.get(answer.get("status"), "pending"),
                     "rejection_reason": False,
+                    # A new review: whatever Meta says next applies.
+                    "meta_status_time": 0,
                 }
             )
         return True
@@ -373,6 +383,8 @@ class OtoWhatsappTemplate(models.Model):
                 account._record_api_error(exc)
                 raise UserError(account._error_text(exc)) from exc
             by_key = {(r.get("name"), r.get("language")): r for r in remote}
+            # What Meta lists now outranks any event issued before.
+            now = int(time.time())
             for template in templates:
                 found = by_key.get((template.name, template.language))
                 if found:
@@ -381,23 +393,37 @@ class OtoWhatsappTemplate(models.Model):
                         quality=(found.get("quality_score") or {}).get("score"),
                         reason=found.get("rejected_reason"),
                         meta_id=found.get("id"),
+                        time=now,
                     )
         return True
 
-    def _apply_meta(self, status=None, quality=None, reason=None, meta_id=None):
+    def _apply_meta(
+        self, status=None, quality=None, reason=None, meta_id=None, time=None
+    ):
+        """What Meta says of the template, issued at ``time`` (seconds): in
+        the order Meta issued it, so an older or replayed event changes
+        nothing. Returns whether the template changed."""
         self.ensure_one()
         values = {}
         if status and META_STATUS.get(status.upper()):
-            values["status"] = META_STATUS[status.upper()]
-            values["rejection_reason"] = (
-                reason if reason and reason.upper() != "NONE" else False
-            )
+            if not time or time > (self.meta_status_time or 0):
+                values["status"] = META_STATUS[status.upper()]
+                values["rejection_reason"] = (
+                    reason if reason and reason.upper() != "NONE" else False
+                )
+                if time:
+                    values["meta_status_time"] = time
         if quality and META_QUALITY.get(quality.upper()):
-            values["quality"] = META_QUALITY[quality.upper()]
-        if meta_id:
+            if not time or time > (self.meta_quality_time or 0):
+                values["quality"] = META_QUALITY[quality.upper()]
+                if time:
+                    values["meta_quality_time"] = time
+        if meta_id and meta_id != self.meta_id:
             values["meta_id"] = meta_id
+        values = {k: v for k, v in values.items() if self[k] != v}
         if values:
             self.with_context(oto_whatsapp_sync=True).write(values)
+        return bool(values)
 
 
 class OtoWhatsappTemplateVariable(models.Model):

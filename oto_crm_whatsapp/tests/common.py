@@ -1,5 +1,8 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import HttpCase
 
 from ..tools.fake_graph import FakeGraph
@@ -80,6 +83,40 @@ class WhatsappCommon(HttpCase):
         super().setUp()
         self.graph.reset()
         self.graph.rate_limit_per_second = None
+        self.graph.delay = 0.0
+        self.graph.set_token(self.graph.phone_number_id, TOKEN)
+
+    def _inbound(self, partner, account=None, hours_ago=1):
+        """A message ``partner`` sent to ``account``'s number, ``hours_ago``."""
+        return self.env["oto.whatsapp.message"].create(
+            {
+                "account_id": (account or self.account).id,
+                "direction": "in",
+                "partner_id": partner.id,
+                "phone": partner.oto_phone_e164,
+                "body": "Oi",
+                "state": "received",
+                "status_date": fields.Datetime.now() - timedelta(hours=hours_ago),
+            }
+        )
+
+    def _send_all(self, **kwargs):
+        """Run the queue's job as the cron does (the graph's knobs apply)."""
+        self.env.flush_all()
+        sent = self.env["oto.whatsapp.message"]._cron_send_queue(**kwargs)
+        self.env.invalidate_all()
+        return sent
+
+    @staticmethod
+    def busiest_second(times):
+        """The most calls in any one second (a sliding window) of ``times``."""
+        times = sorted(times)
+        best, start = 0, 0
+        for end, moment in enumerate(times):
+            while moment - times[start] >= 1.0:
+                start += 1
+            best = max(best, end - start + 1)
+        return best
 
     def _hook(self, method, *args, **kwargs):
         """A webhook call of the fake (over HTTP); the test then reads what

@@ -72,3 +72,23 @@ class TestWhatsappAccount(TransactionCase):
                     "business_account_id": "102290129340398",
                 }
             )
+
+    def test_webhook_events_kept_only_for_the_company_s_admins(self):
+        Event = self.env["oto.whatsapp.event"]
+        own = Event._keep("status", "pending", {"id": "wamid.A"}, self.account)
+        other_company = self.env["res.company"].create({"name": "Franquia WA"})
+        other = self.account.copy(
+            {"phone_number_id": "106540352242999", "company_id": other_company.id}
+        )
+        theirs = Event._keep("status", "pending", {"id": "wamid.B"}, other)
+        nobody = Event._keep("item", "unroutable", {"id": "wamid.C"})
+        self.assertEqual(own.company_id, self.env.company)
+        admin_events = Event.with_user(self.brand_admin).search([])
+        self.assertIn(own, admin_events)
+        self.assertNotIn(theirs, admin_events)
+        # An event of no account may hold any number's data: system only.
+        self.assertNotIn(nobody, admin_events)
+        self.assertIn(nobody, Event.search([]))
+        for user in (self.manager, self.seller):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                Event.with_user(user).search([])

@@ -69,14 +69,21 @@ class TestWhatsappWebhook(WhatsappCommon):
                 ),
                 403,
             )
-            # Signed but malformed.
+        self.assertEqual(message.state, "sent")
+        self.assertEqual(self._counts(), before)
+        self.assertFalse(self.env["oto.whatsapp.event"].search_count([]))
+        # Signed but not JSON: answered 200 (Meta would not send it again)
+        # and kept as it came, for someone to look at.
+        with mute_logger(*LOGGERS):
             self.assertEqual(
                 self._hook(
                     "post_raw", b"{not json", signature=self.graph.sign(b"{not json")
                 ),
-                400,
+                200,
             )
-        self.assertEqual(message.state, "sent")
+        kept = self.env["oto.whatsapp.event"].search([])
+        self.assertEqual((kept.kind, kept.state), ("item", "unparseable"))
+        self.assertEqual(kept.payload, "{not json")
         self.assertEqual(self._counts(), before)
 
     def test_statuses_out_of_order_skipped_or_unknown(self):

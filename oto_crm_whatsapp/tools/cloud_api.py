@@ -7,7 +7,10 @@ through it, and tests of the Odoo layer patch or fake exactly that class
 (``fake_graph.FakeGraph`` serves the same calls on 127.0.0.1).
 
 Every failure is a ``CloudApiError`` with ``code`` (Meta's error code),
-``http_status``, ``message`` (English) and ``retryable``:
+``http_status``, ``message`` (English), ``retryable`` and ``maybe_sent``
+(the request may have reached Meta and done its work although no usable
+answer came back: a read timeout, a cut connection, a 2xx that is not what
+Meta answers; sending it again could send a message twice):
 
 - ``CloudApiAuthError``: HTTP 401 or code 190, the token expired or is
   invalid (not retryable);
@@ -132,10 +135,12 @@ class CloudApiError(Exception):
     HTTP status (``None`` when there was no answer), ``message`` a readable
     English text, ``retryable`` whether the same call may work later;
     ``reason`` is ``error_reason(code)``, ``subcode``, ``details``,
-    ``error_type`` and ``fbtrace_id`` what Meta said, when it did.
+    ``error_type`` and ``fbtrace_id`` what Meta said, when it did;
+    ``maybe_sent`` whether the request may have been carried out.
     """
 
     retryable = False
+    maybe_sent = False
 
     def __init__(
         self,
@@ -148,8 +153,11 @@ class CloudApiError(Exception):
         details="",
         error_type="",
         fbtrace_id="",
+        maybe_sent=None,
     ):
         super().__init__(message)
+        if maybe_sent is not None:
+            self.maybe_sent = bool(maybe_sent)
         self.message = message
         self.code = code
         self.http_status = http_status
@@ -208,6 +216,26 @@ def _is_read_timeout(exc):
     return any(type(arg).__name__ == "ReadTimeoutError" for arg in exc.args)
 
 
+def _never_connected(exc):
+    """Whether a connection error happened before the request was sent (the
+    connection was refused or the name did not resolve)."""
+    seen, todo = set(), [exc]
+    while todo:
+        error = todo.pop()
+        if id(error) in seen or error is None:
+            continue
+        seen.add(id(error))
+        if type(error).__name__ in ("NewConnectionError", "NameResolutionError"):
+            return True
+        if isinstance(error, ConnectionRefusedError):
+            return True
+        todo += [error.__cause__, error.__context__, getattr(error, "reason", None)]
+        todo += [
+            arg for arg in getattr(error, "args", ()) if isinstance(arg, Exception)
+        ]
+    return False
+
+
 def _meta_id(value, what):
     """A Meta object ID (digits) as text, for a URL path."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -233,6 +261,13 @@ def _recipient(to):
 def _text(value, what):
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"The {what} must be a non-empty text.")
+    return value
+
+
+def _callback_data(value):
+    """``biz_opaque_callback_data``: a text of at most 512 characters."""
+    if not isinstance(value, str) or not value or len(value) > 512:
+        raise ValueError("The callback data must be a text of 1 to 512 characters.")
     return value
 
 
@@ -331,9 +366,12 @@ class CloudApiClient:
             )
         except requests.RequestException as exc:
             if isinstance(exc, requests.Timeout) or _is_read_timeout(exc):
+                # Connecting timed out: nothing was sent. Reading timed out:
+                # Meta may have done it.
                 raise CloudApiTemporaryError(
                     f"The WhatsApp Cloud API did not answer within "
-                    f"{self.timeout:g} seconds."
+                    f"{self.timeout:g} seconds.",
+                    maybe_sent=not isinstance(exc, requests.ConnectTimeout),
                 ) from exc
             if isinstance(
                 exc,
@@ -342,7 +380,8 @@ class CloudApiClient:
                 | requests.exceptions.ContentDecodingError,
             ):
                 raise CloudApiTemporaryError(
-                    f"Cannot reach the WhatsApp Cloud API ({type(exc).__name__})."
+                    f"Cannot reach the WhatsApp Cloud API ({type(exc).__name__}).",
+                    maybe_sent=not _never_connected(exc),
                 ) from exc
             raise CloudApiRequestError(
                 f"Cannot call the WhatsApp Cloud API ({type(exc).__name__})."
@@ -356,11 +395,13 @@ class CloudApiClient:
                 f"The WhatsApp Cloud API did not answer JSON "
                 f"(HTTP {response.status_code}).",
                 http_status=response.status_code,
+                maybe_sent=True,
             ) from exc
         if not isinstance(data, dict):
             raise CloudApiResponseError(
                 "The WhatsApp Cloud API answered something other than a JSON object.",
                 http_status=response.status_code,
+                maybe_sent=True,
             )
         return data
 
@@ -416,15 +457,15 @@ class CloudApiClient:
             message_id = data["messages"][0]["id"]
         except (KeyError, IndexError, TypeError) as exc:
             raise CloudApiResponseError(
-                "The WhatsApp Cloud API's answer has no message id."
+                "The WhatsApp Cloud API's answer has no message id.", maybe_sent=True
             ) from exc
         if not isinstance(message_id, str) or not message_id:
             raise CloudApiResponseError(
-                "The WhatsApp Cloud API's message id is not a text."
+                "The WhatsApp Cloud API's message id is not a text.", maybe_sent=True
             )
         return message_id
 
-    def _send(self, phone_number_id, to, kind, content):
+    def _send(self, phone_number_id, to, kind, content, callback_data=None):
         url = self._url(_meta_id(phone_number_id, "phone number ID"), "messages")
         payload = {
             "messaging_product": "whatsapp",
@@ -433,6 +474,8 @@ class CloudApiClient:
             "type": kind,
             kind: content,
         }
+        if callback_data is not None:
+            payload["biz_opaque_callback_data"] = _callback_data(callback_data)
         return self._message_id(self._request("POST", url, payload=payload))
 
     # Calls -------------------------------------------------------------------
@@ -456,13 +499,24 @@ class CloudApiClient:
             "quality_rating": rating if isinstance(rating, str) else "UNKNOWN",
         }
 
-    def send_text(self, phone_number_id, to, body, preview_url=False):
+    def send_text(
+        self, phone_number_id, to, body, preview_url=False, callback_data=None
+    ):
         """Send a free-form text (within the 24-hour customer service window);
-        returns Meta's message id (``wamid...``)."""
+        returns Meta's message id (``wamid...``). ``callback_data`` comes back
+        in the message's statuses (``biz_opaque_callback_data``)."""
         content = {"preview_url": bool(preview_url), "body": _text(body, "text")}
-        return self._send(phone_number_id, to, "text", content)
+        return self._send(phone_number_id, to, "text", content, callback_data)
 
-    def send_template(self, phone_number_id, to, name, language, components=None):
+    def send_template(
+        self,
+        phone_number_id,
+        to,
+        name,
+        language,
+        components=None,
+        callback_data=None,
+    ):
         """Send an approved template; ``components`` are the filled-in
         parameters (Meta's shape). Returns Meta's message id."""
         content = {
@@ -471,7 +525,7 @@ class CloudApiClient:
         }
         if components:
             content["components"] = list(components)
-        return self._send(phone_number_id, to, "template", content)
+        return self._send(phone_number_id, to, "template", content, callback_data)
 
     def create_template(self, waba_id, name, language, category, components):
         """Submit a template for approval; returns ``{id, status, category}``

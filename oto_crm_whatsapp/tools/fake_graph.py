@@ -19,10 +19,14 @@ Behaviour:
   answers a new ``wamid`` and records the message in ``sent`` (thread-safe):
   ``{phone_number_id, to, type, text, preview_url}`` or ``{..., template:
   {name, language, components}}``, with ``message_id`` and ``time``
-  (``time.monotonic()``). With ``check_templates`` only approved templates
-  of ``templates`` are accepted (paused 132015, disabled 132016, else
-  132001);
+  (``time.monotonic()`` when the request came). With ``check_templates``
+  only approved templates of ``templates`` are accepted (paused 132015,
+  disabled 132016, else 132001);
 - ``GET /{version}/{phone_number_id}``: the number, "Oto Demo", GREEN;
+- several phone numbers (``add_number``), each with its own token (a
+  number whose token is wrong or expired answers 401 / 190, the others
+  go on); ``biz_opaque_callback_data`` sent with a message is kept
+  (``callback_data`` in ``sent``) and comes back in its statuses;
 - ``/{version}/{waba_id}/message_templates``: GET (pages of ``page_size``
   templates, ``after`` cursors, ``name`` filter), POST (new templates are
   PENDING; the same name and language again replaces the earlier one, or is
@@ -36,15 +40,18 @@ Behaviour:
   ``not_on_whatsapp`` numbers are accepted then reported failed (131026) by
   ``deliver_pending`` (in the background with ``auto_deliver``).
 
-``received`` lists the calls (method, path, params, body); ``errors`` the
-tracebacks of the fake's own bugs (answered HTTP 500).
+``received`` lists the calls (method, path, params, body) unless
+``keep_calls`` is False (long benchmarks); ``errors`` the tracebacks of the
+fake's own bugs (answered HTTP 500).
 
 Webhook helpers (``post_status``, ``post_inbound``, ``post_template_status``,
 ``post_template_quality``, ``post_payload``) POST payloads shaped as Meta's
 to ``webhook_url``, signed with ``X-Hub-Signature-256`` over the exact bytes
 sent, and return the HTTP status (``last_payload`` keeps the last one);
 ``post_raw`` posts bytes with the signature given (``sign(body)``, a wrong
-one, or ``None`` for none). ``build_*_payload`` give the payloads.
+one, or ``None`` for none); ``post_sent_statuses`` posts the ``sent``
+status of every message received, as Meta does after accepting one.
+``build_*_payload`` give the payloads.
 """
 
 import base64
@@ -144,11 +151,12 @@ def status_error(code, details=None):
     }
 
 
-def _notification(waba_id, field, value):
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [{"id": waba_id, "changes": [{"value": value, "field": field}]}],
-    }
+def _notification(waba_id, field, value, time=None):
+    entry = {"id": waba_id, "changes": [{"value": value, "field": field}]}
+    if time is not None:
+        # WhatsApp Business Account fields carry when Meta issued them.
+        entry["time"] = int(time)
+    return {"object": "whatsapp_business_account", "entry": [entry]}
 
 
 def _metadata(phone_number_id, display_phone_number):
@@ -168,16 +176,20 @@ def build_status_payload(
     *,
     waba_id=DEFAULT_WABA_ID,
     display_phone_number=METADATA_PHONE_NUMBER,
+    callback_data=None,
 ):
     """The webhook payload of a status (``sent``, ``delivered``, ``read``,
     ``failed``) of ``message_id``; ``errors`` are Meta error codes or error
-    dicts (``{"code", "title"...}``, see ``status_error``)."""
+    dicts (``{"code", "title"...}``, see ``status_error``);
+    ``callback_data`` the message's ``biz_opaque_callback_data``."""
     item = {
         "id": message_id,
         "status": status,
         "timestamp": str(timestamp) if timestamp is not None else _now(),
         "recipient_id": _digits(recipient),
     }
+    if callback_data:
+        item["biz_opaque_callback_data"] = callback_data
     if status in ("sent", "delivered", "read"):
         item["conversation"] = {"id": uuid.uuid4().hex, "origin": {"type": "marketing"}}
         item["pricing"] = {
@@ -229,10 +241,11 @@ def build_inbound_payload(
 
 
 def build_template_status_payload(
-    waba_id, name, language, event, reason=None, template_id=None
+    waba_id, name, language, event, reason=None, template_id=None, time=None
 ):
     """The webhook payload of a template's review or status change
-    (``APPROVED``, ``REJECTED``, ``PAUSED``, ``DISABLED``...)."""
+    (``APPROVED``, ``REJECTED``, ``PAUSED``, ``DISABLED``...) issued at
+    ``time`` (seconds; none when not given)."""
     value = {
         "event": event,
         "message_template_id": _numeric(template_id or _new_id()),
@@ -240,11 +253,11 @@ def build_template_status_payload(
         "message_template_language": language,
         "reason": reason if reason is not None else "NONE",
     }
-    return _notification(waba_id, "message_template_status_update", value)
+    return _notification(waba_id, "message_template_status_update", value, time)
 
 
 def build_template_quality_payload(
-    waba_id, name, language, quality, previous="GREEN", template_id=None
+    waba_id, name, language, quality, previous="GREEN", template_id=None, time=None
 ):
     """The webhook payload of a template's new quality score."""
     value = {
@@ -254,7 +267,20 @@ def build_template_quality_payload(
         "message_template_name": name,
         "message_template_language": language,
     }
-    return _notification(waba_id, "message_template_quality_update", value)
+    return _notification(waba_id, "message_template_quality_update", value, time)
+
+
+def build_phone_quality_payload(
+    waba_id, display_phone_number, event, current_limit="TIER_1K", time=None
+):
+    """The webhook payload of a phone number's quality or messaging limit
+    change (``FLAGGED``, ``UNFLAGGED``, ``DOWNGRADE``, ``UPGRADE``)."""
+    value = {
+        "display_phone_number": _digits(display_phone_number),
+        "event": event,
+        "current_limit": current_limit,
+    }
+    return _notification(waba_id, "phone_number_quality_update", value, time)
 
 
 def _cursor(offset):
@@ -277,12 +303,14 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     def _handle(self):
+        # When the request came, before anything else: the rate as Meta sees it.
+        self.arrived = time.monotonic()
         length = self.headers.get("Content-Length") or "0"
         body = self.rfile.read(int(length)) if length.isdigit() else b""
         fake = self.server.fake
         try:
             status, answer, content_type = fake.handle(
-                self.command, self.path, self.headers, body
+                self.command, self.path, self.headers, body, arrived=self.arrived
             )
         except Exception:  # A bug of the fake: kept in ``errors``, answer 500.
             fake.errors.append(traceback.format_exc())
@@ -320,6 +348,13 @@ class FakeGraph:
         self._app_secret = app_secret
         self.webhook_url = webhook_url
         self.phone_number_id = str(phone_number_id)
+        # Every phone number served: {id: {"token": ..., "display": ...}}.
+        self.numbers = {
+            self.phone_number_id: {
+                "token": access_token,
+                "display": METADATA_PHONE_NUMBER,
+            }
+        }
         self.waba_id = str(waba_id)
         self.display_phone_number = DISPLAY_PHONE_NUMBER
         self.verified_name = VERIFIED_NAME
@@ -332,6 +367,7 @@ class FakeGraph:
         self.reject_duplicate_templates = False
         self.fail_next_templates = []
         self.delay = 0.0
+        self.keep_calls = True
         self.auto_deliver = False
         self.auto_deliver_delay = 0.05
         # What happened.
@@ -346,7 +382,9 @@ class FakeGraph:
         self._lock = threading.RLock()
         self._failures = deque()
         self._raw_answers = deque()
-        self._send_times = deque()
+        self._send_times = {}
+        self._by_message_id = {}
+        self._tls = threading.local()
         self._stopping = threading.Event()
         self._server = None
         self._thread = None
@@ -405,10 +443,34 @@ class FakeGraph:
                 self._send_times,
             ):
                 bucket.clear()
+            self._by_message_id = {}
             self.templates.clear()
             self.last_payload = None
 
     # Knobs -------------------------------------------------------------------
+
+    def add_number(self, phone_number_id, access_token=None, display=None):
+        """Serve another phone number of the business account, with its own
+        token (default: the fake's) and display number (digits)."""
+        with self._lock:
+            self.numbers[str(phone_number_id)] = {
+                "token": access_token or self._access_token,
+                "display": _digits(display or METADATA_PHONE_NUMBER),
+            }
+        return str(phone_number_id)
+
+    def fail_number(self, phone_number_id, http_status=500, code=131000):
+        """Answer every send of this number with this error (``None``: stop
+        failing): Meta down for one number."""
+        with self._lock:
+            number = self.numbers[str(phone_number_id)]
+            number["failure"] = (http_status, code) if http_status else None
+
+    def set_token(self, phone_number_id, access_token):
+        """Change the token a number accepts (expire it: calls with the old
+        one answer 401 / 190)."""
+        with self._lock:
+            self.numbers[str(phone_number_id)]["token"] = access_token
 
     def fail_next(
         self, count=1, http_status=500, code=131000, message=None, details=None
@@ -477,36 +539,40 @@ class FakeGraph:
 
     # Requests ----------------------------------------------------------------
 
-    def handle(self, method, raw_path, headers, body):
+    def handle(self, method, raw_path, headers, body, arrived=None):
         """``(http status, answer, content type)`` of one request; the answer
         is a dict (sent as JSON) or bytes."""
+        self._tls.arrived = arrived if arrived is not None else time.monotonic()
         url = urlsplit(raw_path)
         params = {
             key: values[0]
             for key, values in parse_qs(url.query, keep_blank_values=True).items()
         }
-        with self._lock:
-            self.received.append(
-                {"method": method, "path": url.path, "params": params, "body": body}
-            )
+        if self.keep_calls:
+            with self._lock:
+                self.received.append(
+                    {"method": method, "path": url.path, "params": params, "body": body}
+                )
         if self.delay:
             self._stopping.wait(self.delay)
-        if not self._authorized(headers.get("Authorization")):
+        parts = url.path.strip("/").split("/")
+        target = parts[1] if len(parts) > 1 else ""
+        if not self._authorized(headers.get("Authorization"), target):
             return self._error(401, 190, ERROR_TITLES[190])
         with self._lock:
             raw = self._raw_answers.popleft() if self._raw_answers else None
         if raw:
             return raw
-        parts = url.path.strip("/").split("/")
         if len(parts) in (2, 3) and _VERSION_RE.fullmatch(parts[0]):
-            target, edge = parts[1], parts[2] if len(parts) == 3 else None
+            edge = parts[2] if len(parts) == 3 else None
+            number = "number" if target in self.numbers else target
             route = {
-                ("GET", self.phone_number_id, None): self._phone_number,
-                ("POST", self.phone_number_id, "messages"): self._send,
+                ("GET", "number", None): self._phone_number,
+                ("POST", "number", "messages"): self._send,
                 ("GET", self.waba_id, "message_templates"): self._list_templates,
                 ("POST", self.waba_id, "message_templates"): self._create_template,
                 ("DELETE", self.waba_id, "message_templates"): self._delete_template,
-            }.get((method, target, edge))
+            }.get((method, number, edge))
             if route:
                 return route(params, body, url.path)
         return self._error(
@@ -519,8 +585,10 @@ class FakeGraph:
             subcode=33,
         )
 
-    def _authorized(self, header):
-        expected = f"Bearer {self._access_token}".encode()
+    def _authorized(self, header, target=""):
+        number = self.numbers.get(target)
+        token = number["token"] if number else self._access_token
+        expected = f"Bearer {token}".encode()
         given = (header or "").encode("utf-8", "replace")
         return hmac.compare_digest(expected, given)
 
@@ -542,11 +610,12 @@ class FakeGraph:
         return data if isinstance(data, dict) else None
 
     def _phone_number(self, params, body, path):
+        number = path.strip("/").split("/")[1]
         answer = {
             "display_phone_number": self.display_phone_number,
             "verified_name": self.verified_name,
             "quality_rating": self.quality_rating,
-            "id": self.phone_number_id,
+            "id": number,
         }
         fields = params.get("fields")
         if fields:
@@ -554,26 +623,35 @@ class FakeGraph:
             answer = {key: value for key, value in answer.items() if key in wanted}
         return self._ok(answer)
 
-    def _rate_limited(self):
+    def _rate_limited(self, number):
+        """Beyond ``rate_limit_per_second`` messages of ``number`` in the
+        last second (each number has its own throughput)."""
         limit = self.rate_limit_per_second
         if not limit:
             return False
         with self._lock:
             now = time.monotonic()
-            while self._send_times and self._send_times[0] <= now - 1:
-                self._send_times.popleft()
-            if len(self._send_times) >= limit:
+            times = self._send_times.setdefault(number, deque())
+            while times and times[0] <= now - 1:
+                times.popleft()
+            if len(times) >= limit:
                 return True
-            self._send_times.append(now)
+            times.append(now)
             return False
 
     def _send(self, params, body, path):
+        number = path.strip("/").split("/")[1]
         with self._lock:
             failure = self._failures.popleft() if self._failures else None
         if failure:
             http_status, code, message, details = failure
             return self._error(http_status, code, message, details=details)
-        if self._rate_limited():
+        broken = self.numbers.get(number, {}).get("failure")
+        if broken:
+            return self._error(
+                broken[0], broken[1], ERROR_TITLES.get(broken[1], "Error")
+            )
+        if self._rate_limited(number):
             return self._error(429, 130429, ERROR_TITLES[130429])
         data = self._json(body)
         if data is None or data.get("messaging_product") != "whatsapp":
@@ -582,7 +660,14 @@ class FakeGraph:
         if not isinstance(to, str) or not _RECIPIENT_RE.fullmatch(to):
             return self._error(400, 100, "Invalid parameter", details="to")
         to = _digits(to)
-        record = {"phone_number_id": self.phone_number_id, "to": to}
+        record = {"phone_number_id": number, "to": to}
+        callback = data.get("biz_opaque_callback_data")
+        if callback is not None:
+            if not isinstance(callback, str) or len(callback) > 512:
+                return self._error(
+                    400, 100, "Invalid parameter", details="biz_opaque_callback_data"
+                )
+            record["callback_data"] = callback
         kind = data.get("type")
         if kind == "text":
             text = data.get("text")
@@ -605,9 +690,10 @@ class FakeGraph:
         else:
             return self._error(400, 100, "Invalid parameter", details="type")
         message_id = f"wamid.{uuid.uuid4().hex}"
-        record.update(message_id=message_id, time=time.monotonic())
+        record.update(message_id=message_id, time=self._tls.arrived, wall=time.time())
         with self._lock:
             self.sent.append(record)
+            self._by_message_id[message_id] = record
             if to in {_digits(number) for number in self.not_on_whatsapp}:
                 self.pending_statuses.append((message_id, to))
                 if self.auto_deliver:
@@ -799,19 +885,56 @@ class FakeGraph:
         body = json.dumps(payload).encode()
         return self.post_raw(body, signature=self.sign(body))
 
-    def post_status(self, message_id, status, recipient, errors=None, timestamp=None):
+    def status_payload(
+        self, message_id, status, recipient=None, errors=None, timestamp=None
+    ):
+        """The payload of a status of a message: its number and
+        ``biz_opaque_callback_data`` when the fake received it."""
+        with self._lock:
+            record = self._by_message_id.get(message_id) or {}
+        return build_status_payload(
+            record.get("phone_number_id", self.phone_number_id),
+            message_id,
+            status,
+            recipient or record.get("to", ""),
+            errors,
+            timestamp,
+            waba_id=self.waba_id,
+            display_phone_number=self.numbers.get(
+                record.get("phone_number_id"), {}
+            ).get("display", METADATA_PHONE_NUMBER),
+            callback_data=record.get("callback_data"),
+        )
+
+    def post_status(
+        self, message_id, status, recipient=None, errors=None, timestamp=None
+    ):
         """POST a status of ``message_id``; the HTTP status."""
         return self.post_payload(
-            build_status_payload(
-                self.phone_number_id,
-                message_id,
-                status,
-                recipient,
-                errors,
-                timestamp,
-                waba_id=self.waba_id,
-            )
+            self.status_payload(message_id, status, recipient, errors, timestamp)
         )
+
+    def post_sent_statuses(self, per_post=10):
+        """POST the ``sent`` status of every message received (``per_post``
+        statuses per POST, as Meta batches them); the HTTP statuses."""
+        with self._lock:
+            records = list(self.sent)
+        results = []
+        for start in range(0, len(records), per_post):
+            payloads = [
+                self.status_payload(r["message_id"], "sent")
+                for r in records[start : start + per_post]
+            ]
+            payload = payloads[0]
+            value = payload["entry"][0]["changes"][0]["value"]
+            for other in payloads[1:]:
+                other_value = other["entry"][0]["changes"][0]["value"]
+                if other_value["metadata"] == value["metadata"]:
+                    value["statuses"] += other_value["statuses"]
+                else:
+                    payload["entry"].append(other["entry"][0])
+            results.append(self.post_payload(payload))
+        return results
 
     def post_inbound(self, sender, text, name="Cliente"):
         """POST a customer's text message; ``(HTTP status, message id)``."""
@@ -833,16 +956,23 @@ class FakeGraph:
         return known[0]["id"] if known else _new_id()
 
     def post_template_status(
-        self, name, language, event, reason=None, template_id=None
+        self, name, language, event, reason=None, template_id=None, time=None
     ):
-        """POST a template status change; the HTTP status. A known template
-        takes the new status (``APPROVED``, ``REJECTED``, ``PAUSED``...)."""
+        """POST a template status change issued at ``time`` (default: now);
+        the HTTP status. A known template takes the new status
+        (``APPROVED``, ``REJECTED``, ``PAUSED``...)."""
         template_id = self._template_id(name, language, template_id)
         if event in TEMPLATE_STATUSES:
             self.set_template_status(name, language, event)
         return self.post_payload(
             build_template_status_payload(
-                self.waba_id, name, language, event, reason, template_id
+                self.waba_id,
+                name,
+                language,
+                event,
+                reason,
+                template_id,
+                time=int(_now()) if time is None else time,
             )
         )
 

@@ -110,30 +110,76 @@ class OtoWhatsappComposer(models.TransientModel):
         partner = self._partner_of(record)
         return partner.mobile or partner.phone or ""
 
-    def _plan_one(self, record):
+    def _purpose(self):
+        """A utility or authentication template answers what the customer
+        asked for; anything else is marketing."""
+        if self.mode == "template" and self.template_id.category in (
+            "utility",
+            "authentication",
+        ):
+            return "transactional"
+        return "marketing"
+
+    def _customers(self, records, phones):
+        """``{record: customer}``: the record's, else the company's customer
+        of that number (the consent gate needs one to ask about)."""
+        Partner = self.env["res.partner"]
+        company = self.account_id.company_id or self.env.company
+        customers = {}
+        for record in records:
+            partner = self._partner_of(record)
+            if not partner and phones.get(record):
+                partner = Partner._oto_find_customer(company, phone=phones[record])
+            customers[record] = partner
+        return customers
+
+    def _plan_context(self, records):
+        """What planning ``records`` needs, asked once for all of them: their
+        phones, customers, the consent gate's refusals, the service window."""
+        phones = {}
+        for record in records:
+            try:
+                phones[record] = normalize_phone(self._phone_of(record))
+            except PhoneError:
+                phones[record] = None
+        customers = self._customers(records, phones)
+        partners = self.env["res.partner"].union(*customers.values())
+        gate = self.env["oto.consent.gate"]
+        codes = gate._refusal_codes(partners, "whatsapp", self._purpose())
+        window = set()
+        if self.mode == "text" and self.account_id:
+            window = partners._oto_whatsapp_window_open_ids(self.account_id)
+        return {
+            "phones": phones,
+            "customers": customers,
+            "codes": codes,
+            "window": window,
+        }
+
+    def _plan_one(self, record, context=None):
         """(values of the message to queue, or None) and the reason to skip."""
-        partner = self._partner_of(record)
-        try:
-            phone = normalize_phone(self._phone_of(record))
-        except PhoneError:
+        context = context or self._plan_context(record)
+        phone = context["phones"].get(record)
+        if not phone:
             return None, self.env._("no valid phone number")
-        if partner.oto_optout_whatsapp:
-            return None, self.env._("asked not to receive WhatsApp messages")
-        if partner.oto_phone_invalid:
-            return None, self.env._("number marked invalid")
-        if partner.oto_whatsapp_unavailable:
-            return None, self.env._("number not on WhatsApp")
+        partner = context["customers"][record]
+        code = context["codes"].get(partner.id)
+        # The message goes to the record's number: the customer's own is
+        # not needed.
+        if code and code != "no_phone":
+            return None, self.env["oto.consent.gate"]._reason(code, "whatsapp")
         values = {
             "account_id": self.account_id.id,
             "partner_id": partner.id,
             "phone": phone,
             "model": record._name,
             "res_id": record.id,
+            "purpose": self._purpose(),
         }
         if self.mode == "text":
             if not (self.body or "").strip():
                 return None, self.env._("no message written")
-            if not partner or not partner._oto_whatsapp_window_open(self.account_id):
+            if not partner or partner.id not in context["window"]:
                 return None, self.env._(
                     "outside the service window: an approved template is needed"
                 )
@@ -162,7 +208,9 @@ class OtoWhatsappComposer(models.TransientModel):
 
     def _plan(self):
         self.ensure_one()
-        return [(record, *self._plan_one(record)) for record in self._records()]
+        records = self._records()
+        context = self._plan_context(records)
+        return [(record, *self._plan_one(record, context)) for record in records]
 
     @api.depends("res_ids", "mode", "template_id", "body", "account_id")
     def _compute_preview(self):

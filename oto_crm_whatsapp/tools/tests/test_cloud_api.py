@@ -387,6 +387,8 @@ def test_slow_answer_times_out(graph):
     assert error.value.retryable is True
     assert error.value.http_status is None
     assert "0.2 seconds" in str(error.value)
+    # The request went out: Meta may have sent the message.
+    assert error.value.maybe_sent is True
     assert_no_token(str(error.value), repr(error.value))
 
 
@@ -400,7 +402,63 @@ def test_connection_refused_is_temporary():
     assert error.value.retryable is True
     assert (error.value.code, error.value.http_status) == (None, None)
     assert "Cannot reach" in str(error.value)
+    # Nothing reached Meta: safe to send again.
+    assert error.value.maybe_sent is False
     assert_no_token(str(error.value), repr(error.value))
+
+
+def test_callback_data_goes_with_the_message_and_comes_back(graph):
+    client = client_of(graph)
+    message_id = client.send_text(
+        PHONE_ID, "5511987654321", "Oi", callback_data="oto-42"
+    )
+    assert json_body(graph)["biz_opaque_callback_data"] == "oto-42"
+    assert graph.sent[0]["callback_data"] == "oto-42"
+    status = graph.status_payload(message_id, "sent")
+    item = status["entry"][0]["changes"][0]["value"]["statuses"][0]
+    assert item["biz_opaque_callback_data"] == "oto-42"
+    client.send_template(PHONE_ID, "5511987654321", "oi", "pt_BR", callback_data="x")
+    assert json_body(graph)["biz_opaque_callback_data"] == "x"
+    for bad in ("", "x" * 513, 42):
+        with pytest.raises(ValueError):
+            client.send_text(PHONE_ID, "5511987654321", "Oi", callback_data=bad)
+
+
+def test_what_may_have_been_sent():
+    """Which failures leave the message's fate unknown."""
+    assert CloudApiTemporaryError("5xx", http_status=503).maybe_sent is False
+    assert CloudApiRequestError("4xx", http_status=400).maybe_sent is False
+    assert CloudApiResponseError("odd", maybe_sent=True).maybe_sent is True
+
+
+def test_an_answer_without_message_id_may_have_been_sent(graph):
+    graph.raw_next(b'{"messages": []}', content_type="application/json")
+    with pytest.raises(CloudApiResponseError) as error:
+        client_of(graph).send_text(PHONE_ID, "5511987654321", "Oi")
+    assert error.value.maybe_sent is True
+    graph.raw_next(b"<html>OK</html>")
+    with pytest.raises(CloudApiResponseError) as error:
+        client_of(graph).send_text(PHONE_ID, "5511987654321", "Oi")
+    assert error.value.maybe_sent is True
+    graph.fail_next(1, 500, 131000)
+    with pytest.raises(CloudApiTemporaryError) as error:
+        client_of(graph).send_text(PHONE_ID, "5511987654321", "Oi")
+    assert error.value.maybe_sent is False
+
+
+def test_each_number_has_its_own_token(graph):
+    other = graph.add_number("100200300401", access_token="EAAG-other-token")
+    assert client_of(graph).send_text(PHONE_ID, "5511987654321", "Oi")
+    with pytest.raises(CloudApiAuthError):
+        client_of(graph).send_text(other, "5511987654321", "Oi")
+    ok = CloudApiClient("EAAG-other-token", base_url=graph.base_url)
+    ok.send_text(other, "5511987654321", "Oi")
+    assert graph.sent[-1]["phone_number_id"] == other
+    # The token expires: that number only.
+    graph.set_token(other, "EAAG-renewed")
+    with pytest.raises(CloudApiAuthError):
+        ok.send_text(other, "5511987654321", "Oi")
+    assert client_of(graph).send_text(PHONE_ID, "5511987654321", "Oi")
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ from oto_crm_whatsapp.tools.webhook import (
     STATUS_RANK,
     ErrorInfo,
     InboundMessage,
+    PhoneQualityEvent,
     StatusEvent,
     TemplateQualityEvent,
     TemplateStatusEvent,
@@ -305,12 +306,12 @@ def test_inbound_text():
         (
             {"type": "image", "image": {"id": "m1", "caption": "Este", "sha256": "x"}},
             "image",
-            "",
+            "Este",
         ),
         (
             {"type": "reaction", "reaction": {"message_id": "wamid.A", "emoji": "👍"}},
             "reaction",
-            "",
+            "👍",
         ),
         (
             {"type": "unsupported", "errors": [{"code": 131051}]},
@@ -318,6 +319,16 @@ def test_inbound_text():
             "",
         ),
         ({"type": "location", "location": {"latitude": 1.5}}, "location", ""),
+        (
+            {
+                "type": "location",
+                "location": {"latitude": -23.5, "longitude": -46.6, "name": "Loja"},
+            },
+            "location",
+            "Loja (-23.5, -46.6)",
+        ),
+        # WhatsApp Web, reconnecting, sends it without its object.
+        ({"type": "interactive"}, "interactive", ""),
     ],
 )
 def test_inbound_kinds(message, kind, text):
@@ -414,7 +425,14 @@ def test_several_entries_changes_and_items_keep_their_order():
                 "changes": [
                     {"field": "messages", "value": inbound_value},
                     TEMPLATE_STATUS["entry"][0]["changes"][0],
-                    {"field": "phone_number_quality_update", "value": "whatever"},
+                    {
+                        "field": "phone_number_quality_update",
+                        "value": {
+                            "display_phone_number": "15550783881",
+                            "event": "FLAGGED",
+                            "current_limit": "TIER_1K",
+                        },
+                    },
                     {"field": "messages", "value": {**status_value, "statuses": []}},
                 ],
             },
@@ -426,7 +444,9 @@ def test_several_entries_changes_and_items_keep_their_order():
         StatusEvent,
         InboundMessage,
         TemplateStatusEvent,
+        PhoneQualityEvent,
     ]
+    assert events[3].time == events[4].time == 1700000000
 
 
 def test_nothing_to_do():
@@ -661,7 +681,11 @@ def _list_or_error(payload):
     for event in events:
         assert isinstance(
             event,
-            StatusEvent | InboundMessage | TemplateStatusEvent | TemplateQualityEvent,
+            StatusEvent
+            | InboundMessage
+            | TemplateStatusEvent
+            | TemplateQualityEvent
+            | PhoneQualityEvent,
         )
 
 
@@ -958,8 +982,16 @@ def test_round_trip_of_template_events(graph, receiver):
     assert graph.post_template_quality("nova_colecao", "pt_BR", "RED") == 200
     status, quality = receiver.events
     assert status == TemplateStatusEvent(
-        "500600700800", template["id"], "nova_colecao", "pt_BR", "APPROVED", None
+        "500600700800",
+        template["id"],
+        "nova_colecao",
+        "pt_BR",
+        "APPROVED",
+        None,
+        time=status.time,
     )
+    # When Meta issued it: the order of template events.
+    assert abs(status.time - time.time()) < 60
     assert quality.quality == "RED"
     assert quality.template_id == template["id"]
     graph.post_template_status(

@@ -280,7 +280,10 @@ export class OtoMyDay extends Component {
                 message,
             ]);
         } catch (error) {
+            // The server refused (the consent gate among others), with the
+            // reason: the channels shown are asked again.
             this.notification.add(errorMessage(error), { type: "danger" });
+            await this.load();
             return;
         }
         suggestion.message = message;

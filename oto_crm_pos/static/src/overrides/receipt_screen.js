@@ -24,14 +24,21 @@ patch(ReceiptScreen.prototype, {
             name: "WhatsApp",
         });
     },
+    /** The customer whose consent the receipt screen offers to record: at
+     * a point of sale of an Oto store only (elsewhere the screen is Odoo's). */
     get otoCustomer() {
-        return this.currentOrder.get_partner();
+        return this.pos.otoHasSellers() ? this.currentOrder.get_partner() : false;
     },
     /** Receipts go through the server's check: the address is normalized
      * (phones to E.164), saved on the customer (found or created) and the
      * receipt sent; a refused address saves nothing. Offline, the address
-     * is kept on the order and reaches the customer when it syncs. */
+     * is kept on the order and reaches the customer when it syncs. At a
+     * point of sale of an Oto store. */
     async _sendReceiptToCustomer({ action, destination }) {
+        if (!this.pos.otoHasSellers() && action !== "oto_whatsapp") {
+            // A point of sale of no Oto store sends receipts as Odoo does.
+            return super._sendReceiptToCustomer(...arguments);
+        }
         const order = this.currentOrder;
         const channel = CHANNEL_OF_ACTION[action] || "email";
         this.otoState.offline = false;

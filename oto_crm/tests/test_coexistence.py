@@ -1,0 +1,235 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A guest in someone's ERP: people without an Oto group work in CRM, Sales
+and Contacts as before, and a seller whose login leaves Oto CRM gives the
+wallet back to the store."""
+
+from lxml import etree
+
+from odoo import Command
+from odoo.tests import Form, new_test_user, tagged
+
+from .common import OtoCrmCommon
+
+
+def _arch(record, view_type="form"):
+    """The view as ``record``'s user gets it (groups applied)."""
+    return etree.fromstring(record.get_view(view_type=view_type)["arch"])
+
+
+def _oto_names(arch):
+    return sorted(
+        {
+            node.get("name")
+            for node in arch.iter("field", "filter", "button")
+            if (node.get("name") or "").startswith(("oto_", "action_oto_"))
+        }
+    )
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestCoexistence(OtoCrmCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sales_user = new_test_user(
+            cls.env,
+            "odoo_sales_user",
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Empresa Cliente",
+                "mobile": "(11) 98765-1111",
+                "company_id": cls.company.id,
+                "oto_seller_id": cls.seller_a1.id,
+            }
+        )
+        product = cls.env["product.product"].create(
+            {"name": "Vestido Linho", "list_price": 250}
+        )
+        cls.order = (
+            cls.env["sale.order"]
+            .with_company(cls.company)
+            .create(
+                {
+                    "partner_id": cls.customer.id,
+                    "company_id": cls.company.id,
+                    "order_line": [Command.create({"product_id": product.id})],
+                }
+            )
+        )
+        cls.order.action_confirm()
+        cls.funnel = cls.env.ref("oto_crm.crm_team_funnel")
+        cls.sales_team = cls.env["crm.team"].create(
+            {"name": "Vendas", "company_id": cls.company.id}
+        )
+        cls.Lead = cls.env["crm.lead"].with_company(cls.company)
+
+    def _lead(self, team, user=None):
+        return self.Lead.create(
+            {
+                "name": f"Pedido {team.name}",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "team_id": team.id,
+                "user_id": (user or self.sales_user).id,
+                "company_id": self.company.id,
+            }
+        )
+
+    def test_sales_user_works_on_subjects_as_before(self):
+        """A Sales user without Oto groups opens, edits and wins subjects of
+        any pipeline, the Oto funnel's included: no access error, no Oto
+        figures or buttons (the customer's purchases are not theirs to see)."""
+        for team in (self.sales_team, self.funnel):
+            lead = self._lead(team).with_user(self.sales_user)
+            with Form(lead) as form:
+                form.expected_revenue = 1200
+            self.assertEqual(lead.expected_revenue, 1200)
+            lead.action_set_won()
+            self.assertTrue(lead.stage_id.is_won)
+            # Read through the ORM anyway: nothing, and no error.
+            self.assertEqual(lead.oto_purchase_count, 0)
+            self.assertEqual(lead.oto_invoice_count, 0)
+        arch = _arch(self.Lead.with_user(self.sales_user))
+        self.assertEqual(
+            _oto_names(arch),
+            [
+                "action_oto_whatsapp",
+                "oto_funnel",
+                "oto_last_interaction",
+                "oto_no_interaction",
+            ],
+            "only the funnel's own fields, shown on the funnel's subjects",
+        )
+        # A new subject typed in the form, as in Odoo's own tests.
+        with Form(self.Lead.with_user(self.sales_user)) as form:
+            form.name = "Novo assunto"
+            form.partner_id = self.customer
+        self.assertTrue(form.record.stage_id)
+
+    def test_oto_users_see_the_customer_figures_in_the_funnel(self):
+        lead = self._lead(self.funnel, user=self.user_seller)
+        arch = _arch(lead.with_user(self.user_seller))
+        self.assertIn("oto_purchase_count", _oto_names(arch))
+        self.assertEqual(lead.with_user(self.user_seller).oto_purchase_count, 1)
+        # Outside the funnel the subject is Odoo's: no figures.
+        other = self._lead(self.sales_team, user=self.user_seller)
+        self.assertEqual(other.with_user(self.user_seller).oto_purchase_count, 0)
+
+    def test_sales_user_sells_and_edits_contacts_as_before(self):
+        order_form_arch = _arch(self.env["sale.order"].with_user(self.sales_user))
+        self.assertEqual(_oto_names(order_form_arch), [])
+        for view_type in ("list", "search"):
+            self.assertEqual(
+                _oto_names(
+                    _arch(self.env["sale.order"].with_user(self.sales_user), view_type)
+                ),
+                [],
+            )
+        with Form(
+            self.env["sale.order"].with_user(self.sales_user).with_company(self.company)
+        ) as form:
+            form.partner_id = self.customer
+            with form.order_line.new() as line:
+                line.product_id = self.order.order_line.product_id
+        order = form.record
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        Partner = self.env["res.partner"].with_user(self.sales_user)
+        for view_type in ("form", "list", "kanban", "search"):
+            self.assertEqual(
+                [
+                    name
+                    for name in _oto_names(_arch(Partner, view_type))
+                    if name not in ("oto_rfv_tone",)
+                ],
+                [],
+                view_type,
+            )
+        with Form(self.customer.with_user(self.sales_user)) as form:
+            form.phone = "(11) 3333-4444"
+        self.assertEqual(self.customer.phone, "(11) 3333-4444")
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestSellerLeavesOto(OtoCrmCommon):
+    """A seller's personal login taken out of Oto CRM while holding a wallet:
+    the seller is inactivated and the wallet goes back to the store's other
+    sellers; nothing is lost."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.wallet = cls.env["res.partner"].create(
+            [
+                {
+                    "name": f"Cliente da Ana {n}",
+                    "company_id": cls.company.id,
+                    "oto_seller_id": cls.seller_a1.id,
+                }
+                for n in range(3)
+            ]
+        )
+        cls.contact = cls.env["oto.contact"].create(
+            {
+                "seller_id": cls.seller_a1.id,
+                "partner_id": cls.wallet[0].id,
+                "channel": "whatsapp",
+                "reached": "yes",
+                "company_id": cls.company.id,
+            }
+        )
+        cls.seller_group = cls.env.ref("oto_crm.oto_crm_group_seller")
+
+    def _assert_back_to_the_store(self):
+        self.assertFalse(self.seller_a1.active)
+        self.assertEqual(self.wallet.oto_seller_id, self.seller_a2)
+        self.assertEqual(self.wallet.oto_store_id, self.store_a)
+        history = self.env["oto.wallet.history"].search(
+            [("partner_id", "in", self.wallet.ids), ("reason", "=", "redistribution")]
+        )
+        self.assertEqual(
+            [(h.old_seller_id, h.new_seller_id) for h in history],
+            [(self.seller_a1, self.seller_a2)] * 3,
+        )
+        self.assertTrue(self.contact.exists())
+        self.assertEqual(self.contact.seller_id, self.seller_a1)
+        self.assertTrue(
+            any(
+                "no longer has access to Oto CRM" in str(body)
+                for body in self.seller_a1.message_ids.mapped("body")
+            )
+        )
+        self.assertTrue(
+            self.env["oto.audit"].search_count(
+                [
+                    ("action", "=", "seller_inactivated"),
+                    ("seller_id", "=", self.seller_a1.id),
+                ]
+            )
+        )
+
+    def test_taken_out_of_the_group_on_the_user(self):
+        # Another change of groups keeps the seller.
+        self.user_seller.write(
+            {"groups_id": [Command.link(self.env.ref("base.group_partner_manager").id)]}
+        )
+        self.assertTrue(self.seller_a1.active)
+        self.user_seller.write({"groups_id": [Command.unlink(self.seller_group.id)]})
+        self._assert_back_to_the_store()
+
+    def test_taken_out_on_the_group(self):
+        self.seller_group.write({"users": [Command.unlink(self.user_seller.id)]})
+        self._assert_back_to_the_store()
+
+    def test_login_archived(self):
+        self.user_seller.action_archive()
+        self._assert_back_to_the_store()
+
+    def test_login_deleted(self):
+        self.user_seller.unlink()
+        self._assert_back_to_the_store()
