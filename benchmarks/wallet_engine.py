@@ -353,7 +353,8 @@ def run_engine(odoo, db, args):
                   JOIN LATERAL (SELECT id, store_id FROM oto_seller
                                  WHERE store_id <> p.oto_store_id
                                  ORDER BY hashint4(id + p.id) LIMIT 1) s ON TRUE
-                 WHERE starts_with(p.name, 'Cliente ') AND hashint4(p.id) %% 20 = 0
+                 WHERE starts_with(p.name, 'Cliente ')
+                   AND mod(hashint4(p.id) & 2147483647, 20) = 0
                 RETURNING partner_id
                 """,
                     at=night + timedelta(hours=1),
