@@ -516,6 +516,34 @@ class TestWalletEngine(TransactionCase):
         self.assertEqual(self.customer.oto_seller_id, self.a1)
         self.assertEqual(self.customer.oto_purchase_count, 2)
 
+    def test_brand_time_zone_checked_and_counted_again(self):
+        """A time zone that is none is refused (nothing written); a
+        purchase at 23:30 in São Paulo is that day, not the next one (UTC);
+        changing the zone makes the next run a full one."""
+        params = self.env["ir.config_parameter"].sudo()
+        with self.assertRaisesRegex(ValidationError, "not a time zone"):
+            params.set_param("oto_crm.timezone", "America/Atlantis")
+        self.assertEqual(params.get_param("oto_crm.timezone", "unset"), "unset")
+        # 23:30 and 23:50 São Paulo time on the 20th (02:30 and 02:50 UTC on
+        # the 21st) with A2, 00:10 on the 21st with A1 twice: A1 visits
+        # once, A2 once; the most recent sale is A1's.
+        for hour, minute, seller in ((2, 30, self.a2), (2, 50, self.a2)):
+            order = self._order(self.customer, seller, 0)
+            order.date_order = datetime(2026, 11, 21, hour, minute)
+        for minute in (10, 20):
+            order = self._order(self.customer, self.a1, 0)
+            order.date_order = datetime(2026, 11, 21, 3, minute)
+        self._refresh()
+        self.assertEqual(self.customer.oto_seller_id, self.a1)
+        # Another zone: the state was built in days of the old one, so the
+        # next run rebuilds it (a full run), in the new zone.
+        params.set_param("oto_crm.timezone", "Asia/Tokyo")
+        with freeze_time(NOW + timedelta(days=1)):
+            run = self._refresh(mode=None)
+        self.assertEqual(run.mode, "full")
+        self.assertEqual(run.timezone, "Asia/Tokyo")
+        self.assertEqual(self.company.oto_engine_timezone, "Asia/Tokyo")
+
     def _engine_state(self, customers):
         self.env.flush_all()
         self.env.cr.execute(
