@@ -94,7 +94,7 @@ class TestUpgraded(TransactionCase):
         self.assertEqual(shown & odoo_stages, odoo_stages)
         # Subjects in the funnel's stages: the pipeline shows those too.
         self.assertTrue(Lead.search_count([("stage_id", "in", shipped.ids)]))
-        # 1.6: store managers have Sales' "Own documents" (their stores'
+        # 1.7: store managers have Sales' "Own documents" (their stores'
         # documents through the add-on's rules), sales managers keep "All".
         managers = self.env.ref("oto_crm.oto_crm_group_manager")
         all_documents = self.env.ref("sales_team.group_sale_salesman_all_leads")

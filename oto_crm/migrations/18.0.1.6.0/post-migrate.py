@@ -9,16 +9,12 @@ holding its subjects). Odoo's four default stages, which earlier versions
 deleted at install when no subject used them, come back when all four are
 gone (with their translations).
 
-Store managers no longer have Sales' "All documents" (their stores' orders,
-invoices and subjects come through the add-on's rules instead): the group
-leaves those who got it with the role, not the sales managers.
-
 Idempotent: a database at 18.0.1.5.0 may have run it already (the two
 changes shipped under one number for a while)."""
 
 import logging
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import SUPERUSER_ID, api
 from odoo.tools import convert_file
 
 _logger = logging.getLogger(__name__)
@@ -58,26 +54,4 @@ def migrate(cr, version):
         )
         langs = [code for code, _name in env["res.lang"].get_installed()]
         env["ir.module.module"]._load_module_terms(["crm"], langs, overwrite=False)
-    _store_managers_without_all_documents(env)
 
-
-def _store_managers_without_all_documents(env):
-    managers = env.ref("oto_crm.oto_crm_group_manager", raise_if_not_found=False)
-    all_documents = env.ref(
-        "sales_team.group_sale_salesman_all_leads", raise_if_not_found=False
-    )
-    sales_manager = env.ref("sales_team.group_sale_manager", raise_if_not_found=False)
-    if not (managers and all_documents and sales_manager):
-        return
-    managers.implied_ids -= all_documents
-    users = managers.users.filtered(
-        lambda user: (
-            all_documents in user.groups_id and sales_manager not in user.groups_id
-        )
-    )
-    if users:
-        _logger.info(
-            "Store managers see their stores' sales documents, not all: %s user(s)",
-            len(users),
-        )
-        users.write({"groups_id": [Command.unlink(all_documents.id)]})
