@@ -128,7 +128,7 @@ def run_pure():
     python = ensure_tool_venv()
     os.makedirs(LOGS, exist_ok=True)
     junit = os.path.join(LOGS, "pure.xml")
-    targets = [os.path.join(ROOT, "tests_static")]
+    targets = [os.path.join(ROOT, "tests")]
     targets += [
         os.path.join(ROOT, addon, "tools")
         for addon in ADDONS
@@ -323,7 +323,7 @@ def run_scenario(odoo, db, name, rebuild=False, test_tags=None):
 
 def run_odoo(scenarios, rebuild=False, test_tags=None):
     try:
-        odoo = envmod.find_odoo()
+        odoo = envmod.find_odoo(browser=True)
     except SetupError as exc:
         say(f"Odoo tests skipped: {exc}")
         return None
@@ -378,8 +378,8 @@ def main(argv=None):
             )
             if odoo is None:
                 say(
-                    "Odoo tests: not run (no Odoo 18 here); only the pure-Python and "
-                    "static parts ran"
+                    "Odoo tests: not run (no Odoo 18, for the reason above); only "
+                    "the pure-Python and static parts ran"
                 )
             else:
                 say(f"Odoo tests: {odoo}")
