@@ -492,11 +492,28 @@ class Bootstrap:
                 f"of {self.log} says why; run the command again once it is mended "
                 "(the unfinished venv is then built anew)."
             )
+        self.link_source()
         found, error = probe(self.python, self.src)
         if error:
             raise SetupError(f"the new venv cannot run Odoo: {error} (see {self.log})")
         self._write_mark("venv", stamp)
         self.out(f"  built in {time.time() - started:.0f} s")
+
+    def link_source(self):
+        """``import odoo`` in the venv finds the clone (pytest-odoo and
+        ``python -m odoo`` need it), as an editable install would."""
+        site = subprocess.run(
+            [
+                self.python,
+                "-c",
+                "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        with open(os.path.join(site, "oto-odoo-src.pth"), "w") as fh:
+            fh.write(self.src + "\n")
 
     # -- all of it
     def run(self, base_python_finder, packages, probe):

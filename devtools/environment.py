@@ -178,8 +178,15 @@ def ensure_project_requirements(odoo):
 
 def ensure_test_requirements(odoo):
     """Install requirements-odoo-test.txt (what the add-ons' Odoo tests
-    need beyond Odoo: hypothesis) in Odoo's Python when it is missing."""
-    _ensure_installed(odoo, "import hypothesis", "requirements-odoo-test.txt")
+    need beyond Odoo: hypothesis, pytest-odoo) in Odoo's Python when one is
+    missing."""
+    _ensure_installed(
+        odoo,
+        # pytest_odoo imports odoo: found, not imported.
+        "import hypothesis, sys, importlib.util as u; "
+        "sys.exit(u.find_spec('pytest_odoo') is None)",
+        "requirements-odoo-test.txt",
+    )
 
 
 def prepare():
