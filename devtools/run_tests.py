@@ -69,6 +69,8 @@ SCENARIOS = {
 
 # The add-ons as a guest in a business's ERP (devtools/coexistence.py).
 COEXISTENCE = ("odoo_own", "lifecycle", "upgrade")
+# The add-ons as pip packages (devtools/packaging.py).
+PACKAGING = ("wheels",)
 
 
 class Counts:
@@ -338,6 +340,15 @@ def run_odoo(scenarios, rebuild=False, test_tags=None):
         if name in SCENARIOS:
             counts += run_scenario(odoo, db, name, rebuild, test_tags)
             continue
+        if name in PACKAGING:
+            from . import packaging  # noqa: PLC0415 (it imports this module)
+
+            try:
+                counts += packaging.run_scenario(odoo, db, rebuild)
+            except SetupError as exc:
+                say(f"  {name}: {exc}")
+                counts += Counts(failed=1)
+            continue
         try:
             counts += coexistence.SCENARIOS[name](odoo, db, rebuild)
         except SetupError as exc:
@@ -355,7 +366,9 @@ def main(argv=None):
     )
     parser.add_argument("--odoo", action="store_true", help="Odoo tests only")
     parser.add_argument(
-        "--scenario", action="append", choices=[*SCENARIOS, *COEXISTENCE]
+        "--scenario",
+        action="append",
+        choices=[*SCENARIOS, *COEXISTENCE, *PACKAGING],
     )
     parser.add_argument("--rebuild-templates", action="store_true")
     parser.add_argument(
