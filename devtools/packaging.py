@@ -317,6 +317,14 @@ def main(argv=None):
             python = ensure_tool_venv()  # has whool (requirements-dev.txt)
             made = build_wheels(python, argv[1] if len(argv) > 1 else WHEELS)
         elif argv[0] == "images":
+            try:
+                import PIL  # noqa: F401, PLC0415
+            except ImportError:  # the tool venv has Pillow
+                from .run_tests import ensure_tool_venv  # noqa: PLC0415
+
+                python = ensure_tool_venv()
+                command = [python, "-m", "devtools.packaging", "images"]
+                return subprocess.run(command, cwd=ROOT, check=False).returncode
             made = make_images()
         else:
             made = build_apps(dest=argv[1] if len(argv) > 1 else APPS)
