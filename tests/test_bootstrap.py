@@ -126,6 +126,14 @@ def test_set_up_once_then_nothing(tmp_path, odoo_repo, monkeypatch):
     ).stdout.strip()
     assert shallow == "true"
     assert not (home / "src.partial").exists()
+    # ``import odoo`` in the venv finds the clone (pytest-odoo needs it).
+    path = subprocess.run(
+        [python, "-c", "import sys; print(sys.path)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert repr(src) in path
 
     # The second run: every step was done, nothing is done again.
     boot2, again, lines2 = _run(home, odoo_repo, pip, monkeypatch)
