@@ -6,7 +6,9 @@ Odoo; here each add-on is registered as a bare namespace so only ``tools``
 is loaded.
 
 Under pytest-odoo (``./oto pytest``) Odoo is already imported when this
-runs and the add-ons are Odoo's (``odoo.addons.oto_crm``): nothing is done.
+runs and the add-ons are Odoo's (``odoo.addons.oto_crm``): no namespace is
+made, and ``tests/pytest_odoo_setup.py`` adds what Odoo's own test runner
+does around each test.
 """
 
 import os
@@ -22,3 +24,9 @@ for _addon in ("oto_crm", "oto_crm_pos", "oto_crm_whatsapp"):
         _module = types.ModuleType(_addon)
         _module.__path__ = [os.path.join(ROOT, _addon)]
         sys.modules[_addon] = _module
+
+if "odoo" in sys.modules:
+    from tests.pytest_odoo_setup import (  # noqa: F401, E402
+        pytest_runtest_setup,
+        pytest_runtest_teardown,
+    )
