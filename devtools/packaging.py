@@ -263,7 +263,7 @@ def run_scenario(odoo, db, rebuild=False):
     odoo_bin = os.path.join(odoo.src, "odoo-bin")
     command = [python, odoo_bin] if os.path.isfile(odoo_bin) else [python, "-m", "odoo"]
     say(f"wheels: installing {', '.join(ADDONS)} from {site}")
-    rc, _log, path = run_tests._odoo_run(
+    rc, install_log, path = run_tests._odoo_run(
         odoo,
         db,
         dbname,
@@ -290,7 +290,8 @@ def run_scenario(odoo, db, rebuild=False):
     }
     for addon in ADDONS:
         state, module_path = (found.get(addon, []) + [None, None])[:2]
-        if rc == 0 and state == "installed" and module_path.startswith(site):
+        clean = rc == 0 and not run_tests.ERROR_RE.search(install_log)
+        if clean and state == "installed" and module_path.startswith(site):
             counts += Counts(passed=1)
         else:
             say(

@@ -11,7 +11,9 @@
    Odoo's own tests with and without them (``odoo_own``), installed into a
    year of business then uninstalled and reinstalled (``lifecycle``),
    upgraded release by release from the git history (``upgrade``).
-   Without Odoo parts 2 and 3 are skipped, and the output says why.
+4. The add-ons as pip packages (``devtools/packaging.py``, ``wheels``):
+   built as wheels, installed with pip, installed in Odoo from there.
+   Without Odoo parts 2 to 4 are skipped, and the output says why.
 
 Options: ``--pure`` (part 1 only), ``--odoo`` (parts 2 and 3),
 ``--scenario NAME`` (one Odoo scenario), ``--rebuild-templates``.
@@ -385,7 +387,7 @@ def main(argv=None):
             total += pure
         if not args.pure:
             odoo = run_odoo(
-                args.scenario or [*SCENARIOS, *COEXISTENCE],
+                args.scenario or [*SCENARIOS, *COEXISTENCE, *PACKAGING],
                 args.rebuild_templates,
                 args.test_tags,
             )
