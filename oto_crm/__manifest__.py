@@ -9,6 +9,7 @@
     "author": "Oto CRM for Odoo contributors",
     "maintainers": ["oto-crm"],
     "license": "LGPL-3",
+    "images": ["static/description/banner.png"],
     "application": True,
     "depends": ["sale_crm", "phone_validation", "auth_signup", "mail", "auth_passkey"],
     "external_dependencies": {"python": ["phonenumbers", "requests"]},
