@@ -20,6 +20,9 @@ import os
 import subprocess
 import sys
 import time
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -58,6 +61,8 @@ def build_database(odoo, db, args):
 # sellers there; orders spread over the last 12 months.
 GENERATE_SQL = """
 SET synchronous_commit = off;
+-- Orders that existed before the add-on: no change log entry.
+ALTER TABLE sale_order DISABLE TRIGGER oto_wallet_change;
 INSERT INTO oto_store (name, code, kind, company_id, active, sequence, area_codes,
                        create_date, write_date, create_uid, write_uid)
 SELECT 'Loja ' || g, 'S' || g, CASE WHEN g % 5 = 0 THEN 'franchise' ELSE 'own' END,
@@ -144,6 +149,7 @@ DO $$ DECLARE r record; BEGIN
             || ' ' || r.def || ' NOT VALID';
   END LOOP;
 END $$;
+ALTER TABLE sale_order ENABLE TRIGGER oto_wallet_change;
 VACUUM ANALYZE sale_order;
 VACUUM ANALYZE res_partner;
 """
@@ -158,9 +164,33 @@ def timed(label, func, floor=None):
     return elapsed, result
 
 
+def snapshot(cr, name, query):
+    """A temporary copy of ``query``'s rows, to count what a stage changed
+    (taken and compared outside the timings)."""
+    cr.execute(f"DROP TABLE IF EXISTS {name}")
+    cr.execute(f"CREATE TEMP TABLE {name} AS {query}")
+
+
+def changed(cr, name, query):
+    cr.execute(f"SELECT count(*) FROM (({query}) EXCEPT (SELECT * FROM {name})) AS d")
+    return cr.fetchone()[0]
+
+
+CUSTOMER_STATE = (
+    "SELECT partner_id, order_count, round(amount::numeric, 2), last_purchase, "
+    "preferred_store_id, preferred_seller_id FROM oto_wallet_customer"
+)
+RFV_STATE = (
+    "SELECT partner_id, r_score, f_score, v_score, segment_id FROM oto_wallet_customer"
+)
+
+
 def run_engine(odoo, db, args):
+    from freezegun import freeze_time  # noqa: PLC0415 (Odoo's Python has it)
+
     odoo_module, registry = open_registry(odoo, db, DBNAME)
     SQL = odoo_module.tools.SQL
+    Datetime = odoo_module.fields.Datetime
     with registry.cursor() as cr:
         env = odoo_module.api.Environment(cr, odoo_module.SUPERUSER_ID, {})
         company = env.company
@@ -188,9 +218,19 @@ def run_engine(odoo, db, args):
             )
             return cr.fetchall()
 
-        # The day of orders added by an earlier run of this script (--reuse)
-        # goes: the brand is the generated one.
+        # Back to the generated brand (an earlier run of this script added a
+        # day of orders, cancelled some and gave some to other customers).
         cr.execute("DELETE FROM sale_order WHERE starts_with(name, 'N')")
+        cr.execute(
+            "UPDATE sale_order SET state = 'sale' "
+            "WHERE state = 'cancel' AND starts_with(name, 'B')"
+        )
+        cr.execute(
+            "UPDATE sale_order SET partner_id = client_order_ref::int, "
+            "client_order_ref = NULL "
+            "WHERE starts_with(name, 'B') AND client_order_ref IS NOT NULL"
+        )
+        cr.execute("UPDATE res_company SET oto_last_engine_run = NULL")
         cr.commit()
         print(f"\nstage{' ' * 54}seconds", flush=True)
         timed("floor: one-pass aggregate (count, sum, 12 months)", floor_one_pass)
@@ -199,26 +239,22 @@ def run_engine(odoo, db, args):
         )
 
         env["ir.config_parameter"].set_param("oto_crm.wallet_batch_size", args.batch)
-        timed(
-            "initial full run (state from 10M orders, wallets, RFV)",
+        first = Datetime.now().replace(microsecond=0)
+        _e, run = timed(
+            "first full run on existing data (state, wallets, RFV)",
             lambda: engine._action_wallet_refresh(company, mode="full"),
             floor,
         )
-        cr.commit()
-        timed(
-            "preferred store and seller, all customers (from state)",
-            lambda: engine._refresh_customers(company),
-            floor,
-        )
-        timed(
-            "RFV, all customers (scores, segments; steady state)",
-            lambda: engine._compute_rfv(company),
-            floor,
-        )
+        print(f"  ({run.total:,} customers, {run.moved:,} given a seller by the rule)")
         cr.commit()
 
-        # One day of new orders (about 30,000, dated after the last run), then
-        # the incremental run.
+        # The next night, 24 hours later: a day of new orders (dated between
+        # the two runs), orders of the past cancelled or given to another
+        # customer during the day; a day of orders leaves the window and
+        # recency moves for every customer.
+        night = first + timedelta(hours=24)
+        cancelled = max(args.new_orders // 30, 1)
+        reassigned = max(args.new_orders // 60, 1)
         cr.execute(
             SQL(
                 """
@@ -226,30 +262,132 @@ def run_engine(odoo, db, args):
                 company_id, date_order, state, amount_total, amount_untaxed, currency_rate,
                 oto_seller_id, oto_store_id, oto_channel, create_date, write_date,
                 create_uid, write_uid)
-            SELECT 'N' || g, p.id, p.id, p.id, 1, now(), 'sale',
+            SELECT 'N' || g, p.id, p.id, p.id, 1,
+                   %(first)s + (g * 86000 / %(n)s) * interval '1 second', 'sale',
                    120, 120, 1.0, s.id, s.store_id, 'store', now(), now(), 1, 1
-              FROM generate_series(1, %s) g
+              FROM generate_series(1, %(n)s) g
               JOIN LATERAL (SELECT id, oto_store_id FROM res_partner
                              WHERE id = (SELECT min(id) FROM res_partner
                                           WHERE starts_with(name, 'Cliente '))
-                                        + mod(hashint4(g * 31) & 2147483647, %s)) p ON TRUE
+                                        + mod(hashint4(g * 31) & 2147483647, %(customers)s)) p
+                   ON TRUE
               JOIN LATERAL (SELECT id, store_id FROM oto_seller
-                             WHERE store_id = p.oto_store_id ORDER BY id LIMIT 1) s ON TRUE
+                             WHERE store_id = p.oto_store_id
+                             ORDER BY hashint4(id + g) LIMIT 1) s ON TRUE
             """,
-                args.new_orders,
-                args.customers,
+                first=first,
+                n=args.new_orders,
+                customers=args.customers,
             )
         )
-        cr.commit()
-        elapsed, run = timed(
-            f"incremental nightly run after {args.new_orders:,} new orders",
-            lambda: engine._action_wallet_refresh(company, mode="incremental"),
-            floor,
+        cr.execute(
+            SQL(
+                """
+            UPDATE sale_order SET state = 'cancel' WHERE id IN (
+                SELECT id FROM sale_order
+                 WHERE starts_with(name, 'B') AND state = 'sale'
+                   AND date_order >= %(first)s - interval '300 days'
+                 ORDER BY hashint4(id) LIMIT %(n)s)
+            """,
+                first=first,
+                n=cancelled,
+            )
         )
+        cr.execute(
+            SQL(
+                """
+            UPDATE sale_order SET client_order_ref = partner_id::text,
+                   partner_id = partner_id + 1
+             WHERE id IN (
+                SELECT id FROM sale_order
+                 WHERE starts_with(name, 'B') AND state = 'sale'
+                   AND client_order_ref IS NULL
+                   AND date_order >= %(first)s - interval '300 days'
+                 ORDER BY hashint4(id + 7) LIMIT %(n)s)
+            """,
+                first=first,
+                n=reassigned,
+            )
+        )
+        cr.execute(
+            SQL(
+                "SELECT count(*) FROM sale_order WHERE state = 'sale' "
+                "AND date_order >= %s AND date_order < %s",
+                first - relativedelta(months=company.oto_window_months),
+                night - relativedelta(months=company.oto_window_months),
+            )
+        )
+        leaving = cr.fetchone()[0]
+        cr.commit()
+        snapshot(cr, "bench_rfv", RFV_STATE)
+        with freeze_time(night, tick=True):
+            elapsed, run = timed(
+                f"next night: {args.new_orders:,} new orders, {cancelled:,} cancelled, "
+                f"{reassigned:,} reassigned",
+                lambda: engine._action_wallet_refresh(company, mode=None),
+                floor,
+            )
+        rescored = changed(cr, "bench_rfv", RFV_STATE)
         print(
-            f"  (incremental run: {run.total:,} customers queued, {run.moved:,} moved)"
+            f"  ({run.mode} run: {run.total:,} customers queued, {run.moved:,} moved, "
+            f"{leaving:,} orders left the window, {rescored:,} customers' RFV changed)"
         )
         cr.commit()
+
+        # 5% of the customers buy again at another store of theirs (their
+        # state brought up to date as a batch does, untimed); then every
+        # customer's preferred store and seller, and the RFV, from the state.
+        with freeze_time(night + timedelta(hours=2), tick=True):
+            cr.execute(
+                SQL(
+                    """
+                INSERT INTO sale_order (name, partner_id, partner_invoice_id,
+                    partner_shipping_id, company_id, date_order, state, amount_total,
+                    amount_untaxed, currency_rate, oto_seller_id, oto_store_id, oto_channel,
+                    create_date, write_date, create_uid, write_uid)
+                SELECT 'N5-' || p.id || '-' || k, p.id, p.id, p.id, 1,
+                       %(at)s, 'sale', 900, 900, 1.0, s.id, s.store_id, 'store',
+                       now(), now(), 1, 1
+                  FROM res_partner p
+                 CROSS JOIN generate_series(1, 3) k
+                  JOIN LATERAL (SELECT id, store_id FROM oto_seller
+                                 WHERE store_id <> p.oto_store_id
+                                 ORDER BY hashint4(id + p.id) LIMIT 1) s ON TRUE
+                 WHERE starts_with(p.name, 'Cliente ')
+                   AND mod(hashint4(p.id) & 2147483647, 20) = 0
+                RETURNING partner_id
+                """,
+                    at=night + timedelta(hours=1),
+                )
+            )
+            partners = sorted({row[0] for row in cr.fetchall()})
+            engine._refresh_pairs(
+                company,
+                partners,
+                night
+                + timedelta(hours=2)
+                - relativedelta(months=company.oto_window_months),
+                night + timedelta(hours=2),
+            )
+            snapshot(cr, "bench_customer", CUSTOMER_STATE)
+            timed(
+                "preferred store and seller, all customers (from state)",
+                lambda: engine._refresh_customers(company),
+                floor,
+            )
+            moved = changed(cr, "bench_customer", CUSTOMER_STATE)
+            print(
+                f"  ({len(partners):,} customers' purchases changed; "
+                f"{moved:,} customer rows written differ)"
+            )
+            snapshot(cr, "bench_rfv", RFV_STATE)
+            timed(
+                "RFV, all customers (thresholds, scores, segments)",
+                lambda: engine._compute_rfv(company),
+                floor,
+            )
+            print(f"  ({changed(cr, 'bench_rfv', RFV_STATE):,} customers' RFV changed)")
+        cr.rollback()
 
         # A seller whose wallet is exactly 1,000 customers of their store.
         store = env["oto.store"].search([], limit=1)

@@ -9,6 +9,9 @@ Odoo is found, in this order:
      ``$ODOO_SRC/venv``, ``${ODOO_SRC}-venv`` that exists, else this Python.
   2. ``ODOO_PYTHON`` alone: a Python where ``import odoo`` works.
   3. ``/opt/odoo18`` when it exists, as in 1.
+  4. Else the project gets one itself (``devtools/bootstrap.py``): a shallow
+     clone of Odoo 18.0 and its virtual environment in ``OTO_ODOO_HOME``,
+     set up once.
 
 PostgreSQL: ``ODOO_DB_HOST`` / ``ODOO_DB_PORT`` / ``ODOO_DB_USER`` /
 ``ODOO_DB_PASSWORD`` name an existing server; without ``ODOO_DB_HOST`` a
@@ -109,8 +112,10 @@ def _python_for(src):
     return sys.executable
 
 
-def find_odoo():
-    """Return an ``Odoo`` or raise ``SetupError`` saying what is missing."""
+def find_odoo(browser=False):
+    """Return an ``Odoo`` or raise ``SetupError`` saying what is missing.
+    ``browser``: the browser tests will run (Chromium is needed when Odoo is
+    set up here)."""
     src = os.environ.get("ODOO_SRC")
     if (
         not src
@@ -130,11 +135,10 @@ def find_odoo():
         python = os.environ["ODOO_PYTHON"]
         found, error = _probe(python, None)
     else:
-        raise SetupError(
-            "No Odoo 18 found: set ODOO_SRC to an Odoo 18.0 source tree whose "
-            "requirements.txt is installed (or ODOO_PYTHON to a Python where "
-            "'import odoo' works); see the README, section 'Odoo'."
-        )
+        from . import bootstrap  # noqa: PLC0415 (it imports this module)
+
+        src, python = bootstrap.ensure_odoo(_probe, browser=browser)
+        found, error = _probe(python, src)
     if error:
         raise SetupError(
             f"No usable Odoo 18: {error}; install Odoo's requirements.txt in "
@@ -174,8 +178,15 @@ def ensure_project_requirements(odoo):
 
 def ensure_test_requirements(odoo):
     """Install requirements-odoo-test.txt (what the add-ons' Odoo tests
-    need beyond Odoo: hypothesis) in Odoo's Python when it is missing."""
-    _ensure_installed(odoo, "import hypothesis", "requirements-odoo-test.txt")
+    need beyond Odoo: hypothesis, pytest-odoo) in Odoo's Python when one is
+    missing."""
+    _ensure_installed(
+        odoo,
+        # pytest_odoo imports odoo: found, not imported.
+        "import hypothesis, sys, importlib.util as u; "
+        "sys.exit(u.find_spec('pytest_odoo') is None)",
+        "requirements-odoo-test.txt",
+    )
 
 
 def prepare():

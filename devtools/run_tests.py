@@ -11,7 +11,9 @@
    Odoo's own tests with and without them (``odoo_own``), installed into a
    year of business then uninstalled and reinstalled (``lifecycle``),
    upgraded release by release from the git history (``upgrade``).
-   Without Odoo parts 2 and 3 are skipped, and the output says why.
+4. The add-ons as pip packages (``devtools/packaging.py``, ``wheels``):
+   built as wheels, installed with pip, installed in Odoo from there.
+   Without Odoo parts 2 to 4 are skipped, and the output says why.
 
 Options: ``--pure`` (part 1 only), ``--odoo`` (parts 2 and 3),
 ``--scenario NAME`` (one Odoo scenario), ``--rebuild-templates``.
@@ -69,6 +71,8 @@ SCENARIOS = {
 
 # The add-ons as a guest in a business's ERP (devtools/coexistence.py).
 COEXISTENCE = ("odoo_own", "lifecycle", "upgrade")
+# The add-ons as pip packages (devtools/packaging.py).
+PACKAGING = ("wheels",)
 
 
 class Counts:
@@ -128,7 +132,7 @@ def run_pure():
     python = ensure_tool_venv()
     os.makedirs(LOGS, exist_ok=True)
     junit = os.path.join(LOGS, "pure.xml")
-    targets = [os.path.join(ROOT, "tests_static")]
+    targets = [os.path.join(ROOT, "tests")]
     targets += [
         os.path.join(ROOT, addon, "tools")
         for addon in ADDONS
@@ -323,7 +327,7 @@ def run_scenario(odoo, db, name, rebuild=False, test_tags=None):
 
 def run_odoo(scenarios, rebuild=False, test_tags=None):
     try:
-        odoo = envmod.find_odoo()
+        odoo = envmod.find_odoo(browser=True)
     except SetupError as exc:
         say(f"Odoo tests skipped: {exc}")
         return None
@@ -337,6 +341,15 @@ def run_odoo(scenarios, rebuild=False, test_tags=None):
     for name in scenarios:
         if name in SCENARIOS:
             counts += run_scenario(odoo, db, name, rebuild, test_tags)
+            continue
+        if name in PACKAGING:
+            from . import packaging  # noqa: PLC0415 (it imports this module)
+
+            try:
+                counts += packaging.run_scenario(odoo, db, rebuild)
+            except SetupError as exc:
+                say(f"  {name}: {exc}")
+                counts += Counts(failed=1)
             continue
         try:
             counts += coexistence.SCENARIOS[name](odoo, db, rebuild)
@@ -355,7 +368,9 @@ def main(argv=None):
     )
     parser.add_argument("--odoo", action="store_true", help="Odoo tests only")
     parser.add_argument(
-        "--scenario", action="append", choices=[*SCENARIOS, *COEXISTENCE]
+        "--scenario",
+        action="append",
+        choices=[*SCENARIOS, *COEXISTENCE, *PACKAGING],
     )
     parser.add_argument("--rebuild-templates", action="store_true")
     parser.add_argument(
@@ -372,14 +387,14 @@ def main(argv=None):
             total += pure
         if not args.pure:
             odoo = run_odoo(
-                args.scenario or [*SCENARIOS, *COEXISTENCE],
+                args.scenario or [*SCENARIOS, *COEXISTENCE, *PACKAGING],
                 args.rebuild_templates,
                 args.test_tags,
             )
             if odoo is None:
                 say(
-                    "Odoo tests: not run (no Odoo 18 here); only the pure-Python and "
-                    "static parts ran"
+                    "Odoo tests: not run (no Odoo 18, for the reason above); only "
+                    "the pure-Python and static parts ran"
                 )
             else:
                 say(f"Odoo tests: {odoo}")

@@ -47,7 +47,8 @@ def pre_init_hook(env):
 
 def uninstall_hook(env):
     """What the ORM does not know of goes with the add-on (the engine's
-    queue, an index on Odoo's orders); the funnel of subjects stays with its
+    queue and change log, the triggers writing it, an index on Odoo's
+    orders); the funnel of subjects stays with its
     subjects: when the shipped team or its stages hold subjects, they are
     left to the business (no longer ours, so the uninstall does not delete
     them) instead of the team going and its stages turning up in every
@@ -56,6 +57,8 @@ def uninstall_hook(env):
         "DROP TABLE IF EXISTS oto_wallet_run_queue; "
         "DROP INDEX IF EXISTS sale_order_oto_write_date_idx"
     )
+    # The wallet engine's change log and its triggers on Odoo's tables.
+    env["oto.purchase"]._wallet_change_log_drop()
     team = env.ref("oto_crm.crm_team_funnel", raise_if_not_found=False)
     data = env["ir.model.data"].search(
         [("module", "=", "oto_crm"), ("model", "in", ("crm.team", "crm.stage"))]

@@ -9,6 +9,7 @@
     "author": "Oto CRM for Odoo contributors",
     "maintainers": ["oto-crm"],
     "license": "LGPL-3",
+    "images": ["static/description/banner.png"],
     "auto_install": True,
     "depends": ["oto_crm", "point_of_sale"],
     "uninstall_hook": "uninstall_hook",

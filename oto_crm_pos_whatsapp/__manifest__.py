@@ -9,6 +9,7 @@
     "author": "Oto CRM for Odoo contributors",
     "maintainers": ["oto-crm"],
     "license": "LGPL-3",
+    "images": ["static/description/banner.png"],
     "auto_install": True,
     "depends": ["oto_crm_pos", "oto_crm_whatsapp"],
     "external_dependencies": {"python": []},

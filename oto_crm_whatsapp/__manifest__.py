@@ -9,6 +9,7 @@
     "author": "Oto CRM for Odoo contributors",
     "maintainers": ["oto-crm"],
     "license": "LGPL-3",
+    "images": ["static/description/banner.png"],
     "depends": ["oto_crm", "mail"],
     "external_dependencies": {"python": ["requests"]},
     "data": [

@@ -16,6 +16,7 @@ from . import oto_rfv_segment
 from . import res_partner
 from . import sale_order
 from . import ir_http
+from . import ir_config_parameter
 from . import oto_purchase
 from . import oto_kept_days
 from . import oto_wallet_history

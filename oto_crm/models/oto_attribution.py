@@ -3,7 +3,7 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL, sql
 
-from .brand_time import PURCHASE_TIMEZONE
+from .brand_time import brand_timezone
 
 
 class OtoAttribution(models.Model):
@@ -128,7 +128,7 @@ class OtoAttribution(models.Model):
                        AND later.date <= p.date %(later)s)
                    %(extra)s
             """,
-            tz=PURCHASE_TIMEZONE,
+            tz=brand_timezone(self.env),
             later=later,
             extra=extra,
         )

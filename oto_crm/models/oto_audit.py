@@ -10,6 +10,7 @@ AUDIT_ACTIONS = [
     ("pin_unlock", "Seller unlocked"),
     ("seller_inactivated", "Seller inactivated"),
     ("seller_activated", "Seller activated"),
+    ("seller_moved", "Seller moved to another store"),
     ("consent", "Consent changed"),
     ("wallet_move", "Wallet changed by hand"),
     ("login_locked", "User locked (wrong passwords)"),

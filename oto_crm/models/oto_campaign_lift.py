@@ -4,13 +4,14 @@ from odoo import api, fields, models
 from odoo.tools import SQL, format_amount
 from odoo.tools.misc import formatLang
 
-from ..tools.lift import Group, compute_lift
+from ..tools.lift import MIN_GROUP, Group, compute_lift
 
 
 class OtoCampaign(models.Model):
     """The campaign's incremental lift: the customers it suggested against
-    its holdout (kept out at random), each from the day they were suggested
-    (or would have been) over the same number of days."""
+    its holdout (kept out at random among those it would have suggested, in
+    their place in the day's selection), each from the day they were
+    suggested (or would have been) over the same number of days."""
 
     _inherit = "oto.campaign"
 
@@ -145,15 +146,21 @@ class OtoCampaign(models.Model):
 
         facts = self.env._(
             "Of the %(treated)s customers suggested, %(treated_rate)s%% bought "
-            "within %(days)s days; of the %(holdout)s kept out at random, "
-            "%(holdout_rate)s%%.",
+            "within %(days)s days; of the %(holdout)s kept out at random from "
+            "those it would have suggested, %(holdout_rate)s%%.",
             treated=count(lift.treated.customers),
             treated_rate=points(lift.treated.rate),
             days=count(self.lift_days),
             holdout=count(lift.holdout.customers),
             holdout_rate=points(lift.holdout.rate),
         )
-        if lift.rate.significant and lift.rate.value > 0:
+        if not lift.enough:
+            verdict = self.env._(
+                "Too few customers to tell an effect from chance: at least "
+                "%(minimum)s in each group are needed.",
+                minimum=count(MIN_GROUP),
+            )
+        elif lift.rate.significant and lift.rate.value > 0:
             verdict = self.env._(
                 "The campaign made %(points)s more customers in a hundred buy "
                 "(between %(low)s and %(high)s, with 95%% confidence): about "

@@ -8,7 +8,7 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .brand_time import brand_day, brand_today, utc_start
+from .brand_time import brand_day, brand_timezone, brand_today, utc_start
 from .oto_consent import PHONE_CHANNELS
 
 # How far back a store manager or a brand admin may date a contact (to
@@ -128,7 +128,9 @@ class OtoContact(models.Model):
         now = fields.Datetime.now()
         manager = self.env.user.has_group("oto_crm.oto_crm_group_manager")
         days = CORRECTION_DAYS if manager else 1
-        earliest = utc_start(brand_today(self.env) - timedelta(days=days))
+        earliest = utc_start(
+            brand_today(self.env) - timedelta(days=days), brand_timezone(self.env)
+        )
         for contact in self:
             if contact.date > now:
                 raise ValidationError(

@@ -68,3 +68,11 @@ class OtoKeptDays(models.AbstractModel):
             ("written", fields.Datetime.to_string(self.env.cr.now())),
         ):
             params.set_param(self._kept_param(company, key), value)
+
+    @api.model
+    def _forget_kept_days(self):
+        """Every kept day is computed again by the next refresh (the days
+        were counted in another time zone)."""
+        self.env["ir.config_parameter"].sudo().search(
+            [("key", "=like", f"oto_crm.{self._kept_key}_until_%")]
+        ).unlink()

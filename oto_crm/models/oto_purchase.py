@@ -3,7 +3,7 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from .brand_time import PURCHASE_TIMEZONE
+from .brand_time import brand_timezone
 
 
 class OtoPurchase(models.Model):
@@ -86,7 +86,7 @@ class OtoPurchase(models.Model):
               FROM sale_order so
              WHERE so.state = 'sale'
             """,
-            tz=PURCHASE_TIMEZONE,
+            tz=brand_timezone(self.env),
         )
 
     @api.model
@@ -111,42 +111,6 @@ class OtoPurchase(models.Model):
         ]
 
     @api.model
-    def _get_changed_partner_queries(self, company_id, since, until, written_since):
-        """Queries of (partner_id, delta): customers whose purchases were
-        written since ``written_since`` (the engine's last run, less a margin
-        for transactions still open then) or are dated between ``since`` (the
-        last run) and ``until``. ``delta`` is true for a purchase dated after
-        ``since`` (new: the engine adds it to the customer's state); any other
-        change (an order edited, cancelled, back-dated) rebuilds the
-        customer's state. Bridges append the changes their view part cannot
-        see (orders that left it)."""
-        return [
-            SQL(
-                """
-                SELECT partner_id, date > %(since)s AS delta FROM oto_purchase
-                 WHERE company_id = %(company)s
-                   AND (write_date >= %(written_since)s
-                        OR (date > %(since)s AND date <= %(until)s))
-                """,
-                company=company_id,
-                since=since,
-                until=until,
-                written_since=written_since,
-            ),
-            # A counted order that left the confirmed state.
-            SQL(
-                """
-                SELECT partner_id, FALSE FROM sale_order
-                 WHERE company_id = %(company)s AND write_date >= %(written_since)s
-                   AND state <> 'sale' AND date_order <= %(since)s
-                """,
-                company=company_id,
-                since=since,
-                written_since=written_since,
-            ),
-        ]
-
-    @api.model
     def _get_changed_day_queries(self, company_id, written_since):
         """Queries of the brand days of purchases written since
         ``written_since``, including orders that left the view (cancelled):
@@ -165,7 +129,7 @@ class OtoPurchase(models.Model):
                  WHERE company_id = %(company)s AND write_date >= %(since)s
                    AND state <> 'sale'
                 """,
-                tz=PURCHASE_TIMEZONE,
+                tz=brand_timezone(self.env),
                 company=company_id,
                 since=written_since,
             ),
@@ -185,9 +149,200 @@ class OtoPurchase(models.Model):
             "views": [(False, "form")],
         }
 
+    # ------------------------------------------------------ CHANGE LOG
+
+    @api.model
+    def _wallet_change_log_init(self):
+        """The wallet engine's change log, ``oto_wallet_change``: one row per
+        change that can move a customer, written by triggers in the
+        transaction of the change itself (whoever makes it: the ORM, an
+        import in SQL, a merge of contacts), read and deleted by the
+        engine's next run. A purchase row holds the customer, and the date
+        of the order as it was counted before the change (``old_date``,
+        empty if it was not a purchase) and as it is counted after it
+        (``new_date``, empty if it no longer is one). Other rows: a seller
+        inactivated, reactivated or moved (``seller``, one row per store),
+        a seller's code changed (``code``), a store inactivated, reactivated
+        or reordered (``store``), the store criteria changed (``criteria``).
+        """
+        cr = self.env.cr
+        cr.execute(
+            """
+            CREATE TABLE IF NOT EXISTS oto_wallet_change (
+                id bigserial PRIMARY KEY,
+                kind varchar NOT NULL,
+                company_id integer,
+                partner_id integer,
+                old_date timestamp,
+                new_date timestamp,
+                store_id integer,
+                seller_id integer
+            )
+            """
+        )
+        cr.execute(
+            "CREATE INDEX IF NOT EXISTS oto_wallet_change_company_idx "
+            "ON oto_wallet_change (company_id)"
+        )
+        self._wallet_change_trigger(
+            "sale_order",
+            "{row}.state = 'sale'",
+            (
+                "state",
+                "partner_id",
+                "company_id",
+                "date_order",
+                "amount_total",
+                "currency_rate",
+                "oto_store_id",
+                "oto_seller_id",
+            ),
+        )
+        # The triggers compare the columns in their function, not in a
+        # column list or a WHEN clause: those would tie the columns to the
+        # trigger, and Odoo could no longer change a column's type.
+        cr.execute(
+            """
+            CREATE OR REPLACE FUNCTION oto_seller_wallet_change() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF (OLD.active, OLD.store_id)
+                   IS DISTINCT FROM (NEW.active, NEW.store_id)
+                THEN
+                    INSERT INTO oto_wallet_change
+                           (kind, company_id, store_id, seller_id)
+                    SELECT 'seller', NEW.company_id, s, NEW.id
+                      FROM unnest(ARRAY[OLD.store_id, NEW.store_id]) AS s
+                     WHERE s IS NOT NULL;
+                END IF;
+                IF OLD.code IS DISTINCT FROM NEW.code THEN
+                    INSERT INTO oto_wallet_change (kind, company_id, seller_id)
+                    VALUES ('code', NEW.company_id, NEW.id);
+                END IF;
+                RETURN NULL;
+            END $$;
+            DROP TRIGGER IF EXISTS oto_wallet_change ON oto_seller;
+            CREATE TRIGGER oto_wallet_change AFTER UPDATE ON oto_seller
+                FOR EACH ROW EXECUTE FUNCTION oto_seller_wallet_change();
+
+            CREATE OR REPLACE FUNCTION oto_store_wallet_change() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF (OLD.active, OLD.sequence)
+                   IS DISTINCT FROM (NEW.active, NEW.sequence)
+                THEN
+                    INSERT INTO oto_wallet_change (kind, company_id, store_id)
+                    VALUES ('store', NEW.company_id, NEW.id);
+                END IF;
+                RETURN NULL;
+            END $$;
+            DROP TRIGGER IF EXISTS oto_wallet_change ON oto_store;
+            CREATE TRIGGER oto_wallet_change AFTER UPDATE ON oto_store
+                FOR EACH ROW EXECUTE FUNCTION oto_store_wallet_change();
+
+            CREATE OR REPLACE FUNCTION oto_company_wallet_change() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF OLD.oto_store_criteria IS DISTINCT FROM NEW.oto_store_criteria THEN
+                    INSERT INTO oto_wallet_change (kind, company_id)
+                    VALUES ('criteria', NEW.id);
+                END IF;
+                RETURN NULL;
+            END $$;
+            DROP TRIGGER IF EXISTS oto_wallet_change ON res_company;
+            CREATE TRIGGER oto_wallet_change AFTER UPDATE ON res_company
+                FOR EACH ROW EXECUTE FUNCTION oto_company_wallet_change();
+            """
+        )
+
+    @api.model
+    def _wallet_change_trigger(self, table, counted, columns):
+        """A trigger on ``table`` (a source of purchases) writing its
+        orders' changes into the change log: ``counted``, the condition
+        (SQL, on the row ``{row}``) for an order of the table to be a
+        purchase; ``columns``, those whose change changes the purchase (the
+        date column is ``date_order``). Bridges call it for their sources."""
+        function = f"oto_{table}_wallet_change"
+        old, new = counted.format(row="OLD"), counted.format(row="NEW")
+        olds = ", ".join(f"OLD.{c}" for c in columns)
+        news = ", ".join(f"NEW.{c}" for c in columns)
+        # Only constants of the add-ons are formatted in: no user input.
+        statements = f"""
+            CREATE OR REPLACE FUNCTION {function}() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            DECLARE
+                was boolean := FALSE;
+                counted boolean := FALSE;
+            BEGIN
+                IF TG_OP <> 'INSERT' THEN
+                    was := OLD.partner_id IS NOT NULL AND ({old});
+                END IF;
+                IF TG_OP <> 'DELETE' THEN
+                    counted := NEW.partner_id IS NOT NULL AND ({new});
+                END IF;
+                IF TG_OP = 'UPDATE' AND (NOT (was OR counted)
+                                         OR ({olds}) IS NOT DISTINCT FROM ({news})) THEN
+                    RETURN NULL;
+                END IF;
+                IF was THEN
+                    INSERT INTO oto_wallet_change
+                           (kind, company_id, partner_id, old_date)
+                    VALUES ('purchase', OLD.company_id, OLD.partner_id, OLD.date_order);
+                END IF;
+                IF counted THEN
+                    INSERT INTO oto_wallet_change
+                           (kind, company_id, partner_id, new_date)
+                    VALUES ('purchase', NEW.company_id, NEW.partner_id, NEW.date_order);
+                END IF;
+                RETURN NULL;
+            END $$;
+            DROP TRIGGER IF EXISTS oto_wallet_change ON {table};
+            CREATE TRIGGER oto_wallet_change AFTER INSERT OR UPDATE OR DELETE ON {table}
+                FOR EACH ROW EXECUTE FUNCTION {function}();
+        """
+        self.env.cr.execute(SQL(statements))
+
+    @api.model
+    def _wallet_change_log_drop(self, sources=("sale_order",)):
+        """Remove the change log and its triggers (uninstall): Odoo's tables
+        stay as they were. ``sources``: the tables of orders whose triggers
+        go (bridges pass theirs)."""
+        cr = self.env.cr
+        for table in sources:
+            cr.execute(
+                SQL(
+                    "DROP TRIGGER IF EXISTS oto_wallet_change ON %s",
+                    SQL.identifier(table),
+                )
+            )
+            cr.execute(
+                SQL(
+                    "DROP FUNCTION IF EXISTS %s()",
+                    SQL.identifier(f"oto_{table}_wallet_change"),
+                )
+            )
+        if "sale_order" not in sources:
+            return
+        for table in ("oto_seller", "oto_store", "res_company"):
+            cr.execute(
+                SQL(
+                    "DROP TRIGGER IF EXISTS oto_wallet_change ON %s",
+                    SQL.identifier(table),
+                )
+            )
+        for function in ("seller", "store", "company"):
+            cr.execute(
+                SQL(
+                    "DROP FUNCTION IF EXISTS %s()",
+                    SQL.identifier(f"oto_{function}_wallet_change"),
+                )
+            )
+        cr.execute("DROP TABLE IF EXISTS oto_wallet_change")
+        cr.execute("DROP TABLE IF EXISTS oto_wallet_run_queue")
+
     def init(self):
-        # The engine's incremental run looks for orders written since its
-        # last run.
+        self._wallet_change_log_init()
+        # The results look for orders written since their last refresh.
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS sale_order_oto_write_date_idx "
             "ON sale_order (write_date)"

@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .brand_time import PURCHASE_TIMEZONE, brand_today, day_ranges, utc_start
+from .brand_time import brand_timezone, brand_today, day_ranges, utc_start
 
 _logger = logging.getLogger(__name__)
 
@@ -212,10 +212,10 @@ class OtoRecommendation(models.Model):
                  GROUP BY 1, 2, 3, 4
                 """,
                 lines=lines,
-                tz=PURCHASE_TIMEZONE,
+                tz=brand_timezone(self.env),
                 company=company.id,
-                start=utc_start(date_from),
-                end=utc_start(date_to + timedelta(days=1)),
+                start=utc_start(date_from, brand_timezone(self.env)),
+                end=utc_start(date_to + timedelta(days=1), brand_timezone(self.env)),
             )
         )
         cr.execute("ANALYZE oto_recommendation_stat_line")

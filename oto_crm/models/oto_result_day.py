@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from .brand_time import PURCHASE_TIMEZONE, brand_today, day_ranges, utc_start
+from .brand_time import brand_timezone, brand_today, day_ranges, utc_start
 
 PERIODS = ("30d", "month")
 # Days of results kept (and computed the first time).
@@ -105,8 +105,12 @@ class OtoResultDay(models.Model):
         the days ``date_from`` to ``date_to`` computed from the sources.
         Sales are those of the sales from contacts view (``oto.attribution``)
         bought on those days: the same rows, found within bounds."""
-        start, end = utc_start(date_from), utc_start(date_to + timedelta(days=1))
-        since = utc_start(date_from - timedelta(days=company.oto_attribution_days))
+        tz = brand_timezone(self.env)
+        start, end = (
+            utc_start(date_from, tz),
+            utc_start(date_to + timedelta(days=1), tz),
+        )
+        since = utc_start(date_from - timedelta(days=company.oto_attribution_days), tz)
         sellers = SQL()
         contact_sellers = SQL()
         if seller_ids is not None:
@@ -129,7 +133,7 @@ class OtoResultDay(models.Model):
                 "contact_until": end,
                 "purchase_from": start,
                 "purchase_to": utc_start(
-                    date_to + timedelta(days=company.oto_attribution_days + 1)
+                    date_to + timedelta(days=company.oto_attribution_days + 1), tz
                 ),
                 "company_id": company.id,
                 "seller_ids": seller_ids,
@@ -182,7 +186,7 @@ class OtoResultDay(models.Model):
             date_to=date_to,
             start=start,
             end=end,
-            tz=PURCHASE_TIMEZONE,
+            tz=tz,
             sellers=sellers,
             contact_sellers=contact_sellers,
             attribution=attribution,
@@ -263,7 +267,7 @@ class OtoResultDay(models.Model):
                            AND write_date >= %(since)s) changed
                 """,
                 window=company.oto_attribution_days,
-                tz=PURCHASE_TIMEZONE,
+                tz=brand_timezone(self.env),
                 company=company.id,
                 since=since,
             ),
@@ -359,9 +363,11 @@ class OtoResultDay(models.Model):
             "previous_from": fields.Date.to_string(prev_from),
             "previous_to": fields.Date.to_string(prev_to),
             # The purchases of the period, for the detail of the sales.
-            "purchase_from": fields.Datetime.to_string(utc_start(cur_from)),
+            "purchase_from": fields.Datetime.to_string(
+                utc_start(cur_from, brand_timezone(self.env))
+            ),
             "purchase_to": fields.Datetime.to_string(
-                utc_start(cur_to + timedelta(days=1))
+                utc_start(cur_to + timedelta(days=1), brand_timezone(self.env))
             ),
             "currency_id": currency.id,
             "currency": {

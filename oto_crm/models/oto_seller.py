@@ -353,6 +353,13 @@ class OtoSeller(models.Model):
             if vals.get("active") is True
             else self.browse()
         )
+        # A seller moved to another store leaves their wallet at the old one.
+        moving = (
+            self.filtered(lambda s: s.active and s.store_id.id != vals["store_id"])
+            - leaving
+            if vals.get("store_id")
+            else self.browse()
+        )
         result = super().write(vals)
         if {"user_id", "store_id", "active", "is_manager"} & set(vals):
             self.env["oto.access"]._forget()
@@ -363,6 +370,18 @@ class OtoSeller(models.Model):
                 self.env["oto.audit"]._log(
                     "seller_inactivated",
                     self.env._("%(count)s customer(s) redistributed", count=moved),
+                    seller=seller,
+                )
+        if moving:
+            summary = moving._redistribute_wallet()
+            for seller in moving:
+                self.env["oto.audit"]._log(
+                    "seller_moved",
+                    self.env._(
+                        "Moved to %(store)s; %(count)s customer(s) redistributed",
+                        store=seller.store_id.name,
+                        count=sum(summary.values()) if summary else 0,
+                    ),
                     seller=seller,
                 )
         for seller in returning:

@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools.suggestion_rules import first_name, render_template
-from .brand_time import brand_today
+from .brand_time import brand_day, brand_today
 
 OPEN_STATES = ("backlog", "assigned", "in_progress")
 
@@ -261,7 +261,9 @@ class OtoSuggestion(models.Model):
             "store": (self.store_id or seller.store_id).name or "",
             "brand": self.company_id.name or "",
             "seller_link": seller.seller_link if seller else "",
-            "last_purchase": fields.Date.to_string(last.date()) if last else "",
+            "last_purchase": fields.Date.to_string(brand_day(self.env, last))
+            if last
+            else "",
             "products": ", ".join(
                 self.recommendation_ids.sorted("sequence").product_id.mapped("name")
             ),

@@ -8,10 +8,13 @@ active seller's room (their limiter less what they already got today; none
 on a day off); then for each valid campaign take the audience within the
 sellers' wallets, drop the customers who cannot or should not be contacted
 (the consent gate refuses every channel of the campaign, in quarantine,
-with an open suggestion, suggested by the campaign recently), hold out a
-stable random share (recorded), score and rank the rest per seller, and keep
-as many as the seller's room and the campaign's cap allow. Running it twice
-the same day creates nothing new.
+with an open suggestion, suggested by the campaign recently), score and
+rank them per seller, keep as many as the seller's room and the campaign's
+cap allow, and among those hold out a stable random share (recorded, in
+their slot): the holdout is drawn from the customers the campaign would
+have suggested, so that the lift compares like with like. Running it twice
+the same day creates nothing new (what the day gave, held out or suggested,
+counts against the room and the cap).
 """
 
 import logging
@@ -20,7 +23,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.suggestion_rules import holdout_sql
-from .brand_time import brand_today
+from .brand_time import brand_timezone, brand_today
 
 _logger = logging.getLogger(__name__)
 
@@ -108,7 +111,8 @@ class OtoSuggestionEngine(models.AbstractModel):
     def _prepare_room(self, company, today):
         """Temporary table of each seller's room today: the limiter (seller,
         else store, else brand) less the campaign suggestions already given
-        today; sellers on a day off or inactive have none."""
+        today and the customers held out of today's selections; sellers on a
+        day off or inactive have none."""
         cr = self.env.cr
         cr.execute("DROP TABLE IF EXISTS oto_suggestion_room")
         cr.execute(
@@ -120,7 +124,10 @@ class OtoSuggestionEngine(models.AbstractModel):
                                 %(brand_limit)s)
                        - (SELECT count(*) FROM oto_suggestion g
                            WHERE g.seller_id = s.id AND g.date = %(today)s
-                             AND g.type = 'segment') AS room
+                             AND g.type = 'segment')
+                       -- A customer held out today kept their slot.
+                       - (SELECT count(*) FROM oto_campaign_holdout h
+                           WHERE h.seller_id = s.id AND h.date = %(today)s) AS room
                   FROM oto_seller s
                   JOIN oto_store st ON st.id = s.store_id AND st.active
                  WHERE s.company_id = %(company)s AND s.active
@@ -167,7 +174,9 @@ class OtoSuggestionEngine(models.AbstractModel):
                        COALESCE((c.r_score + c.f_score + c.v_score) / 15.0 * 100, 0)
                            AS score_rfv,
                        CASE WHEN c.order_count > 0 THEN
-                           least(greatest((%(today)s::date - c.last_purchase::date)::float
+                           least(greatest((%(today)s::date
+                                          - (c.last_purchase AT TIME ZONE 'UTC'
+                                             AT TIME ZONE %(tz)s)::date)::float
                                           / greatest(%(window_days)s::float / c.order_count, 1),
                                           0), 2) * 50
                        ELSE 50 END AS score_cycle,
@@ -192,7 +201,8 @@ class OtoSuggestionEngine(models.AbstractModel):
                    AND NOT EXISTS (SELECT 1 FROM oto_suggestion o
                                     WHERE o.partner_id = p.id
                                       AND o.campaign_id = %(campaign)s
-                                      AND o.date > %(today)s::date - %(cooldown)s)
+                                      -- Never twice the same day, whatever the cooldown.
+                                      AND o.date > %(today)s::date - GREATEST(%(cooldown)s, 1))
                    AND NOT EXISTS (SELECT 1 FROM oto_campaign_holdout x
                                     WHERE x.partner_id = p.id
                                       AND x.campaign_id = %(campaign)s)
@@ -200,6 +210,7 @@ class OtoSuggestionEngine(models.AbstractModel):
                 holdout=SQL(holdout_sql(str(campaign.id), "p.id")),
                 share=campaign.holdout_percent * 100,
                 window_days=company.oto_window_months * 30,
+                tz=brand_timezone(self.env),
                 audience=campaign._audience_sql(today),
                 stores=stores,
                 reachable=reachable,
@@ -207,25 +218,29 @@ class OtoSuggestionEngine(models.AbstractModel):
                 **params,
             )
         )
-        cr.execute(
-            SQL(
-                """
-                INSERT INTO oto_campaign_holdout (campaign_id, partner_id, seller_id,
-                                                  company_id, date)
-                SELECT %(campaign)s, partner_id, seller_id, %(company)s, %(today)s
-                  FROM oto_suggestion_candidate WHERE held_out
-                ON CONFLICT (campaign_id, partner_id) DO NOTHING
-                """,
-                **params,
-            )
-        )
-        held_out = cr.rowcount
         cap = campaign.daily_cap or 2147483647
+        # The day's selection, held-out customers included: per seller, the
+        # best ranked within the room and what is left of the campaign's
+        # cap today (a second run of the day counts what the first gave,
+        # held out or suggested). The holdout is drawn among these, so that
+        # it is compared with the customers who would have been suggested
+        # (not with the whole audience); a held-out customer keeps their
+        # slot (the seller gets nobody in their place).
         cr.execute(
             SQL(
                 """
-                WITH ranked AS (
-                    SELECT k.*, r.room,
+                CREATE TEMPORARY TABLE oto_suggestion_selected ON COMMIT DROP AS
+                WITH given AS (
+                    SELECT seller_id, count(*) AS n FROM (
+                        SELECT seller_id FROM oto_suggestion
+                         WHERE campaign_id = %(campaign)s AND date = %(today)s
+                           AND type = 'segment'
+                        UNION ALL
+                        SELECT seller_id FROM oto_campaign_holdout
+                         WHERE campaign_id = %(campaign)s AND date = %(today)s) g
+                     GROUP BY seller_id
+                ), ranked AS (
+                    SELECT k.*, r.room, COALESCE(given.n, 0) AS given,
                            %(w_rfv)s * k.score_rfv + %(w_cycle)s * k.score_cycle
                            + %(w_response)s * k.score_response AS score,
                            row_number() OVER (
@@ -235,8 +250,34 @@ class OtoSuggestionEngine(models.AbstractModel):
                                         k.partner_id) AS rank
                       FROM oto_suggestion_candidate k
                       JOIN oto_suggestion_room r ON r.seller_id = k.seller_id
-                     WHERE NOT k.held_out
-                ), inserted AS (
+                      LEFT JOIN given ON given.seller_id = k.seller_id
+                )
+                SELECT * FROM ranked WHERE rank <= least(room, %(cap)s - given)
+                """,
+                w_rfv=WEIGHT_RFV,
+                w_cycle=WEIGHT_CYCLE,
+                w_response=WEIGHT_RESPONSE,
+                cap=cap,
+                **params,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO oto_campaign_holdout (campaign_id, partner_id, seller_id,
+                                                  company_id, date)
+                SELECT %(campaign)s, partner_id, seller_id, %(company)s, %(today)s
+                  FROM oto_suggestion_selected WHERE held_out
+                ON CONFLICT (campaign_id, partner_id) DO NOTHING
+                """,
+                **params,
+            )
+        )
+        held_out = cr.rowcount
+        cr.execute(
+            SQL(
+                """
+                WITH inserted AS (
                     INSERT INTO oto_suggestion (date, deadline, company_id, seller_id,
                         store_id, partner_id, campaign_id, campaign_sequence, type, state,
                         priority, rank, score, score_rfv, score_cycle, score_response,
@@ -247,25 +288,23 @@ class OtoSuggestionEngine(models.AbstractModel):
                            round(score_rfv::numeric, 1), round(score_cycle::numeric, 1),
                            round(score_response::numeric, 1),
                            %(now)s, %(now)s, %(uid)s, %(uid)s
-                      FROM ranked
-                     WHERE rank <= least(room, %(cap)s)
+                      FROM oto_suggestion_selected
+                     WHERE NOT held_out
                     RETURNING seller_id
                 ), used AS (
                     UPDATE oto_suggestion_room r SET room = r.room - n.count
-                      FROM (SELECT seller_id, count(*) FROM inserted GROUP BY seller_id) n
+                      FROM (SELECT seller_id, count(*) FROM oto_suggestion_selected
+                             GROUP BY seller_id) n
                      WHERE r.seller_id = n.seller_id
                 )
                 SELECT count(*) FROM inserted
                 """,
-                w_rfv=WEIGHT_RFV,
-                w_cycle=WEIGHT_CYCLE,
-                w_response=WEIGHT_RESPONSE,
                 validity=campaign.validity_days,
                 sequence=campaign.sequence,
-                cap=cap,
                 **params,
             )
         )
         suggested = cr.fetchone()[0]
         cr.execute("DROP TABLE oto_suggestion_candidate")
+        cr.execute("DROP TABLE oto_suggestion_selected")
         return suggested, held_out

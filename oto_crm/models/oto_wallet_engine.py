@@ -6,6 +6,15 @@ Layers, as Odoo's own lead assignment: ``_cron_wallet_refresh`` ->
 ``_action_wallet_refresh`` (one company: queue, batches, placement, RFV) ->
 ``_refresh_batch`` (one batch of customers). The rules are those of
 ``tools/wallet_rules.py``, which tests use as the reference.
+
+What an incremental run looks at comes from the change log
+(``oto_wallet_change``), written by triggers in the same transaction as
+the change itself (an order confirmed, edited, cancelled, refunded or given
+to another customer; a seller inactivated, moved or renamed; a store
+inactivated or reordered; the brand's store criteria): a run takes exactly
+the entries committed before it started and deletes them as it queues
+their customers, so a change committed late is never missed, whatever
+its timestamps say.
 """
 
 import json
@@ -21,12 +30,16 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.wallet_rules import parse_criteria
-from .brand_time import brand_today
+from .brand_time import brand_day, brand_timezone, brand_today, utc_start
 from .oto_company_job import owns_cursor
 
 _logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 5000
+PAIR_COLUMNS = SQL(
+    "partner_id, store_id, company_id, order_count, amount, last_purchase, "
+    "recent_seller_ids, recent_days, recent_ats, elected_ids"
+)
 # A pair row computed again replaces the stored one (both ways of computing
 # it, rebuilt from the orders or with new purchases added).
 PAIR_UPSERT = SQL(
@@ -35,10 +48,14 @@ PAIR_UPSERT = SQL(
            last_purchase = EXCLUDED.last_purchase,
            recent_seller_ids = EXCLUDED.recent_seller_ids,
            recent_days = EXCLUDED.recent_days,
+           recent_ats = EXCLUDED.recent_ats,
            elected_ids = EXCLUDED.elected_ids"""
 )
 # From this many customers queued, a full run works in set-based passes.
 DEFAULT_FULL_PASS = 50000
+# What a queued customer needs (``oto_wallet_run_queue.step``); the lowest
+# wins when several apply.
+REBUILD, DELTA, MERGE = 0, 1, 2
 
 
 def _testing():
@@ -70,11 +87,12 @@ class OtoWalletEngine(models.AbstractModel):
         """Bring the wallets of ``company`` up to date; returns the run.
 
         ``mode``: ``full`` (every customer with purchases in the window),
-        ``incremental`` (customers with purchases written since the last run,
-        or leaving the window), ``store`` (the customers of ``store``);
-        default: incremental after a first full run. An unfinished run of the
-        same scope is resumed first. One run per company at a time: another
-        one (the nightly job, another manager) raises ``OtoRunInProgress``.
+        ``incremental`` (the customers of the change log, and those with
+        purchases leaving the window), ``store`` (the customers of
+        ``store``); default: incremental after a first full run. An
+        unfinished run of the same scope is resumed first. One run per
+        company at a time: another one (the nightly job, another manager)
+        raises ``OtoRunInProgress``.
         """
         self = self.sudo().with_company(company)
         with self.env["oto.company.job"]._lock("wallet", company):
@@ -108,17 +126,33 @@ class OtoWalletEngine(models.AbstractModel):
             processed = self._refresh_all(run)
         else:
             processed = self._process_queue(run, batch_size)
+        if run.merge_all:
+            # The brand's store criteria changed: every customer's preferred
+            # store again, from the engine state (no order is read).
+            self._refresh_customers(company)
+            self._invalidate_engine_fields()
+            run.moved += self._apply_preferred(company, None)
+            run.merge_all = False
+            self._commit()
+            processed = None
         incremental = run.mode == "incremental" and not resumed
         self._place_customers(run, processed if incremental else None)
-        if run.mode == "store" or incremental:
+        if run.mode == "store" or (incremental and processed is not None):
             # The batches scored their customers; left: those whose recency
             # crossed a threshold since the last run.
-            self._compute_rfv(company, [], since=company.oto_last_engine_run)
+            self._compute_rfv(
+                company, [], since=run.since or company.oto_last_engine_run
+            )
         else:
             self._compute_rfv(company)
         run.write({"state": "done", "finished": fields.Datetime.now()})
         if run.mode != "store":
-            company.oto_last_engine_run = run.watermark
+            company.write(
+                {
+                    "oto_last_engine_run": run.watermark,
+                    "oto_engine_timezone": run.timezone,
+                }
+            )
         self._commit()
         _logger.info(
             "Wallet refresh %s of %s: %s customers, %s moved, %s placed, %s without seller",
@@ -143,20 +177,39 @@ class OtoWalletEngine(models.AbstractModel):
     def _window_start(self, company, now):
         return now - relativedelta(months=company.oto_window_months)
 
+    def _full_run_reason(self, company, now):
+        """Why the next run must rebuild everything (None: it need not):
+        never run, settings that change the engine state (they clear the
+        last run), the brand's time zone changed since the state was built
+        (its days are the old zone's), or a clock gone back."""
+        last = company.oto_last_engine_run
+        if not last:
+            return "first run"
+        if (company.oto_engine_timezone or brand_timezone(self.env)) != brand_timezone(
+            self.env
+        ):
+            return "time zone changed"
+        if now < last:
+            return "clock before the last run"
+        return None
+
     def _start_run(self, company, mode, store):
         now = fields.Datetime.now()
         last = company.oto_last_engine_run
+        reason = self._full_run_reason(company, now)
         if store:
             mode = "store"
         elif not mode:
-            mode = "incremental" if last else "full"
-        if mode == "incremental" and not last:
+            mode = "full" if reason else "incremental"
+        if mode == "incremental" and reason:
+            _logger.info("Wallet refresh of %s: full run (%s)", company.name, reason)
             mode = "full"
-        window_start = self._window_start(company, now)
-        # The engine state holds the purchases dated up to the watermark of
-        # the last company run; a store run keeps to it, so that the next
-        # incremental run adds exactly the purchases dated after it.
-        watermark = last if mode == "store" and last else now
+        # The engine state holds the purchases of the window of the last
+        # company run; a store run keeps to it (its watermark and its
+        # window), so that the next incremental run adds exactly the
+        # purchases dated after it and subtracts those that left since.
+        watermark = last if mode == "store" and last and not reason else now
+        window_start = self._window_start(company, watermark)
         run = self.env["oto.wallet.run"].create(
             {
                 "company_id": company.id,
@@ -165,20 +218,29 @@ class OtoWalletEngine(models.AbstractModel):
                 "window_start": window_start,
                 "watermark": watermark,
                 "since": last if mode == "incremental" else False,
+                "timezone": brand_timezone(self.env),
             }
         )
-        params = {"run": run.id, "company": company.id, "start": window_start}
-        if mode == "full":
-            selection = SQL(
-                """
-                SELECT partner_id FROM oto_purchase
-                 WHERE company_id = %(company)s AND date >= %(start)s AND partner_id IS NOT NULL
-                UNION
-                SELECT partner_id FROM oto_wallet_pair WHERE company_id = %(company)s
-                """,
-                **params,
-            )
-        elif mode == "store":
+        if mode == "incremental":
+            self._queue_changes(run)
+        else:
+            self._queue_all(run)
+        run.total = run._queue_size()
+        self._commit()
+        return run
+
+    def _queue_all(self, run):
+        """Queue every customer of the run's scope for a rebuild; a company
+        run takes the change log with it (its entries are what the rebuild
+        reads anyway)."""
+        company = run.company_id
+        params = {
+            "run": run.id,
+            "company": company.id,
+            "start": run.window_start,
+            "step": REBUILD,
+        }
+        if run.store_id:
             selection = SQL(
                 """
                 SELECT partner_id FROM oto_purchase
@@ -189,85 +251,239 @@ class OtoWalletEngine(models.AbstractModel):
                 UNION
                 SELECT id FROM res_partner WHERE oto_store_id = %(store)s
                 """,
-                store=store.id,
+                store=run.store_id.id,
                 **params,
             )
         else:
-            # Customers whose purchases changed (new ones only: delta), and
-            # those with purchases leaving the window (rebuilt).
-            # Orders written shortly before the last run may have been
-            # committed after it read them: they are looked at again.
-            margin = int(
-                self.env["ir.config_parameter"].get_param(
-                    "oto_crm.wallet_write_margin_minutes", 60
-                )
-            )
-            changed = self.env["oto.purchase"]._get_changed_partner_queries(
-                company.id, last, now, last - timedelta(minutes=margin)
-            )
-            leaving = SQL(
+            self._consume_changes(run)
+            selection = SQL(
                 """
-                SELECT partner_id, FALSE FROM oto_purchase
-                 WHERE company_id = %(company)s
-                   AND date >= %(previous_start)s AND date < %(start)s
+                SELECT partner_id FROM oto_purchase
+                 WHERE company_id = %(company)s AND date >= %(start)s
+                   AND partner_id IS NOT NULL
+                UNION
+                SELECT partner_id FROM oto_wallet_pair WHERE company_id = %(company)s
                 """,
-                previous_start=self._window_start(company, last),
                 **params,
             )
-            selection = SQL(" UNION ALL ").join([*changed, leaving])
-        if mode != "incremental":
-            selection = SQL("SELECT q.partner_id, FALSE FROM (%s) q", selection)
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO oto_wallet_run_queue (run_id, partner_id, delta)
-                SELECT %(run)s, q.partner_id, bool_and(q.delta)
-                  FROM (%(selection)s) AS q(partner_id, delta)
+                INSERT INTO oto_wallet_run_queue (run_id, partner_id, step)
+                SELECT %(run)s, q.partner_id, %(step)s FROM (%(selection)s) AS q(partner_id)
                  WHERE q.partner_id IS NOT NULL
-                 GROUP BY q.partner_id
                 ON CONFLICT DO NOTHING
                 """,
-                run=run.id,
                 selection=selection,
+                **params,
             )
         )
-        run.total = self.env.cr.rowcount
-        self._commit()
-        return run
+
+    def _consume_changes(self, run, queue_purchases=None):
+        """Take the company's entries of the change log committed before
+        this transaction, and delete them: each is seen by exactly one run.
+        A purchase dated after the watermark stays for the run whose
+        watermark passes it (its old version, if any, is taken now).
+
+        ``queue_purchases``: SQL of a statement queueing the customers of
+        the purchase entries, given the CTE ``purchase(partner_id,
+        old_date, new_date)``; it runs in the same statement. Returns the
+        other entries: [(kind, store id, seller id)]."""
+        queue = queue_purchases or SQL("SELECT 1")
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH consumed AS (
+                    DELETE FROM oto_wallet_change
+                     WHERE company_id = %(company)s
+                       AND (new_date IS NULL OR new_date <= %(until)s)
+                    RETURNING kind, partner_id, old_date, new_date, store_id, seller_id
+                ), kept AS (
+                    UPDATE oto_wallet_change SET old_date = NULL
+                     WHERE company_id = %(company)s AND new_date > %(until)s
+                       AND old_date IS NOT NULL
+                    RETURNING partner_id, old_date
+                ), purchase AS (
+                    SELECT partner_id, old_date, new_date FROM consumed
+                     WHERE kind = 'purchase' AND partner_id IS NOT NULL
+                    UNION ALL
+                    SELECT partner_id, old_date, NULL FROM kept
+                     WHERE partner_id IS NOT NULL
+                ), queued AS (%(queue)s)
+                SELECT DISTINCT kind, store_id, seller_id FROM consumed
+                 WHERE kind <> 'purchase'
+                """,
+                company=run.company_id.id,
+                until=run.watermark,
+                queue=queue,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _queue_changes(self, run):
+        """The queue of an incremental run, from the change log:
+
+        - a customer whose only changes are purchases dated after the last
+          run (their old and new versions alike: never counted yet), or
+          whose purchases leave the window, is brought up to date from
+          their state (``DELTA``): the purchases that left subtracted,
+          the new ones added;
+        - any other change to a customer's purchases (an order edited,
+          cancelled, refunded, back-dated, committed late, given to another
+          customer: both are queued) rebuilds their state (``REBUILD``);
+        - a seller inactivated, reactivated or moved: the customers whose
+          preferred store is one of the seller's stores choose their seller
+          again from their state (``MERGE``); a store inactivated,
+          reactivated or reordered: its customers choose their store again;
+          a seller's code changed: the rankings that hold the seller are
+          recomputed, then their customers choose again;
+        - the brand's store criteria changed: every customer (``merge_all``).
+        """
+        company = run.company_id
+        since = run.since
+        entries = self._consume_changes(
+            run,
+            SQL(
+                """
+                INSERT INTO oto_wallet_run_queue (run_id, partner_id, step)
+                SELECT %(run)s, q.partner_id, min(q.step)
+                  FROM (SELECT partner_id,
+                               CASE WHEN (old_date IS NULL OR old_date > %(since)s)
+                                     AND (new_date IS NULL OR new_date > %(since)s)
+                                    THEN %(delta)s ELSE %(rebuild)s END AS step
+                          FROM purchase
+                        UNION ALL
+                        -- Purchases leaving the window since the last run.
+                        SELECT partner_id, %(delta)s FROM oto_purchase
+                         WHERE company_id = %(company)s AND partner_id IS NOT NULL
+                           AND store_id IS NOT NULL
+                           AND date >= %(previous_start)s AND date < %(start)s) q
+                 GROUP BY q.partner_id
+                """,
+                run=run.id,
+                since=since,
+                delta=DELTA,
+                rebuild=REBUILD,
+                company=company.id,
+                previous_start=self._window_start(company, since),
+                start=run.window_start,
+            ),
+        )
+        stores = sorted({store for kind, store, _s in entries if store})
+        renamed = sorted({seller for kind, _st, seller in entries if kind == "code"})
+        if any(kind == "criteria" for kind, _st, _s in entries):
+            run.merge_all = True
+        parts = []
+        if renamed:
+            parts.append(self._rerank_sellers(company, renamed))
+        if stores:
+            parts.append(
+                SQL(
+                    """
+                    SELECT partner_id FROM oto_wallet_customer
+                     WHERE company_id = %(company)s
+                       AND preferred_store_id = ANY(%(stores)s)
+                    UNION
+                    SELECT partner_id FROM oto_wallet_pair
+                     WHERE store_id = ANY(%(stores)s)
+                    """,
+                    company=company.id,
+                    stores=stores,
+                )
+            )
+        if parts:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO oto_wallet_run_queue (run_id, partner_id, step)
+                    SELECT %(run)s, q.partner_id, %(merge)s FROM (%(parts)s) AS q(partner_id)
+                    ON CONFLICT DO NOTHING
+                    """,
+                    run=run.id,
+                    merge=MERGE,
+                    parts=SQL(" UNION ").join(parts),
+                )
+            )
+
+    def _ranking_sql(self, ids, ats, code_rank):
+        """SQL expression: the sellers of the visits ``ids`` (seller ids)
+        at ``ats`` (their times) ranked for election: most visits, then
+        the most recent sale, then the lowest code (``code_rank``), then the
+        lowest id; a single seller is their own ranking."""
+        return SQL(
+            """CASE WHEN %(ids)s <@ %(ids)s[1:1] THEN %(ids)s[1:1]
+               ELSE (SELECT array_agg(e.seller_id ORDER BY e.votes DESC, e.last_at DESC,
+                                      (%(code_rank)s::int[])[e.seller_id], e.seller_id)
+                       FROM (SELECT x.seller_id, count(*) AS votes, max(x.at) AS last_at
+                               FROM unnest(%(ids)s, %(ats)s) AS x(seller_id, at)
+                              GROUP BY x.seller_id) e)
+               END""",
+            ids=ids,
+            ats=ats,
+            code_rank=code_rank,
+        )
+
+    def _rerank_sellers(self, company, seller_ids):
+        """Recompute, with the sellers' codes of now, the rankings that hold
+        one of ``seller_ids`` (a code changed); returns SQL of the
+        customers whose ranking changed."""
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE oto_wallet_pair wp SET elected_ids = r.ranking
+                  FROM (SELECT id, %(ranking)s AS ranking FROM oto_wallet_pair
+                         WHERE company_id = %(company)s
+                           AND recent_seller_ids && %(sellers)s::int[]) r
+                 WHERE wp.id = r.id AND wp.elected_ids IS DISTINCT FROM r.ranking
+                RETURNING wp.partner_id
+                """,
+                ranking=self._ranking_sql(
+                    SQL("recent_seller_ids"),
+                    SQL("recent_ats"),
+                    self._seller_code_rank(),
+                ),
+                company=company.id,
+                sellers=seller_ids,
+            )
+        )
+        partners = sorted({row[0] for row in self.env.cr.fetchall()})
+        return SQL("SELECT unnest(%s::int[])", partners)
 
     def _process_queue(self, run, batch_size):
         """Process the run's queue in batches; returns the customers done.
 
-        Customers whose only change is new purchases go first, in batches ten
-        times larger (adding a day of purchases costs a tenth of rebuilding
-        a year); then the others."""
+        Customers brought up to date from their state go first, in batches
+        ten times larger (a day of purchases costs a tenth of rebuilding a
+        year), then those who only choose again, then the rebuilt ones."""
         cr = self.env.cr
         processed = []
         remaining = run._queue_size()
-        phases = [(True, batch_size * 10), (False, batch_size)]
+        phases = [
+            (DELTA, batch_size * 10),
+            (MERGE, batch_size * 10),
+            (REBUILD, batch_size),
+        ]
         while phases:
-            delta, size = phases[0]
+            step, size = phases[0]
             cr.execute(
                 SQL(
                     """
-                    SELECT partner_id, delta FROM oto_wallet_run_queue
-                     WHERE run_id = %s AND delta = %s ORDER BY partner_id LIMIT %s
+                    SELECT partner_id FROM oto_wallet_run_queue
+                     WHERE run_id = %s AND step = %s ORDER BY partner_id LIMIT %s
                     """,
                     run.id,
-                    delta,
+                    step,
                     size,
                 )
             )
-            rows = cr.fetchall()
-            if not rows:
+            partner_ids = [row[0] for row in cr.fetchall()]
+            if not partner_ids:
                 phases.pop(0)
                 continue
-            partner_ids = [row[0] for row in rows]
-            delta_ids = [row[0] for row in rows if row[1]]
             # A batch is all or nothing: its results and its removal from the
             # queue land together (then the cron commits).
             with cr.savepoint():
-                moved = self._refresh_batch(run, partner_ids, delta_ids)
+                moved = self._refresh_batch(run, partner_ids, step)
                 last = remaining <= len(partner_ids)
                 cr.execute(
                     SQL(
@@ -338,20 +554,28 @@ class OtoWalletEngine(models.AbstractModel):
             ]
         )
 
-    def _refresh_batch(self, run, partner_ids, delta_ids=()):
+    def _refresh_batch(self, run, partner_ids, step=REBUILD):
         """Bring the engine state of these customers up to date: rebuilt from
-        their purchases, or for ``delta_ids`` (incremental run) with their new
-        purchases added. Returns how many changed seller by the rule."""
+        their purchases (``REBUILD``), from their state with the purchases
+        that left the window subtracted and the new ones added (``DELTA``),
+        or their choice of store and seller made again from their state
+        (``MERGE``). Returns how many changed seller by the rule."""
         company = run.company_id
         self._set_work_mem()
-        delta = set(delta_ids) if run.since else set()
-        rebuild = [pid for pid in partner_ids if pid not in delta]
-        if rebuild:
-            self._refresh_pairs(company, rebuild, run.window_start, run.watermark)
-        if delta:
-            self._add_new_purchases(company, sorted(delta), run.since, run.watermark)
-        # A customer given new purchases keeps their state row.
-        self._refresh_customers(company, partner_ids, removable=rebuild)
+        removable = partner_ids
+        if step == REBUILD or not run.since:
+            self._refresh_pairs(company, partner_ids, run.window_start, run.watermark)
+        elif step == DELTA:
+            self._subtract_leaving(
+                company,
+                partner_ids,
+                self._window_start(company, run.since),
+                run.window_start,
+            )
+            self._add_new_purchases(company, partner_ids, run.since, run.watermark)
+        else:
+            removable = []
+        self._refresh_customers(company, partner_ids, removable=removable)
         self._invalidate_engine_fields()
         return self._apply_preferred(company, partner_ids)
 
@@ -377,7 +601,8 @@ class OtoWalletEngine(models.AbstractModel):
     def _pairs_sql(self, company, partner_ids, window_start, until):
         """SQL: the engine state per (customer, store) of these customers
         (None: all) from their purchases in the window, with the columns of
-        ``oto_wallet_pair``."""
+        ``oto_wallet_pair``. A visit is one (brand day, seller) at the store,
+        at the time of its last sale that day."""
         return SQL(
             """
             WITH purchase AS (
@@ -390,31 +615,32 @@ class OtoWalletEngine(models.AbstractModel):
                   FROM purchase WHERE seller_id IS NOT NULL
                  GROUP BY partner_id, store_id, seller_id, day
             ), ranked AS (
-                SELECT partner_id, store_id, seller_id, day,
+                SELECT partner_id, store_id, seller_id, day, at,
                        row_number() OVER (PARTITION BY partner_id, store_id
                                           ORDER BY at DESC, seller_id) AS rn
                   FROM visit
             ), recent AS (
                 SELECT partner_id, store_id, array_agg(seller_id ORDER BY rn) AS ids,
-                       array_agg(day ORDER BY rn) AS days
+                       array_agg(day ORDER BY rn) AS days, array_agg(at ORDER BY rn) AS ats
                   FROM ranked WHERE rn <= %(keep)s
                  GROUP BY partner_id, store_id
             ), vote AS (
                 SELECT partner_id, store_id, seller_id, count(*) AS votes,
-                       max(day) AS last_day
+                       max(at) AS last_at
                   FROM ranked WHERE rn <= %(keep)s
                  GROUP BY partner_id, store_id, seller_id
             ), elected AS (
                 SELECT v.partner_id, v.store_id,
-                       array_agg(v.seller_id ORDER BY v.votes DESC, v.last_day DESC, s.code)
-                           AS ids
+                       array_agg(v.seller_id ORDER BY v.votes DESC, v.last_at DESC,
+                                 s.code COLLATE "C", v.seller_id) AS ids
                   FROM vote v JOIN oto_seller s ON s.id = v.seller_id
                  GROUP BY v.partner_id, v.store_id
             )
             SELECT p.partner_id, p.store_id, %(company)s AS company_id,
                    count(*) AS order_count, sum(p.amount) AS amount,
                    max(p.date) AS last_purchase, min(recent.ids) AS recent_seller_ids,
-                   min(recent.days) AS recent_days, min(elected.ids) AS elected_ids
+                   min(recent.days) AS recent_days, min(recent.ats) AS recent_ats,
+                   min(elected.ids) AS elected_ids
               FROM purchase p
               LEFT JOIN recent ON recent.partner_id = p.partner_id
                               AND recent.store_id = p.store_id
@@ -433,10 +659,6 @@ class OtoWalletEngine(models.AbstractModel):
         """Rebuild the engine state of these customers (None: all) from
         their purchases in the window."""
         cr = self.env.cr
-        columns = SQL(
-            "partner_id, store_id, company_id, order_count, amount, last_purchase, "
-            "recent_seller_ids, recent_days, elected_ids"
-        )
         state = self._pairs_sql(company, partner_ids, window_start, until)
         if partner_ids is None:
             cr.execute(
@@ -446,7 +668,7 @@ class OtoWalletEngine(models.AbstractModel):
                 SQL(
                     "INSERT INTO oto_wallet_pair (%(columns)s) "
                     "SELECT %(columns)s FROM (%(state)s) AS n",
-                    columns=columns,
+                    columns=PAIR_COLUMNS,
                     state=state,
                 )
             )
@@ -467,15 +689,15 @@ class OtoWalletEngine(models.AbstractModel):
                 SELECT %(columns)s FROM n
                 %(upsert)s
                  WHERE (wp.order_count, wp.amount, wp.last_purchase, wp.recent_seller_ids,
-                        wp.recent_days, wp.elected_ids)
+                        wp.recent_ats, wp.elected_ids)
                        IS DISTINCT FROM (EXCLUDED.order_count, EXCLUDED.amount,
                                          EXCLUDED.last_purchase, EXCLUDED.recent_seller_ids,
-                                         EXCLUDED.recent_days, EXCLUDED.elected_ids)
+                                         EXCLUDED.recent_ats, EXCLUDED.elected_ids)
                 """,
                 state=state,
                 partners=partner_ids,
                 company=company.id,
-                columns=columns,
+                columns=PAIR_COLUMNS,
                 upsert=PAIR_UPSERT,
             )
         )
@@ -492,7 +714,7 @@ class OtoWalletEngine(models.AbstractModel):
 
     def _elected_seller_sql(self, elected, store, first):
         """SQL expression: the first seller of the ranking ``elected`` (an
-        array: most visits among the recent ones, then the most recent day,
+        array: most visits among the recent ones, then the most recent sale,
         then the lowest code) who is active and works at ``store``.
         ``first``: that seller when the ranking's first one qualifies (a
         join done by the caller), else NULL: only then is the ranking
@@ -532,6 +754,67 @@ class OtoWalletEngine(models.AbstractModel):
             ),
         )
 
+    def _subtract_leaving(self, company, partner_ids, previous_start, start):
+        """Take out of the engine state of these customers their purchases
+        that left the window since the last run (dated from
+        ``previous_start`` to before ``start``).
+
+        Exact, not an approximation: the purchases leaving are older than
+        every purchase that stays, so the last purchase does not change, and
+        the recent visits that stay are those of the list dated from
+        ``start`` (a visit is at its last sale of the day: one that had an
+        older sale leave stays, at the same time); when a visit of the list
+        leaves, every older one had left already, so the list is not to be
+        completed from the orders. A pair left without purchases goes."""
+        if previous_start >= start:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH leaving AS MATERIALIZED (
+                    SELECT partner_id, store_id, count(*) AS n, sum(amount) AS amount
+                      FROM oto_purchase
+                     WHERE company_id = %(company)s AND partner_id = ANY(%(partners)s)
+                       AND date >= %(previous_start)s AND date < %(start)s
+                       AND store_id IS NOT NULL
+                     GROUP BY partner_id, store_id
+                ), cut AS MATERIALIZED (
+                    SELECT wp.id, wp.order_count - l.n AS order_count,
+                           wp.amount - l.amount AS amount, k.ids, k.days, k.ats
+                      FROM leaving l
+                      JOIN oto_wallet_pair wp ON wp.partner_id = l.partner_id
+                                             AND wp.store_id = l.store_id
+                     CROSS JOIN LATERAL (
+                        SELECT array_agg(x.seller_id ORDER BY x.n) AS ids,
+                               array_agg(x.day ORDER BY x.n) AS days,
+                               array_agg(x.at ORDER BY x.n) AS ats
+                          FROM unnest(wp.recent_seller_ids, wp.recent_days, wp.recent_ats)
+                               WITH ORDINALITY AS x(seller_id, day, at, n)
+                         WHERE x.at >= %(start)s
+                     ) k
+                ), gone AS (
+                    DELETE FROM oto_wallet_pair wp USING cut
+                     WHERE wp.id = cut.id AND cut.order_count <= 0
+                )
+                UPDATE oto_wallet_pair wp
+                   SET order_count = cut.order_count, amount = cut.amount,
+                       recent_seller_ids = cut.ids, recent_days = cut.days,
+                       recent_ats = cut.ats,
+                       elected_ids = CASE WHEN cut.ats IS NOT DISTINCT FROM wp.recent_ats
+                                          THEN wp.elected_ids ELSE %(ranking)s END
+                  FROM cut
+                 WHERE wp.id = cut.id AND cut.order_count > 0
+                """,
+                company=company.id,
+                partners=partner_ids,
+                previous_start=previous_start,
+                start=start,
+                ranking=self._ranking_sql(
+                    SQL("cut.ids"), SQL("cut.ats"), self._seller_code_rank()
+                ),
+            )
+        )
+
     def _add_new_purchases(self, company, partner_ids, since, until):
         """Add to the engine state of these customers their purchases dated
         after ``since`` (the previous run), up to ``until``: counts, amounts
@@ -540,8 +823,8 @@ class OtoWalletEngine(models.AbstractModel):
         Exact, not an approximation: every new visit is later than every
         visit in the state (or on its last day), so the merged list, a visit
         once per (seller, day), most recent first, trimmed to the orders
-        considered, is the one a rebuild would give. Only for customers whose other purchases did
-        not change (the run's queue knows)."""
+        considered, is the one a rebuild would give. Only for customers
+        whose other purchases did not change (the run's queue knows)."""
         self.env.cr.execute(
             SQL(
                 """
@@ -564,14 +847,16 @@ class OtoWalletEngine(models.AbstractModel):
                            array_agg(seller_id ORDER BY at DESC, seller_id)
                                FILTER (WHERE seller_id IS NOT NULL) AS ids,
                            array_agg(day ORDER BY at DESC, seller_id)
-                               FILTER (WHERE seller_id IS NOT NULL) AS days
+                               FILTER (WHERE seller_id IS NOT NULL) AS days,
+                           array_agg(at ORDER BY at DESC, seller_id)
+                               FILTER (WHERE seller_id IS NOT NULL) AS ats
                       FROM visit GROUP BY partner_id, store_id
                 ), merged AS (
                     SELECT a.partner_id, a.store_id,
                            COALESCE(old.order_count, 0) + a.order_count AS order_count,
                            COALESCE(old.amount, 0) + a.amount AS amount,
                            GREATEST(old.last_purchase, a.last_purchase) AS last_purchase,
-                           m.ids, m.days
+                           m.ids, m.days, m.ats
                       FROM added a
                       LEFT JOIN oto_wallet_pair old ON old.partner_id = a.partner_id
                                                    AND old.store_id = a.store_id
@@ -579,34 +864,26 @@ class OtoWalletEngine(models.AbstractModel):
                         -- The new visits go ahead of the old ones; only when
                         -- the oldest new visit is on the day of the newest old
                         -- one can a (seller, day) be in both: then a visit
-                        -- counts once.
+                        -- counts once, at its new (later) time.
                         SELECT CASE WHEN f.apart
                                     THEN (a.ids || old.recent_seller_ids)[1:%(keep)s]
                                ELSE (SELECT array_agg(k.seller_id ORDER BY k.rank)
                                        FROM (%(overlap)s) k) END AS ids,
                                CASE WHEN f.apart THEN (a.days || old.recent_days)[1:%(keep)s]
                                ELSE (SELECT array_agg(k.day ORDER BY k.rank)
-                                       FROM (%(overlap)s) k) END AS days
+                                       FROM (%(overlap)s) k) END AS days,
+                               CASE WHEN f.apart THEN (a.ats || old.recent_ats)[1:%(keep)s]
+                               ELSE (SELECT array_agg(k.at ORDER BY k.rank)
+                                       FROM (%(overlap)s) k) END AS ats
                           FROM (SELECT COALESCE(
                                            old.recent_days[1] < a.days[cardinality(a.days)],
                                            TRUE) AS apart) f
                         OFFSET 0  -- computed once per row, not inlined where used
                      ) m
                 )
-                INSERT INTO oto_wallet_pair AS wp (partner_id, store_id, company_id,
-                    order_count, amount, last_purchase, recent_seller_ids, recent_days,
-                    elected_ids)
+                INSERT INTO oto_wallet_pair AS wp (%(columns)s)
                 SELECT m.partner_id, m.store_id, %(company)s, m.order_count, m.amount,
-                       m.last_purchase, m.ids, m.days,
-                       -- The ranking of the pair's sellers (one seller: itself).
-                       CASE WHEN m.ids <@ m.ids[1:1] THEN m.ids[1:1]
-                       ELSE (SELECT array_agg(e.seller_id ORDER BY e.votes DESC, e.last_day DESC,
-                                              (%(code_rank)s::int[])[e.seller_id])
-                               FROM (SELECT x.seller_id, count(*) AS votes,
-                                            max(x.day) AS last_day
-                                       FROM unnest(m.ids, m.days) AS x(seller_id, day)
-                                      GROUP BY x.seller_id) e)
-                       END
+                       m.last_purchase, m.ids, m.days, m.ats, %(ranking)s
                   FROM merged m
                 %(upsert)s
                 """,
@@ -615,19 +892,24 @@ class OtoWalletEngine(models.AbstractModel):
                 since=since,
                 until=until,
                 keep=company.oto_preferred_orders,
-                code_rank=self._seller_code_rank(),
+                columns=PAIR_COLUMNS,
+                ranking=self._ranking_sql(
+                    SQL("m.ids"), SQL("m.ats"), self._seller_code_rank()
+                ),
                 upsert=PAIR_UPSERT,
                 overlap=SQL(
                     """
-                    SELECT d.seller_id, d.day, d.rank
-                      FROM (SELECT DISTINCT ON (u.seller_id, u.day) u.seller_id, u.day, u.rank
-                              FROM (SELECT v.seller_id, v.day, v.n AS rank
-                                      FROM unnest(a.ids, a.days)
-                                           WITH ORDINALITY AS v(seller_id, day, n)
+                    SELECT d.seller_id, d.day, d.at, d.rank
+                      FROM (SELECT DISTINCT ON (u.seller_id, u.day)
+                                   u.seller_id, u.day, u.at, u.rank
+                              FROM (SELECT v.seller_id, v.day, v.at, v.n AS rank
+                                      FROM unnest(a.ids, a.days, a.ats)
+                                           WITH ORDINALITY AS v(seller_id, day, at, n)
                                     UNION ALL
-                                    SELECT o.seller_id, o.day, 1000000 + o.n
-                                      FROM unnest(old.recent_seller_ids, old.recent_days)
-                                           WITH ORDINALITY AS o(seller_id, day, n)) u
+                                    SELECT o.seller_id, o.day, o.at, 1000000 + o.n
+                                      FROM unnest(old.recent_seller_ids, old.recent_days,
+                                                  old.recent_ats)
+                                           WITH ORDINALITY AS o(seller_id, day, at, n)) u
                              ORDER BY u.seller_id, u.day, u.rank) d
                      ORDER BY d.rank
                      LIMIT %s
@@ -639,8 +921,10 @@ class OtoWalletEngine(models.AbstractModel):
 
     def _seller_code_rank(self):
         """An array indexed by seller id: the seller's rank by code (the
-        last tie-break of the election), for per-row use in SQL."""
-        self.env.cr.execute("SELECT id FROM oto_seller ORDER BY code, id")
+        last tie-break of the election but the id), in code-point order
+        (``COLLATE "C"``: the reference's ``code_key``, whatever the
+        database's collation), for per-row use in SQL."""
+        self.env.cr.execute('SELECT id FROM oto_seller ORDER BY code COLLATE "C", id')
         ids = [row[0] for row in self.env.cr.fetchall()]
         rank = [None] * (max(ids, default=0) + 1)
         for position, seller_id in enumerate(ids, 1):
@@ -1017,31 +1301,41 @@ class OtoWalletEngine(models.AbstractModel):
         )
         return [row for row in self.env.cr.fetchall() if row[1]]
 
-    def _assign_by_capacity(self, company, wanted):
+    def _assign_by_capacity(self, company, wanted, taken=None, leaving=()):
         """Spread customers over active sellers by free capacity: within their
         store first, else over the brand's sellers.
 
-        ``wanted``: list of (partner id, store id or None). Returns
+        ``wanted``: list of (partner id, store id or None); ``taken``:
+        {seller id: customers} already promised and not yet written;
+        ``leaving``: customers whose move is being decided (not counted in
+        their current seller's wallet). Returns
         {partner id: seller id} for those who found a seller.
         """
         result = {}
+        taken = dict(taken or {})
         per_store = [(p, s) for p, s in wanted if s]
         if per_store:
-            result.update(self._capacity_slots(company, per_store, by_store=True))
+            result.update(
+                self._capacity_slots(
+                    company, per_store, by_store=True, taken=taken, leaving=leaving
+                )
+            )
         leftovers = [(p, None) for p, _s in wanted if p not in result]
         if leftovers:
-            taken = {}
             for seller in result.values():
                 taken[seller] = taken.get(seller, 0) + 1
             result.update(
-                self._capacity_slots(company, leftovers, by_store=False, taken=taken)
+                self._capacity_slots(
+                    company, leftovers, by_store=False, taken=taken, leaving=leaving
+                )
             )
         return result
 
-    def _capacity_slots(self, company, wanted, by_store, taken=None):
+    def _capacity_slots(self, company, wanted, by_store, taken=None, leaving=()):
         """Slots of free capacity, least loaded seller first (ties: lowest
         code), matched to ``wanted`` customers. ``taken``: {seller: count}
-        already promised in this round and not yet written."""
+        already promised in this round and not yet written; ``leaving``:
+        customers not counted in their current seller's wallet."""
         taken = taken or {}
         partner_ids = [w[0] for w in wanted]
         store_ids = [w[1] or 0 for w in wanted]
@@ -1061,7 +1355,8 @@ class OtoWalletEngine(models.AbstractModel):
                 ), seller AS (
                     SELECT s.id, s.code, %(seller_group)s AS grp, COALESCE(s.wallet_capacity, 0) AS cap,
                            (SELECT count(*) FROM res_partner c
-                             WHERE c.oto_seller_id = s.id)
+                             WHERE c.oto_seller_id = s.id
+                               AND c.id <> ALL(%(leaving)s::int[]))
                            + COALESCE(t.n, 0) AS cur
                       FROM oto_seller s
                       LEFT JOIN unnest(%(taken_ids)s::int[], %(taken_n)s::int[])
@@ -1070,7 +1365,8 @@ class OtoWalletEngine(models.AbstractModel):
                 ), slot AS (
                     SELECT seller.id AS seller_id, seller.grp,
                            row_number() OVER (PARTITION BY seller.grp
-                                              ORDER BY seller.cur + k, seller.code) AS rn
+                                              ORDER BY seller.cur + k, seller.code COLLATE "C",
+                                                       seller.id) AS rn
                       FROM seller
                       JOIN demand ON demand.grp = seller.grp
                      CROSS JOIN LATERAL generate_series(
@@ -1087,6 +1383,7 @@ class OtoWalletEngine(models.AbstractModel):
                 company=company.id,
                 taken_ids=list(taken),
                 taken_n=list(taken.values()),
+                leaving=list(leaving),
             )
         )
         return dict(self.env.cr.fetchall())
@@ -1169,6 +1466,7 @@ class OtoWalletEngine(models.AbstractModel):
             return None
         return {
             "today": today,
+            "tz": brand_timezone(self.env),
             "thresholds": thresholds,
             # A score counts the thresholds passed (5 is best); width_bucket
             # counts the sorted bounds <= its operand: days r > t is
@@ -1184,9 +1482,11 @@ class OtoWalletEngine(models.AbstractModel):
         """SQL of the R, F and V scores of the state row ``alias``."""
         return {
             "rs": SQL(
-                "5 - width_bucket(%s::date - %s::date, %s::int[])",
+                "5 - width_bucket(%s::date - (%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date,"
+                " %s::int[])",
                 rfv["today"],
                 SQL.identifier(alias, "last_purchase"),
+                rfv["tz"],
                 rfv["r"],
             ),
             "fs": SQL(
@@ -1235,7 +1535,8 @@ class OtoWalletEngine(models.AbstractModel):
             SQL(
                 """
                 SELECT percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8])
-                         WITHIN GROUP (ORDER BY %(today)s::date - c.last_purchase::date),
+                         WITHIN GROUP (ORDER BY %(today)s::date
+                             - (c.last_purchase AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date),
                        percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8])
                          WITHIN GROUP (ORDER BY c.order_count),
                        percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8])
@@ -1244,6 +1545,7 @@ class OtoWalletEngine(models.AbstractModel):
                  WHERE c.company_id = %(company)s
                 """,
                 today=today,
+                tz=brand_timezone(self.env),
                 company=company.id,
             )
         )
@@ -1269,13 +1571,13 @@ class OtoWalletEngine(models.AbstractModel):
                     company.id,
                 )
             )
-        elapsed = (today - since.date()).days if since else 1
+        # Days in the brand's time: recency counts brand days.
+        tz = brand_timezone(self.env)
+        elapsed = (today - brand_day(self.env, since)).days if since else 1
         for threshold in rfv["thresholds"]["r"] if elapsed > 0 else ():
             # Recency crosses ``threshold`` the day it becomes floor(t) + 1.
-            start = fields.Datetime.to_datetime(
-                today - timedelta(days=int(threshold) + elapsed)
-            )
-            end = fields.Datetime.to_datetime(today - timedelta(days=int(threshold)))
+            start = utc_start(today - timedelta(days=int(threshold) + elapsed), tz)
+            end = utc_start(today - timedelta(days=int(threshold)), tz)
             parts.append(
                 SQL(
                     """
@@ -1300,22 +1602,28 @@ class OtoWalletEngine(models.AbstractModel):
 
     @api.model
     def _redistribute(self, sellers):
-        """Move the wallets of ``sellers`` (being inactivated) to active
-        sellers: the customer's next preferred seller of the same store, else
-        balanced over the store, else over the brand. Returns
-        {new seller id or False: count}."""
+        """Move the wallets of ``sellers`` (inactivated, or moved to another
+        store: their customers of the store they left) to active sellers:
+        the customer's next preferred seller of the same store while that
+        seller has room, else balanced by free capacity over the store, else
+        over the brand; a customer stays without a seller only when no
+        active seller of the brand has room. No seller is given a customer
+        beyond their capacity. Returns {new seller id or False: count}."""
         self = self.sudo()
         self.env.flush_all()
         cr = self.env.cr
         summary = {}
         for company in sellers.company_id:
+            engine = self.with_company(company)
             company_sellers = sellers.filtered(lambda s, c=company: s.company_id == c)
             cr.execute(
                 SQL(
                     """
-                    SELECT p.id, s.store_id FROM res_partner p
+                    SELECT p.id, COALESCE(p.oto_store_id, s.store_id) FROM res_partner p
                       JOIN oto_seller s ON s.id = p.oto_seller_id
-                     WHERE p.oto_seller_id = ANY(%s) ORDER BY p.id
+                     WHERE p.oto_seller_id = ANY(%s)
+                       AND (NOT s.active OR p.oto_store_id IS DISTINCT FROM s.store_id)
+                     ORDER BY p.id
                     """,
                     company_sellers.ids,
                 )
@@ -1328,12 +1636,54 @@ class OtoWalletEngine(models.AbstractModel):
                 [r[0] for r in rows],
                 [r[1] for r in rows],
             )
-            cr.execute(self.with_company(company)._preferred_seller_sql(company, pairs))
-            moves = dict(cr.fetchall())
+            cr.execute(engine._preferred_seller_sql(company, pairs))
+            preferred = dict(cr.fetchall())
+            # The customers being moved no longer weigh on their seller's
+            # wallet (a seller moved to another store keeps their room).
+            leaving = [pid for pid, _store in rows]
+            moves = engine._within_capacity(preferred, leaving)
+            taken = {}
+            for seller in moves.values():
+                taken[seller] = taken.get(seller, 0) + 1
             rest = [(pid, store) for pid, store in rows if pid not in moves]
-            moves.update(self.with_company(company)._assign_by_capacity(company, rest))
+            moves.update(
+                engine._assign_by_capacity(company, rest, taken=taken, leaving=leaving)
+            )
             all_moves = [(pid, moves.get(pid)) for pid, _store in rows]
-            self.with_company(company)._move_customers(all_moves, "redistribution")
+            engine._move_customers(all_moves, "redistribution")
             for _pid, seller in all_moves:
                 summary[seller or False] = summary.get(seller or False, 0) + 1
         return summary
+
+    def _within_capacity(self, wanted, leaving=()):
+        """The part of ``wanted`` ({partner id: seller id}) that fits: each
+        seller takes customers (lowest id first) while their wallet, less
+        the customers ``leaving`` it, is below their capacity (0: no
+        limit)."""
+        if not wanted:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT s.id, COALESCE(s.wallet_capacity, 0),
+                       (SELECT count(*) FROM res_partner c
+                         WHERE c.oto_seller_id = s.id AND c.id <> ALL(%s::int[]))
+                  FROM oto_seller s WHERE s.id = ANY(%s)
+                """,
+                list(leaving),
+                sorted(set(wanted.values())),
+            )
+        )
+        room = {
+            seller: (None if not capacity else capacity - load)
+            for seller, capacity, load in self.env.cr.fetchall()
+        }
+        accepted = {}
+        for partner_id in sorted(wanted):
+            seller = wanted[partner_id]
+            if room.get(seller, 0) is None:
+                accepted[partner_id] = seller
+            elif room.get(seller, 0) > 0:
+                room[seller] -= 1
+                accepted[partner_id] = seller
+        return accepted

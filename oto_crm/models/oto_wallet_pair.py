@@ -8,11 +8,13 @@ class OtoWalletPair(models.Model):
     """Engine state: a customer's purchases at one store, in the window.
 
     Filled by the wallet engine with set-based SQL, never by hand. Besides the
-    fields, the table keeps ``recent_seller_ids`` and ``recent_days``: the
-    seller and day of the customer's most recent visits to the store (a seller
-    counts once per day), most recent first, and ``elected_ids``: the sellers
-    of those visits ranked for election (most visits, then most recent, then
-    lowest code); the preferred seller is the first active one.
+    fields, the table keeps ``recent_seller_ids``, ``recent_days`` and
+    ``recent_ats``: the seller, brand day and time (of the last sale that
+    day) of the customer's most recent visits to the store (a seller counts
+    once per day), most recent first, and ``elected_ids``: the sellers of
+    those visits ranked for election (most visits, then the most recent
+    sale, then the lowest code in code-point order); the preferred seller is
+    the first active one who works at the store.
     """
 
     _name = "oto.wallet.pair"
@@ -48,6 +50,7 @@ class OtoWalletPair(models.Model):
             SQL(
                 "ALTER TABLE %s ADD COLUMN IF NOT EXISTS recent_seller_ids integer[],"
                 " ADD COLUMN IF NOT EXISTS recent_days date[],"
+                " ADD COLUMN IF NOT EXISTS recent_ats timestamp[],"
                 " ADD COLUMN IF NOT EXISTS elected_ids integer[]",
                 SQL.identifier(self._table),
             )

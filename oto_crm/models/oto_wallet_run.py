@@ -41,6 +41,15 @@ class OtoWalletRun(models.Model):
         help="The watermark of the previous run: purchases dated after it are "
         "new to the engine state.",
     )
+    timezone = fields.Char(
+        string="Time zone",
+        help="The brand's time zone the run counted days in.",
+    )
+    merge_all = fields.Boolean(
+        string="Every customer chooses again",
+        help="The brand's store criteria changed: once the queue is done, "
+        "every customer's preferred store and seller are chosen again.",
+    )
     total = fields.Integer("Customers queued")
     processed = fields.Integer("Customers processed")
     moved = fields.Integer("Customers moved")
@@ -65,11 +74,12 @@ class OtoWalletRun(models.Model):
             "ALTER TABLE oto_wallet_run_queue "
             "DROP CONSTRAINT IF EXISTS oto_wallet_run_queue_run_id_fkey"
         )
-        # ``delta``: the customer's only changes are new purchases, added to
-        # the engine state rather than rebuilding it.
+        # ``step``: what the customer needs (the engine's REBUILD, DELTA or
+        # MERGE); it replaced a ``delta`` flag.
         self.env.cr.execute(
             "ALTER TABLE oto_wallet_run_queue "
-            "ADD COLUMN IF NOT EXISTS delta boolean NOT NULL DEFAULT false"
+            "ADD COLUMN IF NOT EXISTS step smallint NOT NULL DEFAULT 0, "
+            "DROP COLUMN IF EXISTS delta"
         )
 
     def unlink(self):

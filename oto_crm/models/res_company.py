@@ -131,6 +131,13 @@ class ResCompany(models.Model):
         readonly=True,
         copy=False,
     )
+    oto_engine_timezone = fields.Char(
+        string="Wallet engine time zone",
+        readonly=True,
+        copy=False,
+        help="The brand's time zone the wallet engine state was built in: "
+        "when the brand's changes, the next run rebuilds it.",
+    )
 
     # Settings that change the engine state itself: the next run rebuilds it.
     _OTO_ENGINE_SETTINGS = ("oto_window_months", "oto_preferred_orders")

@@ -2,6 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from odoo.addons.base.models.res_partner import _tz_get
+
+from .brand_time import DEFAULT_TIMEZONE, TIMEZONE_PARAM
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -14,6 +18,16 @@ class ResConfigSettings(models.TransientModel):
     )
     oto_store_criteria = fields.Selection(
         related="company_id.oto_store_criteria", readonly=False
+    )
+    oto_timezone = fields.Selection(
+        _tz_get,
+        string="Brand time zone",
+        config_parameter=TIMEZONE_PARAM,
+        default=DEFAULT_TIMEZONE,
+        help="The days of purchases, suggestions and contacts are the brand's "
+        "days in this time zone. Changing it counts them again: the next "
+        "wallet refresh rebuilds the wallets, and the results and product "
+        "statistics are computed again.",
     )
     oto_lead_idle_days = fields.Integer(
         related="company_id.oto_lead_idle_days", readonly=False

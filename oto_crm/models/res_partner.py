@@ -7,7 +7,7 @@ from odoo.tools import SQL, format_date, html2plaintext
 
 from ..tools.phone import PhoneError, normalize_phone, phone_variants
 from ..tools.suggestion_rules import smart_interval
-from .brand_time import brand_today
+from .brand_time import brand_day, brand_today
 from .oto_consent import CHANNELS
 from .oto_suggestion import OPEN_STATES
 
@@ -428,7 +428,9 @@ class ResPartner(models.Model):
         today = brand_today(self.env)
         for partner in self:
             last = partner.oto_last_purchase
-            partner.oto_recency_days = (today - last.date()).days if last else 0
+            partner.oto_recency_days = (
+                (today - brand_day(self.env, last)).days if last else 0
+            )
 
     @api.depends("oto_seller_id", "oto_preferred_seller_id", "oto_wallet_pinned")
     def _compute_oto_wallet_explanation(self):
@@ -1005,7 +1007,7 @@ class ResPartner(models.Model):
             "store": self.oto_store_id.name or "",
             "birthday": fields.Date.to_string(self.oto_birthdate),
             "last_purchase": fields.Date.to_string(
-                self.oto_last_purchase and self.oto_last_purchase.date()
+                self.oto_last_purchase and brand_day(self.env, self.oto_last_purchase)
             ),
             "purchase_count": self.oto_purchase_count,
             "purchase_amount": self.oto_purchase_amount,
@@ -1412,7 +1414,8 @@ class ResPartner(models.Model):
                     "segment": partner.oto_rfv_segment_id.name or False,
                     "tone": partner.oto_rfv_tone or False,
                     "last_purchase": fields.Date.to_string(
-                        partner.oto_last_purchase and partner.oto_last_purchase.date()
+                        partner.oto_last_purchase
+                        and brand_day(self.env, partner.oto_last_purchase)
                     ),
                     "resting": bool(
                         partner.oto_quarantine_until

@@ -17,6 +17,12 @@ LOCK_FIELDS = ("oto_login_failures", "oto_login_locked")
 class ResUsers(models.Model):
     _inherit = "res.users"
 
+    oto_seller_ids = fields.One2many(
+        "oto.seller",
+        "user_id",
+        string="Oto sellers",
+        help="The store sellers this login is (a personal login: one).",
+    )
     oto_password_temporary = fields.Boolean(
         string="Temporary password",
         copy=False,

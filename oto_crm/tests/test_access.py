@@ -1,7 +1,8 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import OtoCrmCommon
 
@@ -186,6 +187,92 @@ class TestCustomerAccess(OtoCrmCommon):
             self.colleague.message_ids.filtered(
                 lambda m: "Bisbilhotando" in (m.body or "")
             )
+        )
+
+    def test_a_manager_reads_the_sales_documents_of_their_stores_only(self):
+        """Store managers have Sales' "Own documents", not "All documents":
+        their stores' orders, lines, invoices and subjects come from the
+        add-on's rules; another store's stay out of reach."""
+        self.assertNotIn(
+            self.env.ref("sales_team.group_sale_salesman_all_leads"),
+            self.user_manager_a.groups_id,
+        )
+        user_b = new_test_user(
+            self.env,
+            "oto_seller_b",
+            groups="oto_crm.oto_crm_group_seller",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        self.seller_b1.user_id = user_b
+        user_a2 = new_test_user(
+            self.env,
+            "oto_seller_a2",
+            groups="oto_crm.oto_crm_group_seller",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        self.seller_a2.user_id = user_a2
+        product = self.env["product.product"].create(
+            {"name": "Camisa", "list_price": 100, "invoice_policy": "order"}
+        )
+
+        def sell(customer, user):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": customer.id,
+                    "user_id": user.id,
+                    "company_id": self.company.id,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "price_unit": 100})
+                    ],
+                }
+            )
+            order.action_confirm()
+            return order
+
+        in_store = sell(self.colleague, user_a2)
+        elsewhere = sell(self.other_store, user_b)
+        invoices = (in_store | elsewhere)._create_invoices()
+        lead_in_store, lead_elsewhere = self.env["crm.lead"].create(
+            [
+                {"name": "Assunto do Bruno", "user_id": user_a2.id},
+                {"name": "Assunto da Carla", "user_id": user_b.id},
+            ]
+        )
+        self.env.flush_all()
+        for user, expected in (
+            (self.user_manager_a, in_store),
+            (self.user_manager_b, elsewhere),
+        ):
+            orders = self.env["sale.order"].with_user(user)
+            domain = [("id", "in", (in_store | elsewhere).ids)]
+            self.assertEqual(orders.search(domain), expected, user.login)
+            lines = self.env["sale.order.line"].with_user(user)
+            self.assertEqual(
+                lines.search([("order_id", "in", (in_store | elsewhere).ids)]).order_id,
+                expected,
+            )
+            moves = self.env["account.move"].with_user(user)
+            self.assertEqual(
+                moves.search([("id", "in", invoices.ids)]),
+                invoices.filtered(lambda m, e=expected: m.partner_id == e.partner_id),
+            )
+            leads = self.env["crm.lead"].with_user(user)
+            self.assertEqual(
+                leads.search([("id", "in", (lead_in_store | lead_elsewhere).ids)]),
+                lead_in_store if expected == in_store else lead_elsewhere,
+            )
+        with self.assertRaises(AccessError):
+            elsewhere.with_user(self.user_manager_a).read(["amount_total"])
+        with self.assertRaises(AccessError):
+            lead_elsewhere.with_user(self.user_manager_a).write({"name": "Meu"})
+        # The brand admin: everything of the company.
+        self.assertEqual(
+            self.env["sale.order"]
+            .with_user(self.user_admin)
+            .search([("id", "in", (in_store | elsewhere).ids)]),
+            in_store | elsewhere,
         )
 
 

@@ -94,6 +94,17 @@ class TestUpgraded(TransactionCase):
         self.assertEqual(shown & odoo_stages, odoo_stages)
         # Subjects in the funnel's stages: the pipeline shows those too.
         self.assertTrue(Lead.search_count([("stage_id", "in", shipped.ids)]))
+        # 1.7: store managers have Sales' "Own documents" (their stores'
+        # documents through the add-on's rules), sales managers keep "All".
+        managers = self.env.ref("oto_crm.oto_crm_group_manager")
+        all_documents = self.env.ref("sales_team.group_sale_salesman_all_leads")
+        self.assertNotIn(all_documents, managers.implied_ids)
+        sales_manager = self.env.ref("sales_team.group_sale_manager")
+        for user in managers.users.filtered(
+            lambda u: sales_manager not in u.groups_id
+        ):
+            self.assertNotIn(all_documents, user.groups_id, user.login)
+        self.assertIn(all_documents, sales_manager.users.groups_id)
 
     def test_the_engine_and_the_day_run_on_the_upgraded_data(self):
         company = self.env["oto.store"].search([], limit=1).company_id

@@ -149,16 +149,24 @@ class TestWalletEngine(TransactionCase):
         self.assertEqual(self.customer.oto_seller_id, self.a2)
         self.assertEqual(self.customer.oto_purchase_count, 5)
 
-    def test_tie_goes_to_most_recent_then_lowest_code(self):
+    def test_tie_goes_to_most_recent_sale_then_lowest_code(self):
         self._order(self.customer, self.a2, 1)
         self._order(self.customer, self.a1, 2)
         self._refresh()
         self.assertEqual(self.customer.oto_seller_id, self.a2)
+        # The same day: the seller who sold later that day wins (seed 001:
+        # "the most recent sale"), whatever the codes.
         other = self._customer("Mesmo dia")
         self._order(other, self.a2, 1, hour=15)
         self._order(other, self.a1, 1, hour=11)
         self._refresh()
-        self.assertEqual(other.oto_seller_id, self.a1)  # same day: code A-1 < A-2
+        self.assertEqual(other.oto_seller_id, self.a2)
+        # The same moment: the lowest code (A-1 < A-2).
+        same = self._customer("Mesmo instante")
+        self._order(same, self.a2, 1, hour=13)
+        self._order(same, self.a1, 1, hour=13)
+        self._refresh()
+        self.assertEqual(same.oto_seller_id, self.a1)
 
     def test_twelve_month_window_edge(self):
         window_start = NOW - timedelta(days=365)
@@ -389,12 +397,160 @@ class TestWalletEngine(TransactionCase):
         self.assertEqual(self.customer.oto_seller_id, self.a2)
         self.assertTrue(late)
 
+    # ----------------------------------------------- every change, nightly
+
+    def _night(self, days=1):
+        """The next nightly run (the clock moved ``days`` days)."""
+        with freeze_time(NOW + timedelta(days=days)):
+            run = self._refresh(mode=None)
+        self.assertEqual(run.mode, "incremental")
+        self.env.invalidate_all()
+        return run
+
+    def test_criteria_order_reaches_customers_without_new_purchases(self):
+        for days in (1, 2, 3):
+            self._order(self.customer, self.a1, days, amount=50)
+        self._order(self.customer, self.b1, 10, amount=900)
+        self._refresh()
+        self.assertEqual(self.customer.oto_seller_id, self.a1)
+        self.company.oto_store_criteria = "amount,count,recent"
+        self._night()
+        self.assertEqual(self.customer.oto_preferred_store_id, self.store_b)
+        self.assertEqual(self.customer.oto_seller_id, self.b1)
+
+    def test_store_active_and_sequence_reach_the_wallets(self):
+        # One purchase at each store, same value, same moment: every
+        # criterion ties, the store's sequence decides (A 1, B 2).
+        self._order(self.customer, self.a1, 5, hour=12)
+        self._order(self.customer, self.b1, 5, hour=12)
+        self._refresh()
+        self.assertEqual(self.customer.oto_preferred_store_id, self.store_a)
+        self.store_b.sequence = 0
+        self._night()
+        self.assertEqual(self.customer.oto_preferred_store_id, self.store_b)
+        self.assertEqual(self.customer.oto_seller_id, self.b1)
+        (self.b1 | self.b2).write({"active": False})
+        self.store_b.active = False
+        self._night(2)
+        self.assertEqual(self.customer.oto_preferred_store_id, self.store_a)
+        self.assertEqual(self.customer.oto_seller_id, self.a1)
+
+    def test_seller_moved_or_inactivated_reaches_the_wallets(self):
+        self._order(self.customer, self.a1, 3)
+        self._order(self.customer, self.a1, 4)
+        self._order(self.customer, self.a2, 5)
+        self._refresh()
+        self.assertEqual(self.customer.oto_preferred_seller_id, self.a1)
+        self.a1.store_id = self.store_b
+        self._night()
+        self.assertEqual(self.customer.oto_preferred_seller_id, self.a2)
+        self.assertEqual(self.customer.oto_seller_id, self.a2)
+        self.a2.active = False
+        self._night(2)
+        self.assertEqual(self.customer.oto_seller_id.store_id, self.store_a)
+        self.assertTrue(self.customer.oto_seller_id.active)
+
+    def test_order_given_to_another_customer_recomputes_both(self):
+        other = self._customer("Outra")
+        self._order(self.customer, self.a1, 3)
+        moved = self._order(self.customer, self.a2, 4)
+        self._order(self.customer, self.a2, 5)
+        self._order(other, self.b1, 6)
+        self._refresh()
+        self.assertEqual(self.customer.oto_seller_id, self.a2)
+        moved.partner_id = other
+        run = self._night()
+        self.assertEqual(run.total, 2)
+        self.assertEqual(self.customer.oto_purchase_count, 2)
+        self.assertEqual(other.oto_purchase_count, 2)
+        # A tie of one visit each: the most recent sale (A1, 3 days ago).
+        self.assertEqual(self.customer.oto_seller_id, self.a1)
+
+    def test_cancelled_order_leaves_the_votes_and_the_value(self):
+        self._order(self.customer, self.a1, 3, amount=100)
+        cancelled = self._order(self.customer, self.a2, 4, amount=500)
+        self._order(self.customer, self.a2, 5, amount=100)
+        self._refresh()
+        self.assertEqual(self.customer.oto_seller_id, self.a2)
+        cancelled.with_context(disable_cancel_warning=True).action_cancel()
+        self._night()
+        self.assertEqual(self.customer.oto_purchase_count, 2)
+        self.assertAlmostEqual(self.customer.oto_purchase_amount, 200)
+        self.assertEqual(self.customer.oto_seller_id, self.a1)
+
+    def test_order_committed_long_after_its_dates_is_seen(self):
+        """An import whose transaction ends hours after the rows' dates (no
+        time margin to fall out of): the change log has it."""
+        self._order(self.customer, self.a1, 3)
+        self._refresh()
+        with freeze_time(NOW - timedelta(hours=5)):
+            self._order(self.customer, self.a2, 2)
+            self._order(self.customer, self.a2, 1)
+        self.env.cr.execute(
+            "UPDATE sale_order SET write_date = %s, create_date = %s "
+            "WHERE partner_id = %s",
+            [NOW - timedelta(hours=5), NOW - timedelta(hours=5), self.customer.id],
+        )
+        run = self._night()
+        self.assertEqual(run.total, 1)
+        self.assertEqual(self.customer.oto_seller_id, self.a2)
+
+    def test_order_without_seller_or_store_changes_no_seller(self):
+        self._order(self.customer, self.a1, 3)
+        self._refresh()
+        # Without seller: a purchase at the store, no vote; without store
+        # either: no purchase of the wallets at all.
+        without_seller = self._order(self.customer, self.a2, 1)
+        without_store = self._order(self.customer, self.a2, 2)
+        self.env.cr.execute(
+            "UPDATE sale_order SET oto_seller_id = NULL WHERE id = %s",
+            [without_seller.id],
+        )
+        self.env.cr.execute(
+            "UPDATE sale_order SET oto_seller_id = NULL, oto_store_id = NULL "
+            "WHERE id = %s",
+            [without_store.id],
+        )
+        run = self._night()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(self.customer.oto_seller_id, self.a1)
+        self.assertEqual(self.customer.oto_purchase_count, 2)
+
+    def test_brand_time_zone_checked_and_counted_again(self):
+        """A time zone that is none is refused (nothing written); a
+        purchase at 23:30 in São Paulo is that day, not the next one (UTC);
+        changing the zone makes the next run a full one."""
+        params = self.env["ir.config_parameter"].sudo()
+        with self.assertRaisesRegex(ValidationError, "not a time zone"):
+            params.set_param("oto_crm.timezone", "America/Atlantis")
+        self.assertEqual(params.get_param("oto_crm.timezone", "unset"), "unset")
+        # 23:30 and 23:50 São Paulo time on the 20th (02:30 and 02:50 UTC on
+        # the 21st) with A2, 00:10 on the 21st with A1 twice: A1 visits
+        # once, A2 once; the most recent sale is A1's.
+        for hour, minute, seller in ((2, 30, self.a2), (2, 50, self.a2)):
+            order = self._order(self.customer, seller, 0)
+            order.date_order = datetime(2026, 11, 21, hour, minute)
+        for minute in (10, 20):
+            order = self._order(self.customer, self.a1, 0)
+            order.date_order = datetime(2026, 11, 21, 3, minute)
+        self._refresh()
+        self.assertEqual(self.customer.oto_seller_id, self.a1)
+        # Another zone: the state was built in days of the old one, so the
+        # next run rebuilds it (a full run), in the new zone.
+        params.set_param("oto_crm.timezone", "Asia/Tokyo")
+        with freeze_time(NOW + timedelta(days=1)):
+            run = self._refresh(mode=None)
+        self.assertEqual(run.mode, "full")
+        self.assertEqual(run.timezone, "Asia/Tokyo")
+        self.assertEqual(self.company.oto_engine_timezone, "Asia/Tokyo")
+
     def _engine_state(self, customers):
         self.env.flush_all()
         self.env.cr.execute(
             """
             SELECT partner_id, store_id, order_count, round(amount::numeric, 2),
-                   last_purchase, recent_seller_ids, recent_days, elected_ids
+                   last_purchase, recent_seller_ids, recent_days, recent_ats,
+                   elected_ids
               FROM oto_wallet_pair WHERE partner_id = ANY(%s)
              ORDER BY partner_id, store_id
             """,
@@ -510,11 +666,11 @@ class TestWalletEngine(TransactionCase):
         calls = {"n": 0}
         original = OtoWalletEngine._refresh_batch
 
-        def flaky(engine, run, partner_ids, delta_ids=()):
+        def flaky(engine, run, partner_ids, step=0):
             calls["n"] += 1
             if calls["n"] == 2:
                 raise RuntimeError("server killed")
-            return original(engine, run, partner_ids, delta_ids)
+            return original(engine, run, partner_ids, step)
 
         crashed = False
         # Not assertRaises: Odoo's rolls back everything done inside it.

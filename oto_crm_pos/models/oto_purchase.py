@@ -3,7 +3,14 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.oto_crm.models.brand_time import PURCHASE_TIMEZONE
+from odoo.addons.oto_crm.models.brand_time import brand_timezone
+
+# A POS order is a purchase when paid and not refunded in full (SQL on the
+# row ``{row}``).
+POS_COUNTED = (
+    "{row}.state IN ('paid', 'done', 'invoiced') "
+    "AND {row}.amount_total - COALESCE({row}.oto_refunded_amount, 0) > 0.005"
+)
 
 
 class OtoPurchase(models.Model):
@@ -25,12 +32,12 @@ class OtoPurchase(models.Model):
                 SELECT (date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
                   FROM pos_order
                  WHERE company_id = %(company)s AND write_date >= %(since)s
-                   AND (state NOT IN ('paid', 'done', 'invoiced')
-                        OR amount_total <= 0)
+                   AND NOT (%(counted)s)
                 """,
-                tz=PURCHASE_TIMEZONE,
+                tz=brand_timezone(self.env),
                 company=company_id,
                 since=written_since,
+                counted=SQL(POS_COUNTED.format(row="pos_order")),
             ),
         ]
 
@@ -60,11 +67,53 @@ class OtoPurchase(models.Model):
             "CREATE INDEX IF NOT EXISTS pos_order_oto_write_date_idx "
             "ON pos_order (write_date)"
         )
-        return super().init()
+        result = super().init()
+        self._wallet_change_trigger(
+            "pos_order",
+            POS_COUNTED,
+            (
+                "state",
+                "partner_id",
+                "company_id",
+                "date_order",
+                "amount_total",
+                "currency_rate",
+                "config_id",
+                "oto_seller_id",
+                "oto_refunded_amount",
+            ),
+        )
+        # A point of sale linked to another store: its orders are purchases
+        # of that store now (the store is read through the point of sale),
+        # so their customers are rebuilt.
+        self.env.cr.execute(
+            """
+            CREATE OR REPLACE FUNCTION oto_pos_config_wallet_change() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF OLD.oto_store_id IS DISTINCT FROM NEW.oto_store_id THEN
+                    INSERT INTO oto_wallet_change
+                           (kind, company_id, partner_id, old_date, new_date)
+                    SELECT DISTINCT ON (po.partner_id) 'purchase', po.company_id,
+                           po.partner_id, po.date_order, po.date_order
+                      FROM pos_order po
+                     WHERE po.config_id = NEW.id AND po.partner_id IS NOT NULL
+                     ORDER BY po.partner_id, po.date_order;
+                END IF;
+                RETURN NULL;
+            END $$;
+            DROP TRIGGER IF EXISTS oto_wallet_change ON pos_config;
+            CREATE TRIGGER oto_wallet_change AFTER UPDATE ON pos_config
+                FOR EACH ROW EXECUTE FUNCTION oto_pos_config_wallet_change();
+            """
+        )
+        return result
 
     @api.model
     def _pos_order_purchase_query(self):
-        """Paid POS orders; refunds (negative totals) are not purchases."""
+        """Paid POS orders, each for its amount less what paid refunds gave
+        back; a refund is not a purchase of its own, and a sale refunded in
+        full is no purchase at all (no visit, no value)."""
         return SQL(
             """
             SELECT po.id * 10 + 2 AS id,
@@ -77,14 +126,16 @@ class OtoPurchase(models.Model):
                    po.oto_seller_id AS seller_id,
                    po.date_order AS date,
                    (po.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
-                   po.amount_total / COALESCE(NULLIF(po.currency_rate, 0), 1) AS amount,
+                   (po.amount_total - COALESCE(po.oto_refunded_amount, 0))
+                       / COALESCE(NULLIF(po.currency_rate, 0), 1) AS amount,
                    COALESCE((SELECT sum(pol.qty) FROM pos_order_line pol
                               WHERE pol.order_id = po.id), 0) AS item_count,
                    'store' AS channel,
                    po.write_date AS write_date
               FROM pos_order po
               JOIN pos_config pc ON pc.id = po.config_id
-             WHERE po.state IN ('paid', 'done', 'invoiced') AND po.amount_total > 0
+             WHERE %(counted)s
             """,
-            tz=PURCHASE_TIMEZONE,
+            tz=brand_timezone(self.env),
+            counted=SQL(POS_COUNTED.format(row="po")),
         )

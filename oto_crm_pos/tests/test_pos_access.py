@@ -64,6 +64,9 @@ class TestCashierWhoSells(PosCommon):
         self.assertFalse(notes)
         with self.assertRaises(AccessError):
             self.theirs.message_ids.with_user(self.user).read(["body"])
+        # Nor guessing them by searching customers on their notes' words.
+        for path in ("message_ids.body", "message_ids.subject"):
+            self.assertFalse(Partner.search([(path, "ilike", "chamada à tarde")]), path)
         # Nor the files attached to them.
         attachment = self.env["ir.attachment"].create(
             {

@@ -1,7 +1,10 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime, timedelta
+
+from odoo import fields
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 
 from .common import PosCommon
 
@@ -51,3 +54,58 @@ class TestPosStore(PosCommon):
     def test_seller_of_another_store_refused(self):
         with self.assertRaises(ValidationError):
             self._order(self.other_seller)
+
+
+@tagged("post_install", "-at_install", "oto_crm_pos")
+class TestPosRefundsInWallets(PosCommon):
+    """A refund gives back part of a sale: the sale counts for what is left
+    (value), and is no purchase at all once refunded in full (no visit, no
+    vote); the nightly run sees it."""
+
+    def _night(self, when):
+        with freeze_time(when):
+            run = self.env["oto.wallet.engine"]._action_wallet_refresh(self.env.company)
+        self.assertEqual(run.mode, "incremental")
+        self.env.invalidate_all()
+
+    def test_refunds_reach_the_votes_and_the_value(self):
+        now = datetime(2026, 11, 23, 15, 0)
+        customer = self.env["res.partner"].create(
+            {"name": "Cliente devolução", "customer_rank": 1}
+        )
+        with freeze_time(now):
+            first = self._ui_order(
+                self.seller,
+                customer,
+                qty=2,
+                date_order=fields.Datetime.to_string(now - timedelta(days=10)),
+            )
+            second = self._ui_order(
+                self.seller_2,
+                customer,
+                qty=2,
+                date_order=fields.Datetime.to_string(now - timedelta(days=5)),
+            )
+            self.env["oto.wallet.engine"]._action_wallet_refresh(
+                self.env.company, mode="full"
+            )
+        self.env.invalidate_all()
+        # One visit each: the most recent sale wins.
+        self.assertEqual(customer.oto_seller_id, self.seller_2)
+        self.assertEqual(customer.oto_purchase_count, 2)
+        self.assertAlmostEqual(customer.oto_purchase_amount, 800.0)
+        # Half of the first sale comes back: its value drops, its visit stays.
+        with freeze_time(now + timedelta(hours=2)):
+            self._ui_order(self.seller, customer, qty=-1, refunded_line=first.lines)
+        self._night(now + timedelta(days=1))
+        self.assertAlmostEqual(first.oto_refunded_amount, 200.0)
+        self.assertEqual(customer.oto_purchase_count, 2)
+        self.assertAlmostEqual(customer.oto_purchase_amount, 600.0)
+        self.assertEqual(customer.oto_seller_id, self.seller_2)
+        # The second sale comes back in full: no purchase, no vote.
+        with freeze_time(now + timedelta(days=1, hours=2)):
+            self._ui_order(self.seller_2, customer, qty=-2, refunded_line=second.lines)
+        self._night(now + timedelta(days=2))
+        self.assertEqual(customer.oto_purchase_count, 1)
+        self.assertAlmostEqual(customer.oto_purchase_amount, 200.0)
+        self.assertEqual(customer.oto_seller_id, self.seller)

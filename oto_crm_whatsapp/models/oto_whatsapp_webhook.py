@@ -300,8 +300,11 @@ class OtoWhatsappWebhook(models.AbstractModel):
 
     def _inbound(self, account, event):
         Message = self.env["oto.whatsapp.message"]
-        if Message.search_count([("meta_id", "=", event.message_id)]):
-            return "ignored"  # a replay
+        if Message.search_count(
+            [("meta_id", "=", event.message_id), ("account_id", "=", account.id)]
+        ):
+            return "ignored"  # a replay (of this account: one account's
+            # deliveries never decide about another's)
         partner = self._find_customer(account, event) or self._new_customer(
             account, event
         )
@@ -391,7 +394,7 @@ class OtoWhatsappWebhook(models.AbstractModel):
                 user_id=user.id,
             )
 
-    def _chatter_text(self, event, text):
+    def _chatter_text(self, event, text, partner=None):
         """What the chatter says of a customer's message."""
         labels = {
             "image": self.env._("(image)"),
@@ -404,8 +407,14 @@ class OtoWhatsappWebhook(models.AbstractModel):
             "unsupported": self.env._("(a message WhatsApp does not support)"),
         }
         if event.kind == "reaction":
+            # A message of this customer's conversation (never another
+            # customer's or another account's text).
             target = self.env["oto.whatsapp.message"].search(
-                [("meta_id", "=", event.reaction_to)], limit=1
+                [
+                    ("meta_id", "=", event.reaction_to),
+                    ("partner_id", "=", partner.id if partner else False),
+                ],
+                limit=1,
             )
             excerpt, _cut = cap_text(target.body or "", 80)
             if not text:
@@ -431,7 +440,7 @@ class OtoWhatsappWebhook(models.AbstractModel):
     def _post(self, partner, event, text):
         """On the customer's chatter, to their seller (or the store's
         managers): long texts shortened, the whole text attached."""
-        shown = self._chatter_text(event, text)
+        shown = self._chatter_text(event, text, partner)
         shown, cut = cap_text(shown, MAX_CHATTER_TEXT)
         lines = [escape(line) for line in shown.split("\n")]
         parts = [escape(self.env._("WhatsApp from the customer:")), *lines]

@@ -5,7 +5,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.exceptions import RedirectWarning
+from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import tagged
 
 from ..tools.cloud_api import CloudApiClient, CloudApiTemporaryError
@@ -186,3 +186,47 @@ class TestWhatsappSending(WhatsappCommon):
         self.assertEqual(result["params"]["type"], "danger")
         self.assertEqual(self.account.state, "paused")
         self.assertIn("190", self.account.last_error)
+
+    def test_composer_only_about_what_templates_apply_to(self):
+        """The composer is no way to message whoever a model holds: only
+        records of a model templates apply to (customers always), only the
+        records the person reads."""
+        self._approved()
+        manager = self.env["res.users"].create(
+            {
+                "name": "Gil Gerente",
+                "login": "wa_gil",
+                "groups_id": [(4, self.env.ref("oto_crm.oto_crm_group_manager").id)],
+            }
+        )
+        self.store.manager_ids = manager
+        Composer = self.env["oto.whatsapp.composer"].with_user(manager)
+        base = {"account_id": self.account.id, "mode": "text", "body": "Oi"}
+        # A customer of the store: yes.
+        composer = Composer.create(
+            dict(base, res_model="res.partner", res_ids=self.maria.ids)
+        )
+        self.assertEqual(composer.record_count, 1)
+        # The company's users (their partners have phones too), companies,
+        # wizards, unknown models: no.
+        for model, ids in (
+            ("res.users", self.seller_user.ids),
+            ("res.company", self.env.company.ids),
+            ("oto.whatsapp.composer", composer.ids),
+            ("no.such.model", [1]),
+        ):
+            with self.assertRaises(AccessError):
+                Composer.create(dict(base, res_model=model, res_ids=ids))
+            # Nor by changing a composer afterwards.
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                composer.write({"res_model": model, "res_ids": ids})
+        # A customer of another store, which the manager does not read: no.
+        elsewhere = self.env["oto.store"].create({"name": "Loja Moema", "code": "WM"})
+        other = self.env["oto.seller"].create(
+            {"name": "Bia Outra", "code": "WBIA", "store_id": elsewhere.id}
+        )
+        self.joana.oto_seller_id = other
+        with self.assertRaises(AccessError):
+            Composer.create(dict(base, res_model="res.partner", res_ids=self.joana.ids))
+        with self.assertRaises(UserError):
+            Composer.create(dict(base, res_model="res.partner", res_ids="1,2"))

@@ -95,6 +95,44 @@ class TestWebhookRouting(RoutingCommon):
         self.assertEqual(received.account_id, self.second)
         self.assertTrue(self.joana.oto_optout_whatsapp)
 
+    def test_one_account_never_decides_about_another(self):
+        """A message id known on one number does not silence another
+        number's message (its replay check is its own); a reaction shows
+        the text of the customer's own conversation only."""
+        known = self._out(self.joana, account=self.second, body="Só da Joana")
+        payload = build_inbound_payload(
+            self.account.phone_number_id,
+            "5511987654321",
+            "Oi, tem no M?",
+            message_id=known.meta_id,
+        )
+        self.assertEqual(self._post(payload), 200)
+        received = self.env["oto.whatsapp.message"].search(
+            [("direction", "=", "in"), ("partner_id", "=", self.maria.id)]
+        )
+        self.assertEqual(received.account_id, self.account)
+        self.assertEqual(received.body, "Oi, tem no M?")
+        # The same delivery again: a replay on this account, kept once.
+        self.assertEqual(self._post(payload), 200)
+        self.assertEqual(
+            self.env["oto.whatsapp.message"].search_count(
+                [("direction", "=", "in"), ("partner_id", "=", self.maria.id)]
+            ),
+            1,
+        )
+        # Maria reacts to the id of Joana's message: nothing of it shown.
+        reaction = build_inbound_payload(
+            self.account.phone_number_id, "5511987654321", ""
+        )
+        message = reaction["entry"][0]["changes"][0]["value"]["messages"][0]
+        message.pop("text")
+        message["type"] = "reaction"
+        message["reaction"] = {"message_id": known.meta_id, "emoji": "\U0001f44d"}
+        self.assertEqual(self._post(reaction), 200)
+        bodies = " ".join(self.maria.message_ids.mapped("body"))
+        self.assertIn("\U0001f44d", bodies)
+        self.assertNotIn("Só da Joana", bodies)
+
     def test_an_event_that_fails_is_kept_and_the_others_applied(self):
         first, second = self._out(self.maria), self._out(self.joana)
         number = self.account.phone_number_id

@@ -3,7 +3,7 @@
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import RedirectWarning, UserError
+from odoo.exceptions import AccessError, RedirectWarning, UserError
 
 from odoo.addons.oto_crm.tools.phone import PhoneError, normalize_phone
 
@@ -45,6 +45,48 @@ class OtoWhatsappComposer(models.TransientModel):
     skip_count = fields.Integer(compute="_compute_preview")
     skip_summary = fields.Char(compute="_compute_preview")
     preview = fields.Html(compute="_compute_preview", sanitize=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        composers = super().create(vals_list)
+        composers._check_target()
+        return composers
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"res_model", "res_ids"} & set(vals):
+            self._check_target()
+        return result
+
+    def _check_target(self):
+        """A person sends only about records of a model that WhatsApp
+        templates apply to (customers always), and only records they read:
+        the composer is not a way to message whoever a model holds."""
+        if self.env.su:
+            return
+        Template = self.env["oto.whatsapp.template"].sudo()
+        for composer in self:
+            model = composer.res_model
+            allowed = (
+                model in self.env
+                and not self.env[model]._transient
+                and (
+                    model == "res.partner"
+                    or Template.search_count([("model", "=", model)], limit=1)
+                )
+            )
+            if not allowed:
+                raise AccessError(
+                    self.env._(
+                        "WhatsApp messages are not sent about %(model)s records.",
+                        model=model,
+                    )
+                )
+            if not isinstance(composer.res_ids, list) or not all(
+                isinstance(res_id, int) for res_id in composer.res_ids
+            ):
+                raise UserError(self.env._("Select the records to send WhatsApp to."))
+            composer._records()
 
     @api.model
     def _action_open(self, template_id, records):

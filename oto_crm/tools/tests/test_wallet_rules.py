@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -6,7 +6,10 @@ from oto_crm.tools.wallet_rules import (
     Purchase,
     balanced_slots,
     choose_store,
+    code_key,
     elect_seller,
+    election_order,
+    local_day,
     parse_criteria,
     preferred,
     recent_visits,
@@ -50,24 +53,52 @@ def test_only_the_last_visits_count():
     )
 
 
-def test_ties_most_recent_day_then_lowest_code():
+def test_ties_most_recent_sale_then_lowest_code():
     recent = [
-        (200, day(1).date()),
-        (100, day(2).date()),
-        (200, day(4).date()),
-        (100, day(5).date()),
+        (200, day(1)),
+        (100, day(2)),
+        (200, day(4)),
+        (100, day(5)),
     ]
     codes = {100: "A", 200: "B"}
     assert elect_seller(recent, {100, 200}, codes) == 200
-    same_day = [(200, day(1).date()), (100, day(1).date())]
-    assert elect_seller(same_day, {100, 200}, codes) == 100
+    # The same day: the later sale wins (the time, not the day, breaks the tie).
+    same_day = [(200, day(1, hour=15)), (100, day(1, hour=11))]
+    assert elect_seller(same_day, {100, 200}, codes) == 200
     assert elect_seller(same_day, {100, 200}, {100: "Z", 200: "B"}) == 200
+    # The same moment: the lowest code.
+    same_time = [(200, day(1)), (100, day(1))]
+    assert elect_seller(same_time, {100, 200}, codes) == 100
+    assert elect_seller(same_time, {100, 200}, {100: "Z", 200: "B"}) == 200
 
 
-def test_inactive_seller_never_wins():
-    recent = [(100, day(1).date()), (100, day(2).date()), (200, day(3).date())]
-    assert elect_seller(recent, {200}, {100: "A", 200: "B"}) == 200
-    assert elect_seller(recent, set(), {}) is None
+def test_code_order_is_code_points_whatever_the_collation():
+    # A linguistic collation ignores '-' and case and puts 'É' next to 'E';
+    # code points do not: digits < capitals < small letters < accented.
+    codes = ["b", "A-2", "A1", "É1", "a", "E2", "_z", "Z"]
+    assert sorted(codes, key=code_key) == ["A-2", "A1", "E2", "Z", "_z", "a", "b", "É1"]
+    ranked = election_order([(1, day(1)), (2, day(1))], {1: "a", 2: "Z"})
+    assert ranked == [2, 1]
+
+
+def test_same_day_is_the_brand_day_not_the_utc_day():
+    # 23:30 and 00:30 in Sao Paulo (UTC-3) are two days there, one in UTC:
+    # 02:30 and 03:30 UTC of the same UTC day.
+    late = datetime(2026, 3, 11, 2, 30)  # 10 March, 23:30 local
+    early = datetime(2026, 3, 11, 3, 30)  # 11 March, 00:30 local
+    assert local_day(late) == date(2026, 3, 10)
+    assert local_day(early) == date(2026, 3, 11)
+    assert late.date() == early.date()
+    purchases = [Purchase(1, 10, 100, late, 10), Purchase(1, 10, 100, early, 10)]
+    assert len(recent_visits(purchases, 1, 10, START, 5)) == 2
+    assert len(recent_visits(purchases, 1, 10, START, 5, tz="UTC")) == 1
+    # Two visits of 100 against two of 200 (one day each in UTC).
+    purchases += [
+        Purchase(1, 10, 200, datetime(2026, 3, 9, 15), 10),
+        Purchase(1, 10, 200, datetime(2026, 3, 8, 15), 10),
+    ]
+    ranked = election_order(recent_visits(purchases, 1, 10, START, 5), CODES)
+    assert ranked == [100, 200]
 
 
 def test_window_edge():
@@ -75,7 +106,7 @@ def test_window_edge():
         Purchase(1, 10, 100, START, 10),
         Purchase(1, 10, 200, START - timedelta(seconds=1), 10),
     ]
-    assert recent_visits(purchases, 1, 10, START, 5) == [(100, START.date())]
+    assert recent_visits(purchases, 1, 10, START, 5) == [(100, START)]
 
 
 @pytest.mark.parametrize(

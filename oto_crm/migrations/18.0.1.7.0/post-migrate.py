@@ -1,0 +1,43 @@
+# Copyright 2026 Oto CRM for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo import SUPERUSER_ID, Command, api
+
+_logger = logging.getLogger(__name__)
+
+
+def migrate(cr, version):
+    """The engine state now keeps the time of each recent visit (the first
+    tie-break is the most recent sale, not its day) and its changes come
+    from the change log, empty until now: the next run rebuilds it."""
+    cr.execute("UPDATE res_company SET oto_last_engine_run = NULL")
+    cr.execute("DELETE FROM oto_wallet_run_queue")
+    cr.execute("UPDATE oto_wallet_run SET state = 'done' WHERE state = 'running'")
+    # Store managers no longer have Sales' "All documents" (their stores'
+    # orders, invoices and subjects come through the add-on's rules): the
+    # group leaves those who got it with the role, not the sales managers.
+    if version:
+        _store_managers_without_all_documents(api.Environment(cr, SUPERUSER_ID, {}))
+
+
+def _store_managers_without_all_documents(env):
+    managers = env.ref("oto_crm.oto_crm_group_manager", raise_if_not_found=False)
+    all_documents = env.ref(
+        "sales_team.group_sale_salesman_all_leads", raise_if_not_found=False
+    )
+    sales_manager = env.ref("sales_team.group_sale_manager", raise_if_not_found=False)
+    if not (managers and all_documents and sales_manager):
+        return
+    managers.implied_ids -= all_documents
+    users = managers.users.filtered(
+        lambda user: (
+            all_documents in user.groups_id and sales_manager not in user.groups_id
+        )
+    )
+    if users:
+        _logger.info(
+            "Store managers see their stores' sales documents, not all: %s user(s)",
+            len(users),
+        )
+        users.write({"groups_id": [Command.unlink(all_documents.id)]})
