@@ -100,9 +100,7 @@ class TestUpgraded(TransactionCase):
         all_documents = self.env.ref("sales_team.group_sale_salesman_all_leads")
         self.assertNotIn(all_documents, managers.implied_ids)
         sales_manager = self.env.ref("sales_team.group_sale_manager")
-        for user in managers.users.filtered(
-            lambda u: sales_manager not in u.groups_id
-        ):
+        for user in managers.users.filtered(lambda u: sales_manager not in u.groups_id):
             self.assertNotIn(all_documents, user.groups_id, user.login)
         self.assertIn(all_documents, sales_manager.users.groups_id)
 

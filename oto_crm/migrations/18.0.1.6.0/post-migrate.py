@@ -54,4 +54,3 @@ def migrate(cr, version):
         )
         langs = [code for code, _name in env["res.lang"].get_installed()]
         env["ir.module.module"]._load_module_terms(["crm"], langs, overwrite=False)
-
