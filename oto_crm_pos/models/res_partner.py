@@ -6,6 +6,19 @@ from odoo.tools import SQL
 
 from odoo.addons.oto_crm.models.oto_consent import CHANNELS, PHONE_CHANNELS
 
+CHATTER_FIELDS = ("message_ids", "website_message_ids", "message_attachment_count")
+
+
+def _names_chatter(domain):
+    """Whether a search domain reads the customers' chatter."""
+    return any(
+        isinstance(leaf, list | tuple)
+        and leaf
+        and isinstance(leaf[0], str)
+        and leaf[0].split(".", 1)[0] in CHATTER_FIELDS
+        for leaf in domain or ()
+    )
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -16,6 +29,38 @@ class ResPartner(models.Model):
         help="What the cashier sees of the customer in the POS: RFV segment, "
         "wallet seller and consent per channel.",
     )
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
+        # Customers found by the words of their chatter: for a cashier, only
+        # those whose chatter they read (else the search tells what a note
+        # says, one guess at a time).
+        if not self.env.su and _names_chatter(domain):
+            kept = self._oto_cashier_chatter_domain()
+            if kept:
+                domain = [*domain, *kept] if domain else kept
+        return super()._search(
+            domain, offset=offset, limit=limit, order=order, **kwargs
+        )
+
+    @api.model
+    def _oto_cashier_chatter_domain(self):
+        """The customers whose chatter a cashier reads, as a domain (empty
+        when the user is no cashier or reads every chatter)."""
+        if not self.env.user._has_group("point_of_sale.group_pos_user"):
+            return []
+        scope = self.env["oto.access"]._scope()
+        if scope.admin:
+            return []
+        return [
+            "|",
+            "&",
+            ("oto_seller_id", "=", False),
+            ("oto_store_id", "=", False),
+            "|",
+            ("oto_seller_id", "in", list(scope.seller_ids)),
+            ("oto_store_id", "in", list(scope.store_ids)),
+        ]
 
     @api.model
     def _oto_messages_kept_from_cashier(self, partner_ids):
