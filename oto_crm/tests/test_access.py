@@ -246,7 +246,26 @@ class TestCustomerAccess(OtoCrmCommon):
             }
         )
         self.assertEqual(online.oto_store_id, self.store_b)
-        invoices = (in_store | elsewhere)._create_invoices()
+        journal = self.env["account.journal"].create(
+            {
+                "name": "Vendas",
+                "code": "OTOV",
+                "type": "sale",
+                "company_id": self.company.id,
+            }
+        )
+        invoices = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "journal_id": journal.id,
+                    "partner_id": order.partner_id.id,
+                    "invoice_user_id": order.user_id.id,
+                    "company_id": self.company.id,
+                }
+                for order in in_store | elsewhere
+            ]
+        )
         lead_in_store, lead_elsewhere = self.env["crm.lead"].create(
             [
                 {"name": "Assunto do Bruno", "user_id": user_a2.id},
