@@ -15,6 +15,17 @@ class IrRule(models.Model):
         scope = self.env["oto.access"]._scope()
         context["oto_seller_ids"] = list(scope.seller_ids)
         context["oto_store_ids"] = list(scope.store_ids)
+        # Sellers and store managers whom Sales does not give "All
+        # documents": the sales documents nobody is assigned to are theirs
+        # only when of their stores (Sales' "Own documents" gives every
+        # unassigned one).
+        user = self.env.user
+        context["oto_store_scoped"] = bool(
+            not self.env.su
+            and not scope.admin
+            and user._has_group("oto_crm.oto_crm_group_seller")
+            and not user._has_group("sales_team.group_sale_salesman_all_leads")
+        )
         return context
 
     def _compute_domain_context_values(self):

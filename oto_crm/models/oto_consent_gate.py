@@ -46,6 +46,10 @@ class OtoConsentGate(models.AbstractModel):
         row ``alias`` (a ``res_partner``), the first that holds wins."""
         p = SQL.identifier(alias)
         rules = [("archived", SQL("NOT COALESCE(%s.active, FALSE)", p))]
+        if purpose == "marketing":
+            # The database's own users (employees, the brand's admins) get
+            # no offers through the customers' channels.
+            rules.append(("internal", SQL("NOT COALESCE(%s.partner_share, TRUE)", p)))
         if channel in PHONE_CHANNELS:
             rules += [
                 ("no_phone", SQL("%s.oto_phone_e164 IS NULL", p)),
@@ -173,6 +177,7 @@ class OtoConsentGate(models.AbstractModel):
         }
         return {
             "archived": self.env._("archived"),
+            "internal": self.env._("a user of the database, not a customer"),
             "no_phone": self.env._("no valid phone number"),
             "phone_invalid": self.env._("number marked invalid"),
             "optout": optout.get(channel),

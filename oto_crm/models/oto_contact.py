@@ -296,13 +296,31 @@ class OtoContact(models.Model):
     # ----------------------------------------------------- seller's phone
 
     @api.model
-    def _oto_by_key(self, key):
-        """The contact a phone already recorded with ``key`` (a retry)."""
+    def _oto_by_key(self, key, record=None):
+        """The contact a phone already recorded with ``key`` (a retry) about
+        ``record`` (the suggestion, or the customer of a contact without
+        one). A key already used about anything else is refused: nobody
+        reads another's contact, nor makes a phone's waiting contact look
+        recorded, with its key."""
         if not key:
             return self.browse()
         if not isinstance(key, str) or not KEY_RE.fullmatch(key):
             raise UserError(self.env._("This recording has an invalid key."))
-        return self.sudo().search([("client_key", "=", key)], limit=1)
+        existing = self.sudo().search([("client_key", "=", key)], limit=1)
+        if existing and record is not None:
+            about = (
+                existing.suggestion_id
+                if record._name == "oto.suggestion"
+                else existing.partner_id
+            )
+            if about != record.sudo() or not record.has_access("read"):
+                raise UserError(
+                    self.env._(
+                        "This recording's key was already used for another "
+                        "contact: record it again."
+                    )
+                )
+        return existing
 
     @api.model
     def _oto_phone_values(self, values):
@@ -392,7 +410,7 @@ class OtoContact(models.Model):
     def _oto_phone_record(self, partner, seller, values, suggestion=None):
         """Record a contact from the seller's phone, once per key: a retry
         of the same save answers with the contact already recorded."""
-        existing = self._oto_by_key(values.get("key"))
+        existing = self._oto_by_key(values.get("key"), suggestion or partner)
         if existing:
             return existing, True
         vals = self._oto_phone_values(values)
@@ -420,7 +438,7 @@ class OtoContact(models.Model):
         except psycopg2.errors.UniqueViolation:
             # The same save, recorded meanwhile by a request that ran beside
             # this one.
-            existing = self._oto_by_key(values.get("key"))
+            existing = self._oto_by_key(values.get("key"), suggestion or partner)
             if not existing:
                 raise
             return existing, True

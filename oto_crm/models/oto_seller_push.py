@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .brand_time import PURCHASE_TIMEZONE, brand_today
+from .brand_time import brand_timezone, brand_today
 from .oto_suggestion import OPEN_STATES
 
 _logger = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class OtoSeller(models.Model):
         """Hourly: once the brand's morning hour has come, each seller who
         asked for it gets "Your N customers for today" once that day (not
         on a day off, not when nobody waits for them)."""
-        now = datetime.now(ZoneInfo(PURCHASE_TIMEZONE))
+        now = datetime.now(ZoneInfo(brand_timezone(self.env)))
         today = brand_today(self.env)
         companies = (
             self.env["res.company"]

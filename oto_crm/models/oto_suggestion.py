@@ -639,10 +639,10 @@ class OtoSuggestion(models.Model):
         contact is recorded with the products the seller was asked to offer
         (unless they changed them), once per ``values["key"]``."""
         Contact = self.env["oto.contact"]
-        existing = Contact._oto_by_key((values or {}).get("key"))
+        self.ensure_one()
+        existing = Contact._oto_by_key((values or {}).get("key"), self)
         if existing:
             return existing._oto_phone_answer(already=True)
-        self.ensure_one()
         self.flush_recordset()
         # One recording at a time per suggestion (two phones, two taps).
         self.env.cr.execute(

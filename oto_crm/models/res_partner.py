@@ -1455,10 +1455,10 @@ class ResPartner(models.Model):
         in the attribution. Today's open suggestion of the seller for this
         customer, if any, is the one worked. Once per ``values["key"]``."""
         Contact = self.env["oto.contact"]
-        existing = Contact._oto_by_key((values or {}).get("key"))
+        self.ensure_one()
+        existing = Contact._oto_by_key((values or {}).get("key"), self)
         if existing:
             return existing._oto_phone_answer(already=True)
-        self.ensure_one()
         seller = self._oto_check_wallet_seller()
         suggestion = self.env["oto.suggestion"].search(
             [

@@ -3,12 +3,16 @@
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.http import request
 from odoo.tools import SQL
 
 from ..tools.seller_link import SESSION_KEY
 
 _logger = logging.getLogger(__name__)
+
+# Who a sale is credited to (the wallets and the results follow it).
+CREDIT_FIELDS = {"oto_seller_id", "oto_store_id", "oto_seller_code"}
 
 
 class SaleOrder(models.Model):
@@ -63,6 +67,52 @@ class SaleOrder(models.Model):
         # A quotation made from a subject of the funnel is an interaction.
         orders.opportunity_id._oto_interacted()
         return orders
+
+    def write(self, vals):
+        self._oto_check_credit_change(vals)
+        return super().write(vals)
+
+    def _oto_check_credit_change(self, vals):
+        """Who a sale is credited to moves wallets and results: sellers do
+        not change it; a store manager moves it between the stores they
+        manage; brand admins and Sales' managers as they see fit."""
+        fields_ = CREDIT_FIELDS & set(vals)
+        if not fields_ or self.env.su or not self:
+            return
+        user = self.env.user
+        if user._has_group("sales_team.group_sale_manager"):
+            return
+        scope = self.env["oto.access"]._scope()
+        if scope.admin or not user._has_group("oto_crm.oto_crm_group_seller"):
+            return
+        new_store = False
+        if vals.get("oto_seller_id"):
+            new_store = (
+                self.env["oto.seller"].sudo().browse(vals["oto_seller_id"]).store_id.id
+            )
+        elif vals.get("oto_store_id"):
+            new_store = vals["oto_store_id"]
+        for order in self.sudo():
+            changed = any(
+                (
+                    order[name].id
+                    if order._fields[name].type == "many2one"
+                    else order[name]
+                )
+                != (vals[name] or False)
+                for name in fields_
+            )
+            if not changed:
+                continue
+            stores = {order.oto_store_id.id, new_store} - {False}
+            if not stores or not stores <= set(scope.store_ids):
+                raise AccessError(
+                    self.env._(
+                        "Only the store's managers and brand admins change the "
+                        "seller or store a sale is credited to (%(order)s).",
+                        order=order.name,
+                    )
+                )
 
     @api.model
     def _oto_credit_salespeople(self, sellers):

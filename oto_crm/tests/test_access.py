@@ -233,7 +233,39 @@ class TestCustomerAccess(OtoCrmCommon):
 
         in_store = sell(self.colleague, user_a2)
         elsewhere = sell(self.other_store, user_b)
-        invoices = (in_store | elsewhere)._create_invoices()
+        # Sold online through a code of the other store: nobody assigned.
+        online = self.env["sale.order"].create(
+            {
+                "partner_id": self.unplaced.id,
+                "user_id": False,
+                "oto_seller_code": self.seller_b1.code,
+                "company_id": self.company.id,
+                "order_line": [
+                    Command.create({"product_id": product.id, "price_unit": 100})
+                ],
+            }
+        )
+        self.assertEqual(online.oto_store_id, self.store_b)
+        journal = self.env["account.journal"].create(
+            {
+                "name": "Vendas",
+                "code": "OTOV",
+                "type": "sale",
+                "company_id": self.company.id,
+            }
+        )
+        invoices = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "journal_id": journal.id,
+                    "partner_id": order.partner_id.id,
+                    "invoice_user_id": order.user_id.id,
+                    "company_id": self.company.id,
+                }
+                for order in in_store | elsewhere
+            ]
+        )
         lead_in_store, lead_elsewhere = self.env["crm.lead"].create(
             [
                 {"name": "Assunto do Bruno", "user_id": user_a2.id},
@@ -248,6 +280,12 @@ class TestCustomerAccess(OtoCrmCommon):
             orders = self.env["sale.order"].with_user(user)
             domain = [("id", "in", (in_store | elsewhere).ids)]
             self.assertEqual(orders.search(domain), expected, user.login)
+            # The unassigned online order: its store's manager only.
+            self.assertEqual(
+                bool(orders.search([("id", "=", online.id)])),
+                user == self.user_manager_b,
+                user.login,
+            )
             lines = self.env["sale.order.line"].with_user(user)
             self.assertEqual(
                 lines.search([("order_id", "in", (in_store | elsewhere).ids)]).order_id,
@@ -265,6 +303,18 @@ class TestCustomerAccess(OtoCrmCommon):
             )
         with self.assertRaises(AccessError):
             elsewhere.with_user(self.user_manager_a).read(["amount_total"])
+        # Who a sale is credited to: not the seller's to change; a manager
+        # within their stores only.
+        with self.assertRaises(AccessError):
+            in_store.with_user(user_a2).write({"oto_seller_id": self.seller_a1.id})
+        with self.assertRaises(AccessError):
+            in_store.with_user(self.user_manager_a).write(
+                {"oto_seller_id": self.seller_b1.id}
+            )
+        in_store.with_user(self.user_manager_a).write(
+            {"oto_seller_id": self.seller_a1.id}
+        )
+        self.assertEqual(in_store.oto_seller_id, self.seller_a1)
         with self.assertRaises(AccessError):
             lead_elsewhere.with_user(self.user_manager_a).write({"name": "Meu"})
         # The brand admin: everything of the company.

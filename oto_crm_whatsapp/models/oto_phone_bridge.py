@@ -9,12 +9,16 @@ the queue, the one API client); the customer's replies show in the phone's
 profile. Kept in this one file: the queue and the consent gate change
 elsewhere, this only hands them a message."""
 
-from odoo import models
+from datetime import timedelta
+
+from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
 # How many messages of the conversation the phone's profile shows.
 CONVERSATION_SIZE = 20
+# The same text to the same customer within these minutes is a repeat.
+REPEAT_MINUTES = 10
 
 
 # Apart from res_partner.py on purpose: the phone's bridge in one file, so
@@ -149,6 +153,7 @@ class ResPartner(models.Model):
             raise UserError(self.env._("Write the message first."))
         if "oto.consent.gate" in self.env:
             self.env["oto.consent.gate"]._check(self, "whatsapp", "marketing")
+        self._oto_phone_whatsapp_not_again(plan, message)
         composer = self._oto_phone_whatsapp_composer(plan, message)
         values, reason = composer._plan_one(plan["record"])
         if not values:
@@ -176,6 +181,53 @@ class ResPartner(models.Model):
             )
         return {"mode": plan["mode"], "message": text}
 
+    def _oto_phone_whatsapp_not_again(self, plan, message):
+        """The brand's number sends once what a tap asked for: the same text
+        again within minutes (a retry after a lost answer, a double tap),
+        or a second approved template the same day, is refused."""
+        Message = self.env["oto.whatsapp.message"].sudo()
+        domain = [
+            ("account_id", "=", plan["account"].id),
+            ("partner_id", "=", self.id),
+            ("direction", "=", "out"),
+            ("state", "not in", ("cancelled", "failed")),
+        ]
+        now = fields.Datetime.now()
+        if plan["mode"] == "text":
+            again = Message.search_count(
+                [
+                    *domain,
+                    ("template_id", "=", False),
+                    ("body", "=", (message or "").strip()),
+                    ("create_date", ">=", now - timedelta(minutes=REPEAT_MINUTES)),
+                ],
+                limit=1,
+            )
+        else:
+            again = Message.search_count(
+                [
+                    *domain,
+                    ("template_id", "!=", False),
+                    ("create_date", ">=", now - timedelta(hours=24)),
+                ],
+                limit=1,
+            )
+        if again:
+            raise UserError(
+                self.env._(
+                    "This WhatsApp to %(customer)s already left the brand's "
+                    "number: it is not sent twice.",
+                    customer=self.name,
+                )
+                if plan["mode"] == "text"
+                else self.env._(
+                    "%(customer)s already got an approved message from the "
+                    "brand's number in the last 24 hours: wait for their "
+                    "answer, or write to them when they reply.",
+                    customer=self.name,
+                )
+            )
+
     def oto_send_whatsapp(self, message):
         """The WhatsApp button of a customer's profile (a contact on the
         seller's own initiative), through the brand's number."""
@@ -192,7 +244,12 @@ class ResPartner(models.Model):
             self.env["oto.whatsapp.message"]
             .sudo()
             .search(
-                [("partner_id", "=", partner.id), ("state", "!=", "cancelled")],
+                [
+                    ("partner_id", "=", partner.id),
+                    ("state", "!=", "cancelled"),
+                    # The accounts of the user's companies only.
+                    ("account_id.company_id", "in", self.env.user.company_ids.ids),
+                ],
                 order="id desc",
                 limit=CONVERSATION_SIZE,
             )

@@ -111,7 +111,11 @@ class OtoWhatsappMessage(models.Model):
     media = fields.Json(readonly=True)
 
     _sql_constraints = [
-        ("meta_id_uniq", "unique(meta_id)", "This WhatsApp message is already known."),
+        (
+            "meta_id_uniq",
+            "unique(account_id, meta_id)",
+            "This WhatsApp message is already known.",
+        ),
         (
             "callback_ref_uniq",
             "unique(callback_ref)",

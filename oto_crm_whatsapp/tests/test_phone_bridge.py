@@ -152,3 +152,55 @@ class TestPhoneWhatsapp(WhatsappCommon):
         answer = self._as_seller(self.maria).oto_send_whatsapp("Te espero!")
         self.assertEqual(answer["mode"], "text")
         self.assertEqual(self._sent_to("5511987654321")[-1]["text"], "Te espero!")
+
+    def test_one_tap_sends_once(self):
+        """A retry after a lost answer or a double tap sends nothing more;
+        an approved template goes once a day to a customer."""
+        self._wrote(self.maria, 3)
+        maria = self._as_seller(self.maria)
+        maria.oto_send_whatsapp("Chegou o seu número!")
+        with self.assertRaisesRegex(UserError, "not sent twice"):
+            maria.oto_send_whatsapp("Chegou o seu número!")
+        maria.oto_send_whatsapp("Passa aqui amanhã?")
+        self.assertEqual(
+            self.env["oto.whatsapp.message"].search_count(
+                [("partner_id", "=", self.maria.id), ("direction", "=", "out")]
+            ),
+            2,
+        )
+        self._approved()
+        suggestion = self._suggestion(self.joana)
+        self._as_seller(suggestion).oto_send_whatsapp("")
+        with self.assertRaisesRegex(UserError, "in the last 24 hours"):
+            self._as_seller(self.joana).oto_send_whatsapp("")
+        self.assertEqual(
+            self.env["oto.whatsapp.message"].search_count(
+                [("partner_id", "=", self.joana.id), ("direction", "=", "out")]
+            ),
+            1,
+        )
+
+    def test_the_database_s_users_get_no_offers(self):
+        """An employee's partner (a user of the database) is no customer:
+        nothing goes to it through the customers' channels."""
+        self._approved()
+        employee = self.env["res.users"].create(
+            {
+                "name": "Funcionária Lia",
+                "login": "wa_lia",
+                "mobile": "+55 11 94444-5555",
+                "groups_id": [(4, self.env.ref("base.group_user").id)],
+            }
+        )
+        reasons = self.env["oto.consent.gate"]._refusals(
+            employee.partner_id, "whatsapp", "marketing"
+        )
+        self.assertEqual(
+            reasons[employee.partner_id], "a user of the database, not a customer"
+        )
+        # Receipts the employee asked for still go.
+        self.assertFalse(
+            self.env["oto.consent.gate"]._refusals(
+                employee.partner_id, "whatsapp", "transactional"
+            )
+        )
