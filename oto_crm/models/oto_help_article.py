@@ -31,6 +31,14 @@ class OtoHelpArticle(models.Model):
     keywords = fields.Char(
         translate=True, help="Other words people search for this article with."
     )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Brand",
+        index=True,
+        help="The brand whose sellers read it, written by its admins; empty: "
+        "the help shipped with Oto, read by every brand, written by the "
+        "system administrators.",
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
 

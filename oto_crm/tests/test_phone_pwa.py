@@ -457,7 +457,12 @@ class TestHelpCentre(PhoneCommon):
     def test_sellers_read_the_help_the_brand_writes_it(self):
         Article = self.env["oto.help.article"]
         article = Article.create(
-            {"name": "Troca de mercadoria", "section": "faq", "body": "Até 30 dias."}
+            {
+                "name": "Troca de mercadoria",
+                "section": "faq",
+                "body": "Até 30 dias.",
+                "company_id": self.company.id,
+            }
         )
         self.assertIn(
             article.id, [a["id"] for a in self._as(Article).get_help()["articles"]]
@@ -479,3 +484,28 @@ class TestHelpCentre(PhoneCommon):
         )
         self._as(article, admin).write({"active": True, "body": "Até 60 dias."})
         self.assertEqual(article.body, "Até 60 dias.")
+        # The help shipped with Oto is every brand's: not one brand's to
+        # rewrite; another brand does not read this brand's own.
+        shipped = Article.search([("company_id", "=", False)], limit=1)
+        self.assertTrue(shipped)
+        with self.assertRaises(AccessError):
+            self._as(shipped, admin).write({"body": "Nossa versão."})
+        other = self.env["res.company"].create({"name": "Franquia Sul"})
+        franchise_admin = new_test_user(
+            self.env,
+            "oto_pwa_franchise",
+            groups="oto_crm.oto_crm_group_admin",
+            company_id=other.id,
+            company_ids=[other.id],
+        )
+        seen = (
+            Article.with_user(franchise_admin)
+            .with_context(allowed_company_ids=[other.id])
+            .get_help()["articles"]
+        )
+        self.assertNotIn(article.id, [a["id"] for a in seen])
+        self.assertIn(shipped.id, [a["id"] for a in seen])
+        with self.assertRaises(AccessError):
+            article.with_user(franchise_admin).with_context(
+                allowed_company_ids=[other.id]
+            ).write({"body": "Deles."})
