@@ -20,7 +20,7 @@ from .wallet_world import PROPERTY
 EXAMPLES = int(os.environ.get("OTO_SUGGESTION_EXAMPLES", "30"))
 
 
-@tagged("post_install", "-at_install", "oto_crm")
+@tagged("post_install", "-at_install", "oto_crm", "oto_property")
 @freeze_time(NOW)
 class TestSuggestionProperties(SuggestionsCommon):
     @classmethod

@@ -43,7 +43,7 @@ def _moment(data, tz, pool, newest=NOW, days=400):
     return newest - timedelta(minutes=data.draw(st.integers(0, minutes)))
 
 
-@tagged("post_install", "-at_install", "oto_crm")
+@tagged("post_install", "-at_install", "oto_crm", "oto_property")
 @freeze_time(NOW)
 class TestWalletProperties(WalletWorld):
     # ------------------------------------------------------------ drawing
