@@ -1282,7 +1282,11 @@ export class OtoMyDay extends Component {
             const text = plainText(
                 [article.name, article.body, article.keywords, names[article.section]].join(" ")
             );
-            return words.every((word) => text.includes(word));
+            // A word's singular, plural or other ending finds it too
+            // (sugestão, sugestões; cliente, clientes).
+            return words.every(
+                (word) => text.includes(word) || (word.length >= 6 && text.includes(word.slice(0, -2)))
+            );
         });
         return help.sections
             .map((section) => ({

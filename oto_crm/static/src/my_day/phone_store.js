@@ -12,8 +12,11 @@
 // who recorded it, and it is sent and shown only while that seller is the
 // one signed in.
 import { browser } from "@web/core/browser/browser";
+import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
 import { session } from "@web/session";
+// Loaded first: the sign-out item wrapped below is Odoo's.
+import "@web/webclient/user_menu/user_menu_items";
 
 const PREFIX = "oto.phone";
 const memory = new Map();
@@ -189,4 +192,71 @@ export function getHelp() {
 
 export function setHelp(help) {
     writeStorage(`${PREFIX}:${session.db || ""}:help:${user.lang}`, help);
+}
+
+/** The storage keys the phone keeps for this database, with whose they are:
+ * ``mine`` (the user signed in), ``queue`` (contacts waiting to be sent,
+ * whoever recorded them) and ``help`` (everyone's). */
+function keptKeys() {
+    const base = `${PREFIX}:${session.db || ""}:`;
+    const mine = `${prefix()}:`;
+    try {
+        return Object.keys(browser.localStorage)
+            .filter((key) => key.startsWith(base))
+            .map((key) => ({
+                key,
+                mine: key.startsWith(mine),
+                queue: key.endsWith(":queue"),
+                help: key.startsWith(`${base}help:`),
+            }));
+    } catch {
+        return [];
+    }
+}
+
+function removeKeys(keys) {
+    for (const { key } of keys) {
+        try {
+            browser.localStorage.removeItem(key);
+        } catch {
+            // Nothing kept to remove.
+        }
+    }
+}
+
+/** Customers' data kept for another login on this browser (a phone handed
+ * on, a shared computer) is forgotten as soon as someone else opens Odoo
+ * here; their waiting contacts stay, sent when they sign in again. */
+export function forgetOthers() {
+    removeKeys(keptKeys().filter((k) => !k.mine && !k.queue && !k.help));
+}
+
+/** Signing out: the day and the profiles kept on this phone go too. */
+export function forgetMine() {
+    removeKeys(keptKeys().filter((k) => k.mine && !k.queue));
+    memory.clear();
+    sharedSeller = null;
+}
+
+if (user.userId) {
+    forgetOthers();
+}
+
+const menuItems = registry.category("user_menuitems");
+const odooLogOut = menuItems.get("log_out", null);
+if (odooLogOut) {
+    menuItems.add(
+        "log_out",
+        (env) => {
+            const item = odooLogOut(env);
+            return {
+                ...item,
+                callback: () => {
+                    forgetMine();
+                    return item.callback();
+                },
+            };
+        },
+        { force: true }
+    );
 }

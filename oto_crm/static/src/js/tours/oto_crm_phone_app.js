@@ -136,6 +136,12 @@ tours.add("oto_crm_phone_install", {
             },
         },
         {
+            content: "A word as one says it: the singular finds the plural",
+            trigger: "input.o_oto_help_search",
+            run: "edit sugestao",
+        },
+        { trigger: ".o_oto_help_section:contains(Carteira e sugestões) .o_oto_help_article" },
+        {
             trigger: "input.o_oto_help_search",
             run: "edit whatsapp",
         },
@@ -372,6 +378,26 @@ function kept(sellerName) {
 
 tours.add("oto_crm_phone_store_device", {
     steps: () => [
+        {
+            content: "What another login kept on this browser is forgotten (its waiting contacts stay)",
+            trigger: ".o_oto_pin_seller",
+            run() {
+                const { forgetOthers } = odoo.loader.modules.get("@oto_crm/my_day/phone_store");
+                const db = odoo.loader.modules.get("@web/session").session.db || "";
+                const other = `oto.phone:${db}:999999:7`;
+                window.localStorage.setItem(`${other}:day`, '{"seller": {"name": "Ana"}}');
+                window.localStorage.setItem(`${other}:profiles`, '{"1": {"phone": "+55"}}');
+                window.localStorage.setItem(`${other}:queue`, '[{"key": "k"}]');
+                forgetOthers();
+                const left = Object.keys(window.localStorage).filter((key) =>
+                    key.startsWith(other)
+                );
+                window.localStorage.removeItem(`${other}:queue`);
+                if (left.length !== 1 || !left[0].endsWith(":queue")) {
+                    throw new Error(`Another login's data kept: ${left}`);
+                }
+            },
+        },
         ...pinSignIn("Bruno Oliveira"),
         {
             content: "The store's phone keeps Bruno's day in the page only",
