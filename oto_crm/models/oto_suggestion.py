@@ -370,9 +370,7 @@ class OtoSuggestion(models.Model):
                     else self.env._("birthday in %(days)s days", days=until)
                 )
             elif campaign.audience == "no_purchase" and days is not None:
-                parts.append(
-                    self.env._("no purchase for %(days)s days", days=days)
-                )
+                parts.append(self.env._("no purchase for %(days)s days", days=days))
                 days = None  # said already
             elif campaign.audience == "new_customer":
                 parts.append(self.env._("new customer"))
