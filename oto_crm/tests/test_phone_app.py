@@ -502,3 +502,22 @@ class TestHomeAction(HttpCase):
         self.assertEqual(self._home("oto_home_manager"), my_day)
         self.assertEqual(self._home("oto_home_chose"), chose.action_id.id)
         self.assertFalse(self._home("oto_home_plain"))
+
+    def test_no_odoobot_onboarding_for_retail_staff(self):
+        """Sellers, managers and the store device open the web client without
+        OdooBot's onboarding chat; people who administer keep Odoo's."""
+        if "odoobot_state" not in self.env["res.users"]._fields:
+            self.skipTest("OdooBot is not installed.")
+        seller = new_test_user(
+            self.env, "oto_bot_seller", groups="oto_crm.oto_crm_group_seller"
+        )
+        manager = new_test_user(
+            self.env, "oto_bot_manager", groups="oto_crm.oto_crm_group_manager"
+        )
+        plain = new_test_user(self.env, "oto_bot_plain", groups="base.group_user")
+        for user in (seller, manager, plain):
+            self.authenticate(user.login, user.login)
+            self.assertEqual(self.url_open("/odoo").status_code, 200)
+        self.assertEqual(seller.odoobot_state, "disabled")
+        self.assertEqual(manager.odoobot_state, "disabled")
+        self.assertNotIn(plain.odoobot_state, (False, "not_initialized", "disabled"))
