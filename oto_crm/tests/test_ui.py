@@ -238,6 +238,8 @@ class TestUiMobile(PhoneBrowserMixin, HttpCase):
         self.assertEqual(lost.oto_contact_ids.result, "positive")
         self.assertEqual(len(double.oto_contact_ids), 1)
         self.assertEqual(double.oto_contact_ids.result, "neutral")
+        # Recorded without opening a channel here: the one the seller chose.
+        self.assertEqual(double.oto_contact_ids.channel, "call")
         self.assertFalse(gone.oto_contact_ids)
         self.assertTrue(gone.oto_optout_whatsapp)
         suggestion = self.env["oto.suggestion"].search([("partner_id", "=", gone.id)])

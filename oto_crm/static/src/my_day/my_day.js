@@ -300,7 +300,7 @@ export class OtoMyDay extends Component {
     /** Back one screen (or more): through the browser's history when the
      * screen has its entry there (the phone's back button does the same). */
     back(steps = 1) {
-        steps = Math.max(1, Math.min(steps, this.state.stack.length));
+        steps = Math.max(1, Math.min(Number(steps) || 1, this.state.stack.length));
         if (this.historyDepth && this.historyDepth === this.state.stack.length) {
             browser.history.go(-steps);
             return;

@@ -58,6 +58,16 @@ export class OtoResults extends Component {
             seller_id: this.state.sellerId,
         });
         this.state.loading = false;
+    }
+
+    /** A choice of the person (period, store, seller): the figures again,
+     * and the app that embeds the screen told (it keeps the choice while
+     * the sales are looked at). Not on the first load: the app told this
+     * screen what to show (and a change of the app's state while this
+     * screen starts would start it anew). */
+    async choose(change) {
+        Object.assign(this.state, change);
+        await this.load();
         this.props.onChange?.({
             period: this.state.period,
             storeId: this.state.storeId,
@@ -66,19 +76,17 @@ export class OtoResults extends Component {
     }
 
     setPeriod(period) {
-        this.state.period = period;
-        this.load();
+        return this.choose({ period });
     }
 
     onStore(ev) {
-        this.state.storeId = parseInt(ev.target.value) || false;
-        this.state.sellerId = false;
-        this.load();
+        return this.choose({ storeId: parseInt(ev.target.value) || false, sellerId: false });
     }
 
     selectSeller(row) {
-        this.state.sellerId = this.state.sellerId === row.seller_id ? false : row.seller_id;
-        this.load();
+        return this.choose({
+            sellerId: this.state.sellerId === row.seller_id ? false : row.seller_id,
+        });
     }
 
     get seller() {

@@ -266,25 +266,19 @@ tours.add("oto_crm_journey_seller", {
         assertNoWiderThanThePhone(),
         ...screenshot("me-phone"),
         {
-            content: "A past day: its suggestions and their outcomes",
-            trigger: ".o_oto_past_day input",
-            async run(helpers) {
-                const { deserializeDate, formatDate } = odoo.loader.modules.get(
-                    "@web/core/l10n/dates"
-                );
-                const day = await rpc("/web/dataset/call_kw/oto.suggestion/get_seller_day", {
-                    model: "oto.suggestion",
-                    method: "get_seller_day",
-                    args: [],
-                    kwargs: {},
-                });
-                const yesterday = deserializeDate(day.today).minus({ days: 1 });
-                await helpers.edit(formatDate(yesterday));
-                await helpers.press("Enter");
+            content: "A past day: only the days that had suggestions are offered, with their counts",
+            trigger: "select.o_oto_past_day:has(option[value!=''])",
+            run() {
+                const options = [...this.anchor.options].filter((option) => option.value);
+                if (!options.every((option) => /\d+ sugest/.test(option.textContent))) {
+                    throw new Error(`Past days offered: ${options.map((o) => o.textContent)}`);
+                }
+                this.anchor.value = options[0].value;
+                this.anchor.dispatchEvent(new Event("change"));
             },
         },
         {
-            trigger: ".o_oto_past:has(.o_oto_past_group, .o_oto_past_empty)",
+            trigger: ".o_oto_past .o_oto_past_group",
         },
     ],
 });
@@ -364,19 +358,39 @@ tours.add("oto_crm_journey_manager", {
             run: "click",
         },
         {
-            trigger: ".o_oto_results_screen .o_oto_ranking_row",
+            content: "A screen of the app: its header with the back arrow, and the tabs",
+            trigger: ".o_oto_my_day .o_oto_header:has(.o_oto_back) ~ .o_oto_results_screen .o_oto_ranking_row",
         },
+        { trigger: ".o_oto_tabs .o_oto_tab_home.active" },
         assertNoWiderThanThePhone(),
         ...screenshot("results-phone"),
         {
-            content: "The sales behind the figures, as cards that fit the phone",
+            content: "One seller's figures",
+            trigger: ".o_oto_ranking_row:eq(0)",
+            run: "click",
+        },
+        { trigger: ".o_oto_seller_filter" },
+        {
+            content: "The sales behind the figures, in reais, as cards that fit the phone",
             trigger: ".o_oto_open_sales",
             run: "click",
         },
         {
-            trigger: ".o_kanban_view .o_kanban_record",
+            trigger: ".o_oto_sales_amount:contains(R$)",
         },
         assertNoWiderThanThePhone(),
+        {
+            content: "Back: the seller chosen is still chosen",
+            trigger: ".o_oto_back",
+            run: "click",
+        },
+        { trigger: ".o_oto_results_screen .o_oto_seller_filter" },
+        {
+            content: "Back again: home",
+            trigger: ".o_oto_back",
+            run: "click",
+        },
+        { trigger: ".o_oto_manager_home .o_oto_open_results" },
     ],
 });
 

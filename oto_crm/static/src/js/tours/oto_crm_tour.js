@@ -549,6 +549,11 @@ registry.category("web_tour.tours").add("oto_crm_bad_input_mobile_tour", {
             run: "click",
         },
         {
+            content: "Recorded without opening WhatsApp here: the seller says how they talked",
+            trigger: ".o_oto_outcome_channel_choice .o_oto_outcome_channel_call",
+            run: "click",
+        },
+        {
             content: "Tapped twice at once",
             trigger: ".o_oto_outcome_neutral",
             run() {
