@@ -2,10 +2,6 @@ from . import models
 from . import wizard
 from .hooks import uninstall_hook
 
-
-def post_init_hook(env):
-    """Points of sale that existed before the add-on got the default consent
-    text in English only: give it every installed language."""
-    env["pos.config"].with_context(active_test=False).search(
-        []
-    )._oto_translate_default_consent()
+# Points of sale that existed before the add-on are not written at install
+# (their rows stay as the business left them): their consent text is the
+# default one, shown translated when the counter loads it.

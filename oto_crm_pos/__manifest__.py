@@ -30,7 +30,6 @@
             "oto_crm_pos/static/tests/tours/**/*",
         ],
     },
-    "post_init_hook": "post_init_hook",
     "demo": [
         "demo/oto_crm_pos_demo.xml",
     ],

@@ -185,13 +185,12 @@ class CrmLead(models.Model):
         action["context"] = {"default_move_type": "out_invoice"}
         return action
 
-    def action_oto_whatsapp(self):
-        """WhatsApp from the subject: the customer's number in the seller's
-        own WhatsApp (wa.me), when the consent gate allows it."""
+    def _oto_whatsapp_partner(self):
+        """The subject's customer, when WhatsApp may reach them: a valid
+        mobile number first, then the consent gate."""
         self.ensure_one()
         partner = self.partner_id
-        phone = partner.oto_phone_e164 if partner else False
-        if not phone:
+        if not (partner and partner.oto_phone_e164):
             raise UserError(
                 self.env._(
                     "%(subject)s has no customer with a valid mobile number.",
@@ -199,6 +198,14 @@ class CrmLead(models.Model):
                 )
             )
         self.env["oto.consent.gate"]._check(partner, "whatsapp", "marketing")
+        return partner
+
+    def action_oto_whatsapp(self):
+        """WhatsApp from the subject: the customer's number in the seller's
+        own WhatsApp (wa.me), when the consent gate allows it."""
+        self.ensure_one()
+        partner = self._oto_whatsapp_partner()
+        phone = partner.oto_phone_e164
         text = self.env._("Hello %(name)s!", name=(partner.name or "").split(" ")[0])
         return {
             "type": "ir.actions.act_url",

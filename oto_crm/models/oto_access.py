@@ -65,7 +65,12 @@ class OtoAccess(models.AbstractModel):
         if request:
             # Once per request: the PIN session is read (and touched) once.
             memo = getattr(request, "_oto_scope", None)
-            if memo and memo[0] == uid and memo[1] == self.env.cr.dbname:
+            # (A tuple: tests stand a Mock in for the request.)
+            if (
+                isinstance(memo, tuple)
+                and memo[0] == uid
+                and memo[1] == self.env.cr.dbname
+            ):
                 scope = memo[2]
             else:
                 scope = self._compute_scope()

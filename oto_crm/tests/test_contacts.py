@@ -117,6 +117,12 @@ class TestContacts(SuggestionsCommon):
         self.assertEqual(suggestion.state, "assigned")
 
     def test_follow_up_becomes_an_activity_and_consent_is_recorded(self):
+        # A seller of the shared device has no login: the store's manager
+        # follows up, told for whom (never the device's login, everyone's).
+        manager = new_test_user(
+            self.env, "follow_up_manager", groups="oto_crm.oto_crm_group_manager"
+        )
+        self.ana.store_id.manager_ids = [(4, manager.id)]
         customer, suggestion = self._suggested()
         contact = self._contact(
             suggestion,
@@ -127,6 +133,8 @@ class TestContacts(SuggestionsCommon):
         )
         self.assertEqual(contact.activity_id.date_deadline, TODAY + timedelta(days=3))
         self.assertEqual(contact.activity_id.res_id, customer.id)
+        self.assertEqual(contact.activity_id.user_id, manager)
+        self.assertIn(self.ana.name, contact.activity_id.summary)
         self.assertTrue(customer.oto_optout_whatsapp)
         self.assertEqual(customer.oto_consent_ids[:1].source, "app")
 

@@ -58,7 +58,7 @@ class TestUpgraded(TransactionCase):
             self._columns("oto_recommendation")
             & {"partner_id", "company_id", "create_uid", "write_date"}
         )
-        # 1.5: the funnel's stages belong to the Oto funnel's team; Odoo's
+        # 1.6: the funnel's stages belong to the Oto funnel's team; Odoo's
         # default stages, deleted by the earlier install, are back, shared
         # by the other pipelines; the subjects kept their stages.
         funnel = self.env.ref("oto_crm.crm_team_funnel")

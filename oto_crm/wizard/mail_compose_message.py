@@ -23,12 +23,17 @@ class MailComposeMessage(models.TransientModel):
                     reasons = {}
                     for reason in refused.values():
                         reasons[reason] = reasons.get(reason, 0) + 1
-                    raise UserError(
-                        self.env._(
-                            "Nothing to send: %(reasons)s.",
-                            reasons=", ".join(
-                                f"{count} {reason}" for reason, count in reasons.items()
-                            ),
-                        )
-                    )
+                    self._oto_nothing_to_send(reasons)
         return super()._action_send_mail_mass_mail(res_ids, auto_commit=auto_commit)
+
+    def _oto_nothing_to_send(self, reasons):
+        """A mass email whose every recipient was left out: say why
+        (``reasons``: {reason: count})."""
+        raise UserError(
+            self.env._(
+                "Nothing to send: %(reasons)s.",
+                reasons=", ".join(
+                    f"{count} {reason}" for reason, count in reasons.items()
+                ),
+            )
+        )

@@ -1,5 +1,7 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import functools
+
 from odoo import models
 from odoo.exceptions import AccessError
 
@@ -7,23 +9,52 @@ from odoo.exceptions import AccessError
 class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 
-    def check(self, mode, values=None):
-        """A cashier reads any customer to sell to, not the files attached
-        to customers in wallets they do not work (see res.partner)."""
-        result = super().check(mode, values)
-        if mode != "read" or self.env.is_superuser() or not self:
-            return result
+    def _oto_kept_from_cashier(self):
+        """The attachments of customers in wallets a cashier does not work:
+        a cashier reads any customer to sell to, not their files (see
+        res.partner)."""
+        if self.env.is_superuser() or not self.ids:
+            return self.browse()
         self.flush_model(["res_model", "res_id"])
         self.env.cr.execute(
-            "SELECT DISTINCT res_id FROM ir_attachment "
+            "SELECT id, res_id FROM ir_attachment "
             "WHERE id IN %s AND res_model = 'res.partner' AND res_id IS NOT NULL",
             [tuple(self.ids)],
         )
-        partner_ids = [row[0] for row in self.env.cr.fetchall()]
-        if partner_ids and self.env["res.partner"]._oto_messages_kept_from_cashier(
-            partner_ids
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return self.browse()
+        kept = self.env["res.partner"]._oto_messages_kept_from_cashier(
+            {res_id for _id, res_id in rows}
+        )
+        return self.browse([att_id for att_id, res_id in rows if res_id in kept])
+
+    def _oto_refusal(self, records):
+        return AccessError(
+            self.env._("Sorry, you are not allowed to access this document.")
+        )
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if result or operation != "read":
+            return result
+        kept = self._oto_kept_from_cashier()
+        if kept:
+            return kept, functools.partial(self._oto_refusal, kept)
+        return None
+
+    def _search(self, domain, offset=0, limit=None, order=None):
+        query = super()._search(domain, offset, limit, order)
+        if self.env.is_superuser() or not self.env.user._has_group(
+            "point_of_sale.group_pos_user"
         ):
-            raise AccessError(
-                self.env._("Sorry, you are not allowed to access this document.")
-            )
+            return query
+        found = self.browse(query)
+        kept = found._oto_kept_from_cashier()
+        return (found - kept)._as_query(order) if kept else query
+
+    def check(self, mode, values=None):
+        result = super().check(mode, values)
+        if mode == "read" and self._oto_kept_from_cashier():
+            raise self._oto_refusal(self)
         return result

@@ -75,3 +75,10 @@ class TestCashierWhoSells(PosCommon):
         )
         with self.assertRaises(AccessError):
             attachment.with_user(self.user).read(["raw"])
+        self.assertFalse(
+            self.env["ir.attachment"]
+            .with_user(self.user)
+            .search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.theirs.id)]
+            )
+        )

@@ -10,11 +10,7 @@ class CrmLead(models.Model):
         """WhatsApp from the subject through the Cloud API when the company
         has an account and an approved template for subjects; otherwise the
         seller's own WhatsApp (wa.me)."""
-        self.ensure_one()
-        if self.partner_id:
-            self.env["oto.consent.gate"]._check(
-                self.partner_id, "whatsapp", "marketing"
-            )
+        self._oto_whatsapp_partner()
         templates = self.env["oto.whatsapp.template"].search(
             [
                 ("model", "=", "crm.lead"),

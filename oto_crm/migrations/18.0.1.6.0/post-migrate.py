@@ -7,7 +7,10 @@ after Odoo's default stages (still numbered as shipped). Subjects of
 other teams that sit in them keep their stage (a pipeline shows every stage
 holding its subjects). Odoo's four default stages, which earlier versions
 deleted at install when no subject used them, come back when all four are
-gone (with their translations)."""
+gone (with their translations).
+
+Idempotent: a database at 18.0.1.5.0 may have run it already (the two
+changes shipped under one number for a while)."""
 
 import logging
 
