@@ -600,7 +600,9 @@ registry.category("web_tour.tours").add("oto_crm_bad_input_mobile_tour", {
             },
         },
         {
-            trigger: "body:not(:has(.o_oto_outcome_panel)) a.o_oto_channel_whatsapp",
+            content: "Still on the customer, no outcome asked; WhatsApp no longer offered",
+            trigger:
+                "body:not(:has(.o_oto_outcome_panel)):not(:has(a.o_oto_channel_whatsapp)) .o_oto_record",
         },
     ],
 });
