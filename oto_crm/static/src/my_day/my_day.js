@@ -166,6 +166,10 @@ function useTurnOrm(app) {
 let appOpened = false;
 // The app on screen, for the browser's back button.
 let mountedApp = null;
+// The app's entries in the browser's history belong to one run of screens:
+// a tab or another person starts a new one, and the entries left behind
+// show nothing again (each names its run).
+let historyRun = 0;
 
 // The phone's back button: the app's screens are entries of the browser's
 // history (with skipRouteChange, so that Odoo does not load the action
@@ -177,7 +181,7 @@ browser.addEventListener("popstate", (ev) => {
         return;
     }
     if (mountedApp) {
-        mountedApp.onHistory(depth);
+        mountedApp.onHistory(depth, ev.state.otoRun);
     } else {
         routerBus.trigger("ROUTE_CHANGE");
     }
@@ -305,6 +309,8 @@ export class OtoMyDay extends Component {
             browser.history.go(-steps);
             return;
         }
+        // (Out of step with the history: the screens only.)
+        this.historyDepth = 0;
         for (let step = 0; step < steps; step++) {
             this.popScreen();
         }
@@ -346,38 +352,49 @@ export class OtoMyDay extends Component {
     pushHistory() {
         const nextState = router.current;
         if (!this.historyDepth) {
-            // The app's first screen becomes an entry of the app too: back
-            // to it shows it again, without loading the action anew.
+            // The first screen of the run becomes an entry of the app too:
+            // back to it shows it again, without loading the action anew.
             browser.history.replaceState(
-                { nextState, skipRouteChange: true, otoMyDay: 0 },
+                { nextState, skipRouteChange: true, otoMyDay: 0, otoRun: historyRun },
                 "",
                 browser.location.href
             );
         }
         this.historyDepth = this.state.stack.length;
         browser.history.pushState(
-            { nextState, skipRouteChange: true, otoMyDay: this.historyDepth },
+            {
+                nextState,
+                skipRouteChange: true,
+                otoMyDay: this.historyDepth,
+                otoRun: historyRun,
+            },
             "",
             browser.location.href
         );
     }
 
-    /** Back (or forward) in the browser's history to an entry of the app. */
-    onHistory(depth) {
+    /** Back (or forward) in the browser's history to an entry of the app.
+     * An entry of an earlier run (before a tab or another person) shows
+     * nothing of it again: back one screen of the current run, if any. */
+    onHistory(depth, run) {
+        if (run !== historyRun) {
+            this.historyDepth = 0;
+            if (this.state.stack.length) {
+                this.popScreen();
+            }
+            return;
+        }
         this.historyDepth = depth;
         while (this.state.stack.length > depth) {
             this.popScreen();
         }
     }
 
-    /** The screens opened are left at once (a tab, another person): their
-     * entries are left behind in the history. */
+    /** The screens opened are left at once (a tab, another person): a new
+     * run starts, the entries of the previous one show nothing again. */
     leaveHistory() {
-        if (this.historyDepth) {
-            const depth = this.historyDepth;
-            this.historyDepth = 0;
-            browser.history.go(-depth);
-        }
+        historyRun++;
+        this.historyDepth = 0;
     }
 
     get tabs() {

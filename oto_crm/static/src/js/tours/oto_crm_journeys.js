@@ -266,19 +266,27 @@ tours.add("oto_crm_journey_seller", {
         assertNoWiderThanThePhone(),
         ...screenshot("me-phone"),
         {
-            content: "A past day: only the days that had suggestions are offered, with their counts",
-            trigger: "select.o_oto_past_day:has(option[value!=''])",
-            run() {
-                const options = [...this.anchor.options].filter((option) => option.value);
-                if (!options.every((option) => /\d+ sugest/.test(option.textContent))) {
+            content: "Past days: only the days that had suggestions are offered, with their counts (or it says there were none)",
+            trigger: ".o_oto_past:has(select.o_oto_past_day, .o_oto_no_past_days)",
+            async run() {
+                const select = this.anchor.querySelector("select.o_oto_past_day");
+                if (!select) {
+                    return;
+                }
+                const options = [...select.options].filter((option) => option.value);
+                if (!options.length || !options.every((o) => /\d+ sugest/.test(o.textContent))) {
                     throw new Error(`Past days offered: ${options.map((o) => o.textContent)}`);
                 }
-                this.anchor.value = options[0].value;
-                this.anchor.dispatchEvent(new Event("change"));
+                select.value = options[0].value;
+                select.dispatchEvent(new Event("change"));
+                for (let wait = 0; wait < 100; wait++) {
+                    if (this.anchor.querySelector(".o_oto_past_group")) {
+                        return;
+                    }
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                }
+                throw new Error("The past day chosen shows no suggestion");
             },
-        },
-        {
-            trigger: ".o_oto_past .o_oto_past_group",
         },
     ],
 });
