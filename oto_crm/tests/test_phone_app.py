@@ -385,6 +385,14 @@ class TestPhoneApp(SuggestionsCommon):
             )
             with self.assertRaisesRegex(UserError, "not made yet"):
                 Suggestion.get_seller_day(day=str(TODAY + timedelta(days=3)))
+            # The past days offered: those that had suggestions (not today).
+            self.assertEqual(
+                Suggestion.get_seller_past_days(),
+                [{"day": str(TODAY), "offered": 1, "done": 1}],
+            )
+        self.assertEqual(
+            self._as(self.env["oto.suggestion"]).get_seller_past_days(), []
+        )
 
     def test_my_code_and_results_as_the_seller(self):
         self.company.oto_online_store_url = "https://loja.example.com/?vendedor={code}"

@@ -274,7 +274,7 @@ tours.add("oto_crm_journey_seller", {
                     return;
                 }
                 const options = [...select.options].filter((option) => option.value);
-                if (!options.length || !options.every((o) => /\d+ sugest/.test(o.textContent))) {
+                if (!options.length || !options.every((o) => o.textContent.split("·").length === 3)) {
                     throw new Error(`Past days offered: ${options.map((o) => o.textContent)}`);
                 }
                 select.value = options[0].value;
