@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytz
+from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 
@@ -79,3 +80,21 @@ def day_ranges(days):
         else:
             ranges.append((day, day))
     return ranges
+
+
+def periods(period, today):
+    """((from, to), (previous from, previous to)) of a results period, days
+    included. ``30d``: the last 30 days and the 30 before; ``month``: this
+    month up to today and the same days of the previous month (all of it
+    when it is shorter)."""
+    if period == "30d":
+        return (
+            (today - timedelta(days=29), today),
+            (today - timedelta(days=59), today - timedelta(days=30)),
+        )
+    first = today.replace(day=1)
+    previous_first = first - relativedelta(months=1)
+    previous_to = min(
+        previous_first + timedelta(days=today.day - 1), first - timedelta(days=1)
+    )
+    return (first, today), (previous_first, previous_to)

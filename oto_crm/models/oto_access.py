@@ -5,6 +5,7 @@ import time
 from typing import NamedTuple
 
 from odoo import api, models
+from odoo.exceptions import AccessError
 from odoo.http import request
 
 # The acting seller of a shared store login, kept in the session.
@@ -16,6 +17,16 @@ SESSION_SEEN = "oto_seller_seen"
 # Odoo's session id instead would close the device's other connections.)
 SESSION_PIN_TOKEN = "oto_pin_token"
 PIN_COOKIE = "oto_pin"
+# The seller the store device's screen shows, named by the screen in the
+# context of each of its calls: once that seller is no longer the one
+# identified by PIN (idle time passed, signed out, another seller signed in
+# elsewhere), the call is refused with ``OtoPinSessionEnded``.
+SCREEN_SELLER = "oto_pin_seller_id"
+
+
+class OtoPinSessionEnded(AccessError):
+    """The seller identified by PIN on a store's shared device is gone: the
+    device's screen goes back to the PIN, with nothing of theirs left."""
 
 
 class Scope(NamedTuple):
@@ -60,9 +71,11 @@ class OtoAccess(models.AbstractModel):
                 and memo[0] == uid
                 and memo[1] == self.env.cr.dbname
             ):
-                return memo[2]
-            scope = self._compute_scope()
-            request._oto_scope = (uid, self.env.cr.dbname, scope)
+                scope = memo[2]
+            else:
+                scope = self._compute_scope()
+                request._oto_scope = (uid, self.env.cr.dbname, scope)
+            self._check_screen_seller(scope)
             return scope
         # Without a request (crons, shells, tests): once per cursor, until
         # sellers, stores or users change.
@@ -70,6 +83,26 @@ class OtoAccess(models.AbstractModel):
         if uid not in memo:
             memo[uid] = self._compute_scope()
         return memo[uid]
+
+    @api.model
+    def _check_screen_seller(self, scope):
+        """The store device's screen names the seller it shows: refused once
+        that seller is no longer the one of this session."""
+        shown = self.env.context.get(SCREEN_SELLER)
+        if shown and shown != scope.pin_seller_id:
+            raise OtoPinSessionEnded(
+                self.env._(
+                    "Your turn on this device has ended (it was not used for a "
+                    "while, or someone else signed in): choose your name and "
+                    "type your PIN again."
+                )
+            )
+
+    @api.model
+    def _pin_idle_seconds(self, minutes):
+        """Seconds without use after which the PIN is asked again (the
+        company's idle minutes)."""
+        return minutes * 60
 
     @api.model
     def _forget(self):
@@ -135,7 +168,8 @@ class OtoAccess(models.AbstractModel):
             [session[SESSION_SELLER], self.env.uid],
         )
         row = self.env.cr.fetchone()
-        if not row or time.time() - session.get(SESSION_SEEN, 0) > row[3] * 60:
+        idle = self._pin_idle_seconds(row[3]) if row else 0
+        if not row or time.time() - session.get(SESSION_SEEN, 0) > idle:
             session.pop(SESSION_SELLER, None)
             session.pop(SESSION_SEEN, None)
             session.pop(SESSION_PIN_TOKEN, None)

@@ -50,7 +50,8 @@ class OtoAttribution(models.Model):
         readonly=True, help="The purchase's day in the brand's local time."
     )
     days = fields.Integer(string="Days after the contact", readonly=True)
-    amount = fields.Float(string="Total", digits="Product Price", readonly=True)
+    amount = fields.Monetary(string="Total", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
     item_count = fields.Float(string="Items", readonly=True)
     sale_channel = fields.Selection(
         [("store", "Store"), ("online", "Online")], readonly=True

@@ -216,9 +216,9 @@ class OtoContact(models.Model):
             partner._oto_set_consent(PHONE_CHANNELS, False, source, reason)
             partner._oto_mark_phone_invalid(reason)
         elif self.reason == "no_whatsapp":
+            # The number exists (SMS and calls reach it): WhatsApp only.
             reason = self.env._("Contact outcome: the number has no WhatsApp")
             partner._oto_set_consent(["whatsapp"], False, source, reason)
-            partner._oto_mark_phone_invalid(reason)
         if self.consent and self.channel in PHONE_CHANNELS:
             partner._oto_set_consent(
                 [self.channel],

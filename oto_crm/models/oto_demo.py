@@ -1,8 +1,10 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
 import logging
 
 from odoo import api, fields, models
+from odoo.tools import file_open
 
 from ..tools.demo_brand import build_brand
 from ..tools.phone import format_international
@@ -189,6 +191,15 @@ class OtoDemo(models.AbstractModel):
                 }
             )
             self._keep_demo_timezone(admin)
+        # The brand's logo (login page, reports, receipts), not Odoo's
+        # placeholder.
+        with file_open("oto_crm/static/img/demo_brand_logo.png", "rb") as logo:
+            company.logo = base64.b64encode(logo.read())
+        # A brand's ERP takes no public sign-up (auth_signup turns it on):
+        # its people get an account from the brand.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "auth_signup.invitation_scope", "b2b"
+        )
         # The brand's own price list, in reais.
         self.env["product.pricelist"].create(
             {"name": brand["brand"], "currency_id": brl.id, "company_id": company.id}

@@ -3,35 +3,21 @@
 from datetime import timedelta
 from functools import partial
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from .brand_time import brand_timezone, brand_today, day_ranges, utc_start
+from .brand_time import (
+    brand_timezone,
+    brand_today,
+    day_ranges,
+    periods,
+    utc_start,
+)
 
 PERIODS = ("30d", "month")
 # Days of results kept (and computed the first time).
 HISTORY_DAYS = 400
-
-
-def periods(period, today):
-    """((from, to), (previous from, previous to)) of a results period, days
-    included. ``30d``: the last 30 days and the 30 before; ``month``: this
-    month up to today and the same days of the previous month (all of it
-    when it is shorter)."""
-    if period == "30d":
-        return (
-            (today - timedelta(days=29), today),
-            (today - timedelta(days=59), today - timedelta(days=30)),
-        )
-    first = today.replace(day=1)
-    previous_first = first - relativedelta(months=1)
-    previous_to = min(
-        previous_first + timedelta(days=today.day - 1), first - timedelta(days=1)
-    )
-    return (first, today), (previous_first, previous_to)
 
 
 class OtoResultDay(models.Model):

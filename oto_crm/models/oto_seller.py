@@ -697,6 +697,28 @@ class OtoSeller(models.Model):
         self.env["oto.access"]._sign_out()
         return True
 
+    @api.model
+    def oto_pin_touch(self):
+        """The seller is using the device's screen (typing, reading) without
+        calling the server otherwise: their turn goes on (the idle time
+        counts from now). Refused once their turn has ended (the screen
+        names them in its context)."""
+        return {"ok": bool(self._get_acting_seller())}
+
+    @api.model
+    def _pin_turn(self):
+        """What the device's screen needs to follow the seller's turn: who
+        it is (none on other logins) and after how many seconds without use
+        the PIN is asked again."""
+        seller = self._get_acting_seller()
+        if not seller:
+            return {"pin_seller_id": False, "pin_idle_seconds": 0}
+        minutes = seller.company_id.sudo().oto_pin_idle_minutes
+        return {
+            "pin_seller_id": seller.id,
+            "pin_idle_seconds": self.env["oto.access"]._pin_idle_seconds(minutes),
+        }
+
     def _check_manager_of(self):
         """Store managers act on their stores' sellers (also when identified
         by PIN on the store's device), brand admins on the company's."""

@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools.suggestion_rules import first_name, render_template
-from .brand_time import brand_day, brand_today
+from .brand_time import brand_day, brand_timezone, brand_today, periods, utc_start
 
 OPEN_STATES = ("backlog", "assigned", "in_progress")
 
@@ -348,49 +348,44 @@ class OtoSuggestion(models.Model):
             )
             suggestion.call_url = f"tel:{phone}" if "call" in channels else False
 
-    @api.depends("campaign_id", "score", "partner_id", "origin_reason")
+    @api.depends("campaign_id", "partner_id", "origin_reason")
     def _compute_reason(self):
+        """Why this customer, today, in the seller's words: the occasion of
+        the campaign (a birthday, days without buying, a new customer) and
+        the last purchase. The score and its parts are on the suggestion's
+        form, the RFV segment is the customer's badge: neither is repeated
+        here."""
         today = brand_today(self.env)
-        audiences = dict(
-            self.env["oto.campaign"]
-            ._fields["audience"]
-            ._description_selection(self.env)
-        )
         for suggestion in self:
             partner = suggestion.partner_id
-            parts = [suggestion.origin_reason] if suggestion.origin_reason else []
             campaign = suggestion.campaign_id
+            parts = [suggestion.origin_reason] if suggestion.origin_reason else []
+            days = partner.oto_recency_days if partner.oto_last_purchase else None
             if campaign.audience == "birthday" and partner.oto_birthdate:
                 birthday = partner.oto_birthdate.replace(year=today.year)
-                days = (birthday - today).days % 365
+                until = (birthday - today).days % 365
                 parts.append(
                     self.env._("birthday today")
-                    if days == 0
-                    else self.env._("birthday in %(days)s days", days=days)
+                    if until == 0
+                    else self.env._("birthday tomorrow")
+                    if until == 1
+                    else self.env._("birthday in %(days)s days", days=until)
                 )
-            elif campaign and campaign.audience != "segment":
-                # (A segment campaign: the customer's segment says it below.)
-                parts.append(audiences.get(campaign.audience, ""))
-            if partner.oto_last_purchase:
-                parts.append(
-                    self.env._(
-                        "last purchase %(days)s days ago", days=partner.oto_recency_days
-                    )
-                )
-            if partner.oto_rfv_segment_id:
-                parts.append(partner.oto_rfv_segment_id.name)
-            if suggestion.score:
-                parts.append(
-                    self.env._(
-                        "score %(score)s (RFV %(rfv)s, cycle %(cycle)s, "
-                        "response %(response)s)",
-                        score=round(suggestion.score),
-                        rfv=round(suggestion.score_rfv),
-                        cycle=round(suggestion.score_cycle),
-                        response=round(suggestion.score_response),
-                    )
-                )
+            elif campaign.audience == "no_purchase" and days is not None:
+                parts.append(self.env._("no purchase for %(days)s days", days=days))
+                days = None  # said already
+            elif campaign.audience == "new_customer":
+                parts.append(self.env._("new customer"))
+            if days is not None:
+                parts.append(self._last_purchase_words(days))
             suggestion.reason = " · ".join(p for p in parts if p)
+
+    def _last_purchase_words(self, days):
+        if days <= 0:
+            return self.env._("bought today")
+        if days == 1:
+            return self.env._("last purchase yesterday")
+        return self.env._("last purchase %(days)s days ago", days=days)
 
     # ------------------------------------------------------------ actions
 
@@ -450,6 +445,7 @@ class OtoSuggestion(models.Model):
             "is_manager": is_manager,
             "today": fields.Date.to_string(today),
             "currency_id": self.env.company.currency_id.id,
+            **Seller._pin_turn(),
         }
         if not seller:
             return {"seller": False, **common, **Seller._pin_screen()}
@@ -503,10 +499,18 @@ class OtoSuggestion(models.Model):
             # The customers still to contact first, in the suggested order:
             # the next one is always at the top.
             group["suggestions"].sort(key=lambda card: not card["open"])
-        # The seller's results: sales from their contacts, last 30 days.
-        since = fields.Datetime.to_datetime(today - timedelta(days=30))
+        # The seller's results: sales from their contacts in the last 30
+        # days, the same days (in the brand's time) as the results screen.
+        (first, last), _previous = periods("30d", today)
+        tz = brand_timezone(self.env)
+        since = utc_start(first, tz)
+        until = utc_start(last + timedelta(days=1), tz)
         sales = self.env["oto.attribution"]._read_group(
-            [("seller_id", "=", seller.id), ("purchase_date", ">=", since)],
+            [
+                ("seller_id", "=", seller.id),
+                ("purchase_date", ">=", since),
+                ("purchase_date", "<", until),
+            ],
             [],
             ["__count", "amount:sum"],
         )[0]
@@ -531,8 +535,37 @@ class OtoSuggestion(models.Model):
                 "amount": sales[1] or 0.0,
                 "currency": seller.company_id.currency_id.symbol or "",
                 "since": fields.Datetime.to_string(since),
+                "until": fields.Datetime.to_string(until),
             },
         }
+
+    @api.model
+    def get_seller_past_days(self, days=60):
+        """The seller's past days that had suggestions, the latest first,
+        with how many were offered and done (the days the phone offers to
+        look back at)."""
+        seller = self.env["oto.seller"]._get_current_seller()
+        if not seller:
+            return []
+        today = brand_today(self.env)
+        counts = {}
+        for day, state, count in self._read_group(
+            [
+                ("seller_id", "=", seller.id),
+                ("date", "<", today),
+                ("date", ">=", today - timedelta(days=max(1, min(int(days), 400)))),
+            ],
+            ["date:day", "state"],
+            ["__count"],
+        ):
+            figures = counts.setdefault(day, {"offered": 0, "done": 0})
+            figures["offered"] += count
+            if state == "done":
+                figures["done"] += count
+        return [
+            {"day": fields.Date.to_string(day), **counts[day]}
+            for day in sorted(counts, reverse=True)
+        ]
 
     def _oto_card(self, past=False):
         """One suggestion as the phone shows it: who, why, what to offer, the
@@ -567,6 +600,7 @@ class OtoSuggestion(models.Model):
             "reason": self.reason or "",
             "message": self.message or "",
             "phone": self.phone or False,
+            "phone_display": partner._oto_phone_display(),
             "channels": self._channels() if is_open else [],
             "open": is_open,
             "state": states[self.state],

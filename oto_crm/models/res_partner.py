@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, format_date, html2plaintext
 
-from ..tools.phone import PhoneError, normalize_phone, phone_variants
+from ..tools.phone import PhoneError, format_national, normalize_phone, phone_variants
 from ..tools.suggestion_rules import smart_interval
 from .brand_time import brand_day, brand_today
 from .oto_consent import CHANNELS
@@ -998,6 +998,7 @@ class ResPartner(models.Model):
             "open_suggestion_id": open_suggestion.id or False,
             "currency_id": (self.company_id or self.env.company).currency_id.id,
             "phone": self.oto_phone_e164 or self.mobile or self.phone or "",
+            "phone_display": self._oto_phone_display(),
             "phone_invalid": self.oto_phone_invalid,
             "segment": self.oto_rfv_segment_id.name or False,
             "tone": self.oto_rfv_tone or False,
@@ -1047,6 +1048,14 @@ class ResPartner(models.Model):
                 for n in notes
             ],
         }
+
+    def _oto_phone_display(self):
+        """The customer's phone as people write it ("(11) 98765-4321"), as
+        the point of sale shows it."""
+        self.ensure_one()
+        if self.oto_phone_e164:
+            return format_national(self.oto_phone_e164)
+        return self.mobile or self.phone or ""
 
     def oto_add_note(self, note):
         """The seller's note on the customer (kept in the customer's chatter)."""
@@ -1410,7 +1419,7 @@ class ResPartner(models.Model):
                 {
                     "id": partner.id,
                     "name": partner.name,
-                    "phone": partner.oto_phone_e164 or partner.mobile or "",
+                    "phone": partner._oto_phone_display(),
                     "segment": partner.oto_rfv_segment_id.name or False,
                     "tone": partner.oto_rfv_tone or False,
                     "last_purchase": fields.Date.to_string(

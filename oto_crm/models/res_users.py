@@ -358,6 +358,29 @@ class ResUsers(models.Model):
     # A seller's login leaving Oto CRM
     # ------------------------------------------------------------------
 
+    def _on_webclient_bootstrap(self):
+        """Retail staff (sellers, store managers, a store's shared device)
+        come for *My day*: no OdooBot onboarding chat for them (Odoo's
+        Discuss stays one tap away for whoever wants it)."""
+        if (
+            "odoobot_state" in self._fields
+            and self.odoobot_state in (False, "not_initialized")
+            and self._oto_staff_only()
+        ):
+            self.sudo().odoobot_state = "disabled"
+        return super()._on_webclient_bootstrap()
+
+    def _oto_staff_only(self):
+        """An Oto seller or store manager (or a store's shared login) who
+        administers nothing."""
+        self.ensure_one()
+        return (
+            self._is_internal()
+            and self.has_group("oto_crm.oto_crm_group_seller")
+            and not self.has_group("oto_crm.oto_crm_group_admin")
+            and not self.has_group("base.group_erp_manager")
+        )
+
     def unlink(self):
         self._oto_release_wallets(leaving=True)
         return super().unlink()

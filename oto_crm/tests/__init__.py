@@ -14,6 +14,7 @@ from . import test_campaign_lift
 from . import test_results
 from . import test_seller_code
 from . import test_pin
+from . import test_store_device
 from . import test_funnel
 from . import test_opportunity_api
 from . import test_recommendations

@@ -65,12 +65,28 @@ class TestContacts(SuggestionsCommon):
         self._generate(TODAY + timedelta(days=61))
         self.assertEqual(len(self._suggestions(partner_id=customer.id)), 2)
 
-    def test_no_whatsapp_opts_out_of_whatsapp(self):
+    def test_no_whatsapp_closes_whatsapp_only(self):
+        """The number exists, it only has no WhatsApp: SMS and calls still
+        reach the customer, who stays suggested in campaigns that use them
+        (and no longer in those that only use WhatsApp)."""
         customer, suggestion = self._suggested()
         self._contact(suggestion, reached="no", reason="no_whatsapp")
         self.assertTrue(customer.oto_optout_whatsapp)
-        self.assertFalse(customer.oto_optout_call)
-        self.assertTrue(customer.oto_phone_invalid)
+        self.assertFalse(customer.oto_optout_sms or customer.oto_optout_call)
+        self.assertFalse(customer.oto_phone_invalid)
+        ledger = customer.oto_consent_ids.filtered(
+            lambda c: c.source == "seller_outcome"
+        )
+        self.assertEqual(ledger.mapped("channel"), ["whatsapp"])
+        whatsapp_only = self.env["oto.campaign"].search(
+            [("company_id", "=", self.company.id)]
+        )
+        self.assertEqual(whatsapp_only._channels(), ["whatsapp"])
+        whatsapp_only.active = False
+        self._campaign("Por SMS", channel_sms=True, channel_call=True)
+        self._generate(TODAY + timedelta(days=1))
+        (again,) = self._suggestions(partner_id=customer.id, state="assigned")
+        self.assertEqual(again._channels(), ["sms", "call"])
 
     def test_too_recent_rests_the_customer_then_suggests_again(self):
         customer, suggestion = self._suggested()

@@ -171,6 +171,14 @@ class TestJourneys(JourneyCommon):
             self.assertEqual(user.tz, "America/Sao_Paulo", user.login)
             self.assertEqual(user.company_id, self.brand, user.login)
         self.assertEqual(self.brand.name, "Aurora Moda Ltda")
+        # The brand's logo (login page, receipts), no public sign-up.
+        self.assertFalse(self.brand.uses_default_logo)
+        self.assertEqual(
+            self.env["ir.config_parameter"].get_param("auth_signup.invitation_scope"),
+            "b2b",
+        )
+        login_page = self.url_open("/web/login").text
+        self.assertNotIn("/web/signup", login_page)
         if "pos.config" not in self.env:
             return
         config = self.env["pos.config"].search(

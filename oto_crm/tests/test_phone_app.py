@@ -385,6 +385,14 @@ class TestPhoneApp(SuggestionsCommon):
             )
             with self.assertRaisesRegex(UserError, "not made yet"):
                 Suggestion.get_seller_day(day=str(TODAY + timedelta(days=3)))
+            # The past days offered: those that had suggestions (not today).
+            self.assertEqual(
+                Suggestion.get_seller_past_days(),
+                [{"day": str(TODAY), "offered": 1, "done": 1}],
+            )
+        self.assertEqual(
+            self._as(self.env["oto.suggestion"]).get_seller_past_days(), []
+        )
 
     def test_my_code_and_results_as_the_seller(self):
         self.company.oto_online_store_url = "https://loja.example.com/?vendedor={code}"
@@ -502,3 +510,22 @@ class TestHomeAction(HttpCase):
         self.assertEqual(self._home("oto_home_manager"), my_day)
         self.assertEqual(self._home("oto_home_chose"), chose.action_id.id)
         self.assertFalse(self._home("oto_home_plain"))
+
+    def test_no_odoobot_onboarding_for_retail_staff(self):
+        """Sellers, managers and the store device open the web client without
+        OdooBot's onboarding chat; people who administer keep Odoo's."""
+        if "odoobot_state" not in self.env["res.users"]._fields:
+            self.skipTest("OdooBot is not installed.")
+        seller = new_test_user(
+            self.env, "oto_bot_seller", groups="oto_crm.oto_crm_group_seller"
+        )
+        manager = new_test_user(
+            self.env, "oto_bot_manager", groups="oto_crm.oto_crm_group_manager"
+        )
+        plain = new_test_user(self.env, "oto_bot_plain", groups="base.group_user")
+        for user in (seller, manager, plain):
+            self.authenticate(user.login, user.login)
+            self.assertEqual(self.url_open("/odoo").status_code, 200)
+        self.assertEqual(seller.odoobot_state, "disabled")
+        self.assertEqual(manager.odoobot_state, "disabled")
+        self.assertNotIn(plain.odoobot_state, (False, "not_initialized", "disabled"))

@@ -122,6 +122,9 @@ class TestSellerDay(SuggestionsCommon):
                 "pin_required": False,
                 "today": str(TODAY),
                 "currency_id": nobody.company_id.currency_id.id,
+                # No seller identified by PIN: no turn to follow on screen.
+                "pin_seller_id": False,
+                "pin_idle_seconds": 0,
             },
         )
         self._customer("Cliente da Bia", self.bia)

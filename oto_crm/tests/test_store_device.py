@@ -12,6 +12,8 @@ from .access_world import PINS
 from .test_access_matrix import AccessWorldCase, RpcRefused
 
 ACCESS = "odoo.exceptions.AccessError"
+# The seller whom the device's screen shows is no longer the one signed in.
+ENDED = "odoo.addons.oto_crm.models.oto_access.OtoPinSessionEnded"
 
 
 @tagged("post_install", "-at_install", "oto_crm")
@@ -20,6 +22,13 @@ class TestStoreDevice(AccessWorldCase):
         super().setUp()
         self.sellers = self.w["sellers"]
         self.records = self.w["records"]
+        # The world's contacts (two days ago) stay on the customers' files,
+        # not on today's suggestions: these are still to work here.
+        contacts = self.env["oto.contact"].concat(*self.records["oto.contact"].values())
+        contacts.write({"suggestion_id": False})
+        self.env["oto.suggestion"].concat(
+            *self.records["oto.suggestion"].values()
+        ).write({"state": "assigned"})
         self.authenticate("mx_store", "Acesso#Teste2026")
 
     def _pin(self, name):
@@ -37,13 +46,13 @@ class TestStoreDevice(AccessWorldCase):
             s["name"] for group in day.get("groups", []) for s in group["suggestions"]
         ]
 
-    def _refused(self, model, method, *args, **kwargs):
+    def _refused(self, model, method, *args, error=ACCESS, **kwargs):
         with (
             mute_logger("odoo.http", "odoo.addons.base.models.ir_rule"),
             self.assertRaises(RpcRefused) as caught,
         ):
             self.rpc(model, method, *args, **kwargs)
-        self.assertEqual(caught.exception.name, ACCESS, str(caught.exception))
+        self.assertEqual(caught.exception.name, error, str(caught.exception))
         return caught.exception
 
     def test_the_pin_seller_works_their_day(self):
@@ -67,12 +76,13 @@ class TestStoreDevice(AccessWorldCase):
         # The PIN binds Bruno to this browser: the store login's session
         # cookie alone (copied before the PIN, or from another device)
         # identifies nobody.
-        pin_cookie = self.opener.cookies.get("oto_pin")
-        self.assertTrue(pin_cookie)
-        self.opener.cookies.set("oto_pin", None)
+        (pin_cookie,) = [c for c in self.opener.cookies if c.name == "oto_pin"]
+        self.assertTrue(pin_cookie.value)
+        self.opener.cookies.clear(pin_cookie.domain, pin_cookie.path, "oto_pin")
         self.assertFalse(self._day()["seller"])
         self.assertEqual(self.rpc("oto.suggestion", "search_count", []), 0)
-        self.opener.cookies.set("oto_pin", pin_cookie)
+        # (The same cookie back: the next PIN replaces it.)
+        self.opener.cookies.set_cookie(pin_cookie)
         day = self._day()
         self.assertEqual(day["seller"]["name"], "Bruno")
         self.assertEqual(self._listed(day), ["Cliente de Bruno"])
@@ -278,3 +288,106 @@ class TestStoreDevice(AccessWorldCase):
         self.rpc("oto.seller", "oto_pin_logout")
         self._refused("oto.seller", "get_team")
         self._refused("oto.result.day", "get_results", period="30d")
+
+    def test_the_screen_follows_the_sellers_turn(self):
+        """The device's screen names the seller it shows in each call: once
+        that seller's turn has ended (another PIN, sign-out, idle time), the
+        call is refused as such (the screen goes back to the PIN) instead
+        of answering with the next person's data or a misleading error."""
+        self.w["companies"]["A"].oto_pin_idle_minutes = 5
+        self._pin("bruno")
+        bruno = self.sellers["bruno"]
+        as_bruno = {"context": {"oto_pin_seller_id": bruno.id}}
+        day = self._day(**as_bruno)
+        self.assertEqual(day["pin_seller_id"], bruno.id)
+        self.assertEqual(day["pin_idle_seconds"], 300)
+        self.assertTrue(self.rpc("oto.seller", "oto_pin_touch", **as_bruno)["ok"])
+        # Nina signs in (here, or Bruno's screen was left open meanwhile):
+        # Bruno's screen gets no answer of Nina's, only "your turn ended".
+        self._pin("nina")
+        nina = self.sellers["nina"]
+        for model, method, args in (
+            ("oto.suggestion", "get_seller_day", []),
+            ("oto.seller", "oto_pin_touch", []),
+            (
+                "oto.suggestion",
+                "action_send",
+                [[self.records["oto.suggestion"]["nina"].id], "whatsapp"],
+            ),
+            ("res.partner", "oto_search_wallet", []),
+        ):
+            with self.subTest(method=method):
+                refused = self._refused(model, method, *args, error=ENDED, **as_bruno)
+                self.assertIn("PIN", str(refused))
+        self.assertEqual(self.records["oto.suggestion"]["nina"].state, "assigned")
+        as_nina = {"context": {"oto_pin_seller_id": nina.id}}
+        self.assertEqual(self._day(**as_nina)["seller"]["name"], "Nina")
+        # Nina's screen kept alive by taps only (no other call): the idle
+        # time counts from the last one.
+        stored = http.root.session_store.get(self.session.sid)
+        stored["oto_seller_seen"] -= 240
+        http.root.session_store.save(stored)
+        self.assertTrue(self.rpc("oto.seller", "oto_pin_touch", **as_nina)["ok"])
+        stored = http.root.session_store.get(self.session.sid)
+        stored["oto_seller_seen"] -= 240
+        http.root.session_store.save(stored)
+        self.assertEqual(self._day(**as_nina)["seller"]["name"], "Nina")
+        # Idle longer than the brand allows: refused as ended, then the
+        # device asks who is using it.
+        stored = http.root.session_store.get(self.session.sid)
+        stored["oto_seller_seen"] -= 301
+        http.root.session_store.save(stored)
+        self._refused("oto.seller", "oto_pin_touch", error=ENDED, **as_nina)
+        day = self._day()
+        self.assertFalse(day["seller"])
+        self.assertFalse(day["pin_seller_id"])
+        self.assertTrue(day["pin_required"])
+        # Signed out: the same.
+        self._pin("bruno")
+        self.rpc("oto.seller", "oto_pin_logout")
+        self._refused("oto.suggestion", "get_seller_day", error=ENDED, **as_bruno)
+
+    def test_a_contact_kept_offline_is_sent_in_its_sellers_turn_only(self):
+        """A contact Bruno recorded offline (its key kept on the phone) is
+        refused as "turn ended" once Nina has the device, whatever the
+        phone sends it as: nothing recorded for anyone; back in Bruno's turn
+        it is recorded, once."""
+        self._pin("bruno")
+        bruno = self.sellers["bruno"]
+        suggestion = self.records["oto.suggestion"]["bruno"]
+        values = {
+            "key": "bruno-offline-1",
+            "channel": "call",
+            "reached": "yes",
+            "result": "positive",
+        }
+        self._pin("nina")
+        with self.subTest("sent as Bruno's, in Nina's turn"):
+            self._refused(
+                "oto.suggestion",
+                "oto_record_outcome",
+                [suggestion.id],
+                values,
+                error=ENDED,
+                context={"oto_pin_seller_id": bruno.id},
+            )
+        with self.subTest("sent as Nina's"):
+            self._refused(
+                "oto.suggestion",
+                "oto_record_outcome",
+                [suggestion.id],
+                values,
+                context={"oto_pin_seller_id": self.sellers["nina"].id},
+            )
+        self.assertFalse(suggestion.contact_ids)
+        self._pin("bruno")
+        for _attempt in range(2):
+            self.rpc(
+                "oto.suggestion",
+                "oto_record_outcome",
+                [suggestion.id],
+                values,
+                context={"oto_pin_seller_id": bruno.id},
+            )
+        self.assertEqual(len(suggestion.contact_ids), 1)
+        self.assertEqual(suggestion.contact_ids.seller_id, bruno)

@@ -1,6 +1,7 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -237,6 +238,8 @@ class TestUiMobile(PhoneBrowserMixin, HttpCase):
         self.assertEqual(lost.oto_contact_ids.result, "positive")
         self.assertEqual(len(double.oto_contact_ids), 1)
         self.assertEqual(double.oto_contact_ids.result, "neutral")
+        # Recorded without opening a channel here: the one the seller chose.
+        self.assertEqual(double.oto_contact_ids.channel, "call")
         self.assertFalse(gone.oto_contact_ids)
         self.assertTrue(gone.oto_optout_whatsapp)
         suggestion = self.env["oto.suggestion"].search([("partner_id", "=", gone.id)])
@@ -318,11 +321,15 @@ class TestUiMobile(PhoneBrowserMixin, HttpCase):
         )
         ana._set_pin("2468")
         bruno._set_pin("135790")
-        self.start_tour(
-            "/odoo/action-oto_crm.oto_crm_action_my_day",
-            "oto_crm_store_device_pin_tour",
-            login="oto_tour_balcao",
-        )
+        # A short idle time (the brand's is in minutes): the screen goes
+        # back to the PIN on its own once Bruno leaves it.
+        Access = type(self.env["oto.access"])
+        with patch.object(Access, "_pin_idle_seconds", lambda self, minutes: 8):
+            self.start_tour(
+                "/odoo/action-oto_crm.oto_crm_action_my_day",
+                "oto_crm_store_device_pin_tour",
+                login="oto_tour_balcao",
+            )
         self.assertEqual(ana.pin_failures, 0)
         self.assertFalse(ana.pin_locked)
 

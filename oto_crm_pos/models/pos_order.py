@@ -244,37 +244,41 @@ class PosOrder(models.Model):
             contact = {"email": self._oto_check_email(destination)}
         else:
             contact = {"phone": self._oto_check_phone(destination)}
-        # The contact is saved only if the receipt goes: a refusal (the
-        # consent gate: customer opted out, number not on WhatsApp) undoes it.
+        # The contact is saved only if the receipt goes (or waits in the
+        # mail queue): a refusal (the consent gate: customer opted out,
+        # number not on WhatsApp; an address the mail server refuses) undoes
+        # it.
         with self.env.cr.savepoint():
             partner, created = self._oto_capture_contact(**contact)
             self.env["oto.consent.gate"]._check(partner, channel, "transactional")
-            getattr(self, RECEIPT_ACTIONS[channel])(
+            sent = getattr(self, RECEIPT_ACTIONS[channel])(
                 contact.get("email") or contact["phone"], ticket_image, basic_image
             )
         return {
             "partner_id": partner.id,
             "partner_name": partner.name,
             "created": created,
+            # The mail server was down: the receipt waits in Odoo's mail
+            # queue, sent when the server answers again.
+            "queued": sent == "queued",
         }
 
     def action_send_receipt(self, email, ticket_image, basic_image):
-        """The receipt by email, sent while the cashier waits: a mail server
-        that does not answer is said in seconds (not after the mail library's
-        minute), and a failed send is an error, not a silent success."""
+        """The receipt by email, sent while the cashier waits. A mail server
+        that does not answer (within seconds, not the mail library's
+        minute) does not lose the address: the email waits in Odoo's mail
+        queue ("queued" is returned) and leaves with the queue once the
+        server is back. An address the server refuses is an error, not a
+        silent success."""
         self.ensure_one()
-        if not self._oto_mail_server_reachable():
-            raise UserError(
-                self.env._(
-                    "The mail server does not answer: the receipt was not sent "
-                    "and nothing was saved. Print it, or send it again later."
-                )
-            )
         mail = (
             self.env["mail.mail"]
             .sudo()
             .create(self._prepare_mail_values(email, ticket_image, basic_image))
         )
+        self.email = email
+        if not self._oto_mail_server_reachable():
+            return "queued"
         mail.send()
         if mail.exists() and mail.state == "exception":
             raise UserError(
@@ -284,7 +288,7 @@ class PosOrder(models.Model):
                     or self.env._("the mail server refused it"),
                 )
             )
-        self.email = email
+        return "sent"
 
     def _oto_mail_server_reachable(self):
         """The outgoing mail server for receipts answers within a few

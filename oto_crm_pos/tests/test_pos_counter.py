@@ -96,21 +96,33 @@ class TestPosReceipts(PosCommon):
         self.assertFalse(result["created"])
         self.assertEqual(again.partner_id, partner)
 
-    def test_mail_server_down_is_said_at_once_and_nothing_saved(self):
+    def test_mail_server_down_queues_the_receipt_and_keeps_the_address(self):
+        """A mail outage loses nothing the cashier captured: the address is
+        saved on the customer, the receipt waits in Odoo's mail queue (not
+        failed), and the cashier is told at once."""
         order = self._ui_order(self.seller)
-        partners = self.env["res.partner"].search_count([])
         PosOrder = type(self.env["pos.order"])
         started = time.monotonic()
         with (
             patch.object(PosOrder, "_oto_mail_server_reachable", return_value=False),
-            self.assertRaisesRegex(UserError, "mail server does not answer"),
+            patch.object(MailMail, "send") as send,
         ):
-            self._send(order, "email", "nova.cliente@example.com")
+            result = self._send(order, "email", "nova.cliente@example.com")
         self.assertLess(time.monotonic() - started, 2)
-        self.assertFalse(order.partner_id)
-        self.assertFalse(order.email)
-        self.assertEqual(self.env["res.partner"].search_count([]), partners)
-        self.assertFalse(self._mails_to("nova.cliente@example.com"))
+        send.assert_not_called()
+        self.assertTrue(result["queued"])
+        self.assertEqual(order.partner_id.email, "nova.cliente@example.com")
+        self.assertEqual(order.email, "nova.cliente@example.com")
+        (mail,) = self._mails_to("nova.cliente@example.com")
+        self.assertEqual(mail.state, "outgoing")
+        self.assertTrue(mail.attachment_ids)
+        # Odoo's queue sends it once the server answers again.
+        self.assertIn(mail, self.env["mail.mail"].search([("state", "=", "outgoing")]))
+        # Sent at once when the server answers: not queued.
+        again = self._ui_order(self.seller)
+        with patch.object(MailMail, "send"):
+            result = self._send(again, "email", "nova.cliente@example.com")
+        self.assertFalse(result["queued"])
 
     def test_a_refused_email_is_an_error_not_a_silent_success(self):
         order = self._ui_order(self.seller)

@@ -6,9 +6,17 @@
 // (any customer, a contact on their own initiative); "me": their code, QR
 // and link, past days, their results. A store manager: the store's results,
 // the team (unlock, new PIN, days off), and their own day when they sell.
-import { Component, onWillStart, onWillUnmount, useState } from "@odoo/owl";
+import {
+    Component,
+    onMounted,
+    onWillStart,
+    onWillUnmount,
+    useExternalListener,
+    useState,
+} from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
 import { isDisplayStandalone } from "@web/core/browser/feature_detection";
+import { router, routerBus } from "@web/core/browser/router";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { DateTimeInput } from "@web/core/datetime/datetime_input";
 import { deserializeDate, serializeDate } from "@web/core/l10n/dates";
@@ -17,6 +25,7 @@ import { ConnectionLostError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
+import { useSetupAction } from "@web/search/action_hook";
 import {
     formatAmount,
     formatCount,
@@ -27,18 +36,23 @@ import {
 } from "@oto_crm/core/format";
 import {
     PhoneStore,
+    followSharedTurn,
     forgetShared,
     getHelp,
     setHelp,
     sharedSellerIdle,
+    sharedSellerInfo,
     touchSharedSeller,
 } from "@oto_crm/my_day/phone_store";
+import { OtoResults } from "@oto_crm/results/results";
 
 const CHANNELS = {
     whatsapp: { label: "WhatsApp", icon: "fa-whatsapp", css: "btn-success" },
     sms: { label: "SMS", icon: "fa-comment", css: "btn-secondary" },
     call: { label: _t("Call"), icon: "fa-phone", css: "btn-secondary" },
 };
+// How a contact happened, as the outcome asks it.
+const CONTACT_CHANNELS = ["whatsapp", "sms", "call", "in_person"];
 
 // The outcomes of a contact, one tap each (seed 000: reached or not, and why).
 const REACHED = [
@@ -51,8 +65,13 @@ const NOT_REACHED = [
     { reason: "too_recent", label: _t("Last message too recent"), help: _t("rests, suggested again later") },
     { reason: "declined", label: _t("Did not want to talk") },
     { reason: "no_whatsapp", label: _t("The number has no WhatsApp"), help: _t("no more WhatsApp"), grave: true },
-    { reason: "number_invalid", label: _t("The number does not exist"), help: _t("never suggested again"), grave: true },
+    { reason: "number_invalid", label: _t("The number does not exist"), help: _t("no more messages or calls"), grave: true },
 ];
+
+// The server's answer when the seller identified by PIN on a store's
+// shared device is gone (idle time passed, signed out, someone else signed
+// in): the screen goes back to the PIN.
+const PIN_TURN_ENDED = "odoo.addons.oto_crm.models.oto_access.OtoPinSessionEnded";
 
 export function channelUrl(channel, phone, message) {
     const text = message ? encodeURIComponent(message) : "";
@@ -84,13 +103,113 @@ function bytesToBase64Url(buffer) {
     return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+/** A PIN as the server takes it: 4 to 6 digits. */
+export function isPinWellFormed(pin) {
+    return /^\d{4,6}$/.test(pin || "");
+}
+
+export function isPinTurnEnded(error) {
+    return error?.data?.name === PIN_TURN_ENDED;
+}
+
 function errorMessage(error) {
     return error?.data?.message || error?.message || String(error);
+}
+
+/** What the screen holds for the person using it: all of it emptied when
+ * that person changes (another seller's PIN, the idle time). */
+function personState() {
+    return {
+        screen: "home",
+        stack: [],
+        groupKey: null,
+        suggestionId: null,
+        message: "",
+        drafting: false,
+        profile: null,
+        note: "",
+        contactMessage: "",
+        // The contact being recorded (a suggestion or a wallet customer).
+        outcome: null,
+        // The manager's home: results, team, days off.
+        period: "30d",
+        results: null,
+        teamStoreId: false,
+        team: null,
+        newPin: null,
+        daysOffSeller: null,
+        dayOff: { date_from: "", date_to: "", note: "" },
+        dayOffError: "",
+        // The results screen's choices (kept when the sales are opened).
+        resultsView: null,
+        // The seller's wallet, "me", past days, sales.
+        wallet: { query: "", customers: [], more: false, total: null, loading: false },
+        me: null,
+        myResults: null,
+        pastDays: null,
+        pastDay: "",
+        past: null,
+        sales: null,
+    };
+}
+
+/** The ORM of the app. On a store's shared device every call names the
+ * seller the screen shows: once that seller's turn has ended the server
+ * refuses it, and the screen goes back to the PIN; an answer that comes
+ * back for a person no longer on screen is dropped. */
+function useTurnOrm(app) {
+    const orm = useService("orm");
+    return Object.assign(Object.create(orm), {
+        async call(model, method, args = [], kwargs = {}) {
+            const turn = app.turn;
+            const sellerId = app.screenSellerId;
+            if (sellerId) {
+                kwargs = { ...kwargs, context: { ...kwargs.context, oto_pin_seller_id: sellerId } };
+                app.lastServerCall = Date.now();
+            }
+            let result;
+            try {
+                result = await orm.call.call(this, model, method, args, kwargs);
+            } catch (error) {
+                if (turn !== app.turn) {
+                    return new Promise(() => {});
+                }
+                if (sellerId && isPinTurnEnded(error)) {
+                    app.endTurn(errorMessage(error));
+                    return new Promise(() => {});
+                }
+                throw error;
+            }
+            return turn === app.turn ? result : new Promise(() => {});
+        },
+    });
 }
 
 // The app was opened in this page: on a store's shared device the seller
 // identifies when it opens, not each time they come back to it.
 let appOpened = false;
+// The app on screen, for the browser's back button.
+let mountedApp = null;
+// The app's entries in the browser's history belong to one run of screens:
+// a tab or another person starts a new one, and the entries left behind
+// show nothing again (each names its run).
+let historyRun = 0;
+
+// The phone's back button: the app's screens are entries of the browser's
+// history (with skipRouteChange, so that Odoo does not load the action
+// again for them). Reached while another action is on screen, an entry of
+// the app loads the app, as any other entry would.
+browser.addEventListener("popstate", (ev) => {
+    const depth = ev.state?.otoMyDay;
+    if (depth === undefined) {
+        return;
+    }
+    if (mountedApp) {
+        mountedApp.onHistory(depth, ev.state.otoRun);
+    } else {
+        routerBus.trigger("ROUTE_CHANGE");
+    }
+});
 
 /** The text the server answered with, or that the connection is lost. */
 function isOffline(error) {
@@ -117,57 +236,38 @@ const PUSH_SUBSCRIBE_MS = 15000;
 
 export class OtoMyDay extends Component {
     static template = "oto_crm.MyDay";
-    static components = { DateTimeInput };
+    static components = { DateTimeInput, OtoResults };
     static props = ["*"];
 
     setup() {
-        this.orm = useService("orm");
+        this.turn = 0;
+        this.orm = useTurnOrm(this);
         this.action = useService("action");
         this.notification = useService("notification");
         this.dialog = useService("dialog");
         // Odoo's install prompt (Chrome's, or Safari's explanation).
         this.pwa = useState(useService("pwa"));
         this.channels = CHANNELS;
+        this.contactChannels = CONTACT_CHANNELS;
         this.reached = REACHED;
         this.notReached = NOT_REACHED;
         this.formatAmount = formatAmount;
         this.formatCount = formatCount;
         this.formatDay = formatDay;
         this.formatPercent = formatPercent;
+        // The channel each suggestion was last opened with (asked again
+        // only when the seller records without opening one).
+        this.openedChannels = {};
         this.state = useState({
             loading: true,
             day: null,
-            screen: "home",
-            stack: [],
-            groupKey: null,
-            suggestionId: null,
-            message: "",
-            drafting: false,
-            profile: null,
-            note: "",
-            contactMessage: "",
-            // The contact being recorded (a suggestion or a wallet customer).
-            outcome: null,
             // The shared store device: who signs in, their PIN, the answer.
             pinSeller: null,
             pin: "",
             pinError: "",
-            // The manager's home: results, team, days off.
-            period: "30d",
-            results: null,
-            teamStoreId: false,
-            team: null,
-            newPin: null,
-            daysOffSeller: null,
-            dayOff: { date_from: "", date_to: "", note: "" },
-            dayOffError: "",
-            // The seller's wallet, "me", past days, sales.
-            wallet: { query: "", customers: [], more: false, total: null, loading: false },
-            me: null,
-            myResults: null,
-            pastDay: "",
-            past: null,
-            sales: null,
+            pinChecking: false,
+            pinNotice: "",
+            ...personState(),
             // The phone app: offline, the contacts waiting to be sent,
             // those the server could not apply, the help centre, this phone.
             offline: false,
@@ -188,6 +288,9 @@ export class OtoMyDay extends Component {
             browser.removeEventListener("online", this.onOnline);
             browser.clearInterval(this.reconnectTimer);
         });
+        useSetupAction({ getLocalState: () => this.localState() });
+        this.setupHistory();
+        this.setupIdleWatch();
         onWillStart(() => this.load());
     }
 
@@ -215,6 +318,7 @@ export class OtoMyDay extends Component {
         if (this.state.day.is_manager && !sellerId) {
             await this.loadManager();
         }
+        await this.restoreLocalState(this.props.state);
         this.state.loading = false;
     }
 
@@ -245,12 +349,10 @@ export class OtoMyDay extends Component {
         this.state.offline = false;
         this.state.keptAt = null;
         browser.clearInterval(this.reconnectTimer);
+        // The store's phone: whose turn it is (nobody signed in: what the
+        // page kept of the last seller's day is forgotten).
+        followSharedTurn(day);
         if (!day.seller || this.props.action?.context?.oto_seller_id) {
-            if (!day.seller) {
-                // Nobody signed in (the store's phone asks for a PIN): what
-                // the page kept of the last seller's day is forgotten.
-                forgetShared();
-            }
             this.phoneStore = null;
             this.state.queue = [];
             return;
@@ -299,11 +401,13 @@ export class OtoMyDay extends Component {
         }
         this.reconnecting = true;
         try {
-            if (this.idleSignOut) {
-                await this.orm.silent.call("oto.seller", "oto_pin_logout", []);
-                this.idleSignOut = false;
+            if (this.pendingSignOut) {
+                // A turn that ended offline: the server forgets that seller
+                // before anything else is asked.
+                await this.signOutEnded();
+            } else {
+                await this.reloadDay();
             }
-            await this.reloadDay();
         } catch {
             // Not back yet, or the server refused: the next try tells.
         } finally {
@@ -413,14 +517,17 @@ export class OtoMyDay extends Component {
      * more is taken out of the queue and shown with the reason. */
     async syncQueue() {
         const store = this.phoneStore;
-        if (!store || this.state.syncing) {
+        // On the store's phone, only in the turn of the seller who recorded
+        // them (the server refuses them in anyone else's).
+        const turn = this.turn;
+        if (!store || this.state.syncing || !this.isTurnOf(store)) {
             return;
         }
         this.state.syncing = true;
         let sent = 0;
         try {
             let queue = store.getQueue();
-            while (queue.length) {
+            while (queue.length && turn === this.turn) {
                 const item = queue[0];
                 try {
                     await this.orm.silent.call(
@@ -461,54 +568,14 @@ export class OtoMyDay extends Component {
         }
     }
 
+    /** Whether the phone's store is of the seller whose turn it is (always,
+     * on a personal login). */
+    isTurnOf(store) {
+        return !this.screenSellerId || store.sellerId === this.screenSellerId;
+    }
+
     dismissSyncFailed(item) {
         this.state.syncFailed = this.state.syncFailed.filter((i) => i !== item);
-    }
-
-    /** A tap on the app: on the store's shared phone, a seller who left it
-     * idle longer than the brand allows is signed out, and what the page
-     * kept of their day is forgotten before anything else shows. */
-    onActivity(ev) {
-        if (this.state.day?.shared_login && sharedSellerIdle()) {
-            // The tap goes no further: it was for the seller who left.
-            ev?.stopPropagation();
-            ev?.preventDefault();
-            forgetShared();
-            this.phoneStore = null;
-            this.state.profile = null;
-            this.state.stack = [];
-            this.state.screen = "home";
-            this.state.outcome = null;
-            this.state.day = {
-                ...this.state.day,
-                seller: false,
-                shared_login: false,
-                groups: [],
-                pin_required: true,
-                sellers: [],
-                idle_locked: true,
-            };
-            this.signOutIdle();
-            return;
-        }
-        touchSharedSeller();
-    }
-
-    /** The server forgets the idle seller too (offline: as soon as the
-     * connection is back, before anything else is asked). */
-    async signOutIdle() {
-        try {
-            await this.orm.silent.call("oto.seller", "oto_pin_logout", []);
-            this.idleSignOut = false;
-        } catch (error) {
-            if (!isOffline(error)) {
-                throw error;
-            }
-            this.idleSignOut = true;
-            this.goOffline();
-            return;
-        }
-        await this.reloadDay();
     }
 
     get isManagerHome() {
@@ -519,14 +586,65 @@ export class OtoMyDay extends Component {
         return this.state.day?.currency_id;
     }
 
+    /** Where the app was when another action was opened from it (the
+     * results' chart): found again on the way back. */
+    localState() {
+        const { screen, stack, resultsView, period, teamStoreId } = this.state;
+        return {
+            otoPerson: this.personKey,
+            otoScreen: screen === "results" ? { screen, stack: [...stack] } : null,
+            resultsView,
+            period,
+            teamStoreId,
+        };
+    }
+
+    async restoreLocalState(saved) {
+        if (!saved || saved.otoPerson !== this.personKey) {
+            return;
+        }
+        this.state.period = saved.period || "30d";
+        this.state.teamStoreId = saved.teamStoreId || false;
+        this.state.resultsView = saved.resultsView || null;
+        if (saved.teamStoreId || saved.period !== "30d") {
+            await this.loadManager();
+        }
+        if (saved.otoScreen) {
+            this.state.stack = saved.otoScreen.stack;
+            this.state.screen = saved.otoScreen.screen;
+        }
+    }
+
+    /** Who the screen is for (the user, and on a store's device the seller
+     * identified by PIN). */
+    get personKey() {
+        return `${this.state.day?.seller?.id || 0}-${this.screenSellerId || 0}`;
+    }
+
     // ------------------------------------------------------------ navigation
 
     go(screen) {
         this.state.stack.push(this.state.screen);
         this.state.screen = screen;
+        this.pushHistory();
     }
 
-    back() {
+    /** Back one screen (or more): through the browser's history when the
+     * screen has its entry there (the phone's back button does the same). */
+    back(steps = 1) {
+        steps = Math.max(1, Math.min(Number(steps) || 1, this.state.stack.length));
+        if (this.historyDepth && this.historyDepth === this.state.stack.length) {
+            browser.history.go(-steps);
+            return;
+        }
+        // (Out of step with the history: the screens only.)
+        this.historyDepth = 0;
+        for (let step = 0; step < steps; step++) {
+            this.popScreen();
+        }
+    }
+
+    popScreen() {
         // Back from the help centre: what the seller was doing is still there.
         if (!this.state.screen.startsWith("help")) {
             this.state.outcome = null;
@@ -538,6 +656,7 @@ export class OtoMyDay extends Component {
         this.state.outcome = null;
         this.state.stack = [];
         this.state.screen = screen;
+        this.leaveHistory();
         if (screen === "wallet" && !this.state.wallet.total && !this.state.wallet.loading) {
             this.searchWallet();
         }
@@ -548,6 +667,65 @@ export class OtoMyDay extends Component {
             this.state.newPin = null;
             this.loadTeam();
         }
+    }
+
+    setupHistory() {
+        this.historyDepth = 0;
+        onMounted(() => (mountedApp = this));
+        onWillUnmount(() => {
+            if (mountedApp === this) {
+                mountedApp = null;
+            }
+        });
+    }
+
+    /** The screen just opened gets its entry in the browser's history. */
+    pushHistory() {
+        const nextState = router.current;
+        if (!this.historyDepth) {
+            // The first screen of the run becomes an entry of the app too:
+            // back to it shows it again, without loading the action anew.
+            browser.history.replaceState(
+                { nextState, skipRouteChange: true, otoMyDay: 0, otoRun: historyRun },
+                "",
+                browser.location.href
+            );
+        }
+        this.historyDepth = this.state.stack.length;
+        browser.history.pushState(
+            {
+                nextState,
+                skipRouteChange: true,
+                otoMyDay: this.historyDepth,
+                otoRun: historyRun,
+            },
+            "",
+            browser.location.href
+        );
+    }
+
+    /** Back (or forward) in the browser's history to an entry of the app.
+     * An entry of an earlier run (before a tab or another person) shows
+     * nothing of it again: back one screen of the current run, if any. */
+    onHistory(depth, run) {
+        if (run !== historyRun) {
+            this.historyDepth = 0;
+            if (this.state.stack.length) {
+                this.popScreen();
+            }
+            return;
+        }
+        this.historyDepth = depth;
+        while (this.state.stack.length > depth) {
+            this.popScreen();
+        }
+    }
+
+    /** The screens opened are left at once (a tab, another person): a new
+     * run starts, the entries of the previous one show nothing again. */
+    leaveHistory() {
+        historyRun++;
+        this.historyDepth = 0;
     }
 
     get tabs() {
@@ -566,7 +744,13 @@ export class OtoMyDay extends Component {
     }
 
     get tabScreen() {
-        const roots = { campaign: "home", suggestion: "home", sales: "home", daysoff: "home" };
+        const roots = {
+            campaign: "home",
+            suggestion: "home",
+            sales: "home",
+            daysoff: "home",
+            results: "home",
+        };
         const first = this.state.stack[0] || this.state.screen;
         return roots[first] || first;
     }
@@ -604,9 +788,18 @@ export class OtoMyDay extends Component {
     countsText(open, done) {
         const parts = [_t("%s to contact", formatCount(open))];
         if (done) {
-            parts.push(done === 1 ? _t("1 done") : _t("%s done", formatCount(done)));
+            parts.push(this.doneText(done));
         }
         return parts.join(" · ");
+    }
+
+    doneText(done) {
+        return done === 1 ? _t("1 done") : _t("%s done", formatCount(done));
+    }
+
+    get doneTodayText() {
+        const done = this.doneCount;
+        return done === 1 ? _t("1 done today") : _t("%s done today", formatCount(done));
     }
 
     toneClass(tone) {
@@ -646,15 +839,17 @@ export class OtoMyDay extends Component {
         } catch (error) {
             if (!isOffline(error)) {
                 // The server refused (the consent gate among others), with
-                // the reason: the channels shown are asked again.
+                // the reason: the channels shown are asked again, nothing
+                // is opened.
                 this.notification.add(errorMessage(error), { type: "danger" });
-                await this.load();
+                await this.reloadDay();
                 return;
             }
             this.goOffline();
             browser.open(channelUrl(channel, suggestion.phone, message), "_blank");
         }
         suggestion.message = message;
+        this.openedChannels[suggestion.id] = channel;
         this.startSuggestionOutcome(channel);
     }
 
@@ -666,13 +861,16 @@ export class OtoMyDay extends Component {
         browser.open(channelUrl(channel, suggestion.phone, message), "_blank");
     }
 
+    /** The outcome of the contact with the customer on screen; without a
+     * channel (recorded without opening WhatsApp, SMS or a call here), the
+     * seller says how they talked. */
     startSuggestionOutcome(channel) {
         const suggestion = this.currentSuggestion;
         this.state.outcome = {
             kind: "suggestion",
             id: suggestion.id,
             name: suggestion.name,
-            channel: channel || suggestion.channels[0] || "in_person",
+            channel: channel || this.openedChannels[suggestion.id] || null,
             products: suggestion.products.map((p) => ({ ...p, checked: true })),
             message: this.state.message,
             ...this.emptyOutcome(),
@@ -688,7 +886,6 @@ export class OtoMyDay extends Component {
             saving: false,
             error: "",
             lost: false,
-            details: false,
         };
     }
 
@@ -714,14 +911,28 @@ export class OtoMyDay extends Component {
 
     // ------------------------------------------------------------ outcome
 
+    /** What a grave outcome does, said before it is recorded. */
+    graveEffect(choice, customer) {
+        if (choice.reason === "no_whatsapp") {
+            return _t(
+                "%(customer)s will no longer be contacted by WhatsApp. SMS and calls still reach this number. Confirm?",
+                { customer }
+            );
+        }
+        return _t(
+            "The number of %(customer)s will be marked as invalid: no more WhatsApp, SMS or calls until a manager confirms a corrected number. Confirm?",
+            { customer }
+        );
+    }
+
     askOutcome(choice) {
+        if (!this.state.outcome?.channel) {
+            return;
+        }
         if (choice.grave) {
             this.dialog.add(ConfirmationDialog, {
                 title: choice.label,
-                body: _t(
-                    "%(customer)s will not be contacted again on this number (%(effect)s). Confirm?",
-                    { customer: this.state.outcome.name, effect: choice.help }
-                ),
+                body: this.graveEffect(choice, this.state.outcome.name),
                 confirm: () => this.recordOutcome(choice),
                 cancel: () => {},
             });
@@ -733,7 +944,7 @@ export class OtoMyDay extends Component {
     async recordOutcome(choice) {
         const outcome = this.state.outcome;
         // A second tap while the first is on its way records nothing more.
-        if (!outcome || outcome.saving) {
+        if (!outcome || outcome.saving || !outcome.channel) {
             return;
         }
         outcome.saving = true;
@@ -792,12 +1003,10 @@ export class OtoMyDay extends Component {
         this.notification.add(answer.message, { type: "success" });
         if (outcome.kind === "suggestion") {
             await this.reloadDay();
-            // Back to the campaign's list, for the next customer.
+            // Back to the campaign's list, for the next customer (to the
+            // day when the campaign is no longer in it).
             if (this.state.screen === "suggestion") {
-                this.back();
-            }
-            if (!this.currentGroup && this.state.screen === "campaign") {
-                this.back();
+                this.back(this.currentGroup ? 1 : 2);
             }
         } else {
             await this.openProfile(outcome.id, { replace: true });
@@ -812,13 +1021,9 @@ export class OtoMyDay extends Component {
             _t("No connection: the contact with %s is kept on this phone and sent when you are back online.", outcome.name),
             { type: "warning" }
         );
-        if (outcome.kind === "suggestion") {
-            if (this.state.screen === "suggestion") {
-                this.back();
-            }
-            if (!this.currentGroup && this.state.screen === "campaign") {
-                this.back();
-            }
+        // Back to the campaign's list, for the next customer.
+        if (outcome.kind === "suggestion" && this.state.screen === "suggestion") {
+            this.back(this.currentGroup ? 1 : 2);
         }
     }
 
@@ -895,7 +1100,7 @@ export class OtoMyDay extends Component {
             kind: "customer",
             id: profile.id,
             name: profile.name,
-            channel: channel || "in_person",
+            channel: channel || null,
             products: [],
             message: this.state.contactMessage,
             ...this.emptyOutcome(),
@@ -977,7 +1182,7 @@ export class OtoMyDay extends Component {
                 ["name", "code", "seller_link", "seller_qr", "store_id"]
             );
             this.state.me = me;
-            await this.loadMyResults();
+            await Promise.all([this.loadMyResults(), this.loadPastDays()]);
         } catch (error) {
             if (!isOffline(error)) {
                 throw error;
@@ -1024,8 +1229,19 @@ export class OtoMyDay extends Component {
         }
     }
 
-    async onPastDay(value) {
-        const day = this.fromDate(value);
+    /** The past days that had suggestions, to choose one from. */
+    async loadPastDays() {
+        this.state.pastDays = await this.orm.call("oto.suggestion", "get_seller_past_days", []);
+    }
+
+    pastDayLabel(day) {
+        const suggestions =
+            day.offered === 1 ? _t("1 suggestion") : _t("%s suggestions", formatCount(day.offered));
+        return `${formatDay(day.day, { format: "ccc dd/MM" })} · ${suggestions} · ${this.doneText(day.done)}`;
+    }
+
+    async onPastDay(ev) {
+        const day = ev.target.value;
         this.state.pastDay = day;
         if (!day) {
             this.state.past = null;
@@ -1040,16 +1256,16 @@ export class OtoMyDay extends Component {
         }
     }
 
-    get yesterday() {
-        return serializeDate(deserializeDate(this.state.day.today).minus({ days: 1 }));
-    }
-
     kpiValue(kpi, results, value = kpi.value) {
         return formatKpi(kpi, value, results.currency_id);
     }
 
     kpiVariation(kpi) {
         return formatKpiVariation(kpi);
+    }
+
+    hasPrevious(kpi) {
+        return kpi.variation !== null && kpi.variation !== undefined;
     }
 
     kpiClass(kpi) {
@@ -1070,19 +1286,24 @@ export class OtoMyDay extends Component {
 
     // ------------------------------------------------------------ sales
 
-    async openSales() {
-        const results = this.isManagerHome ? this.state.results : null;
-        const domain = results
+    /** The sales from contacts behind the figures: the seller's (their
+     * home and "me"), or the manager's store, period and seller. */
+    async openSales(filter = null) {
+        const scope = filter || (this.isManagerHome ? this.managerSalesFilter : null);
+        const domain = scope
             ? [
-                  ["purchase_date", ">=", results.purchase_from],
-                  ["purchase_date", "<", results.purchase_to],
+                  ["purchase_date", ">=", scope.purchase_from],
+                  ["purchase_date", "<", scope.purchase_to],
               ]
             : [
                   ["seller_id", "=", this.state.day.seller.id],
                   ["purchase_date", ">=", this.state.day.results.since],
+                  ["purchase_date", "<", this.state.day.results.until],
               ];
-        if (results && this.state.teamStoreId) {
-            domain.push(["store_id", "=", this.state.teamStoreId]);
+        if (scope?.sellerId) {
+            domain.push(["seller_id", "=", scope.sellerId]);
+        } else if (scope?.storeId) {
+            domain.push(["store_id", "=", scope.storeId]);
         }
         const rows = await this.orm.searchRead(
             "oto.attribution",
@@ -1100,18 +1321,61 @@ export class OtoMyDay extends Component {
         );
         this.state.sales = {
             rows,
+            title: scope?.title || "",
             total: rows.reduce((sum, r) => sum + r.amount, 0),
             items: rows.reduce((sum, r) => sum + r.item_count, 0),
         };
         this.go("sales");
     }
 
+    get managerSalesFilter() {
+        const results = this.state.results;
+        return {
+            purchase_from: results.purchase_from,
+            purchase_to: results.purchase_to,
+            storeId: this.state.teamStoreId,
+            title: this.resultsScope,
+        };
+    }
+
+    salesCountText(sales) {
+        const count = sales.rows.length;
+        const sold = count === 1 ? _t("1 sale") : _t("%s sales", formatCount(count));
+        return `${sold} · ${this.itemsText(sales.items)}`;
+    }
+
+    itemsText(items) {
+        return items === 1 ? _t("1 item") : _t("%s items", formatCount(items));
+    }
+
+    // ------------------------------------------------------------ results
+
+    /** The store's results and the sellers' ranking, a screen of the app
+     * (back arrow and tabs); a seller chosen there is kept while the sales
+     * are looked at. */
     openResults() {
-        this.action.doAction("oto_crm.oto_crm_action_results", {
-            additionalContext: this.isManagerHome
-                ? { oto_period: this.state.period, oto_store_id: this.state.teamStoreId }
-                : { oto_seller_id: this.state.day.seller.id },
-        });
+        this.state.resultsView = {
+            period: this.state.period,
+            storeId: this.state.teamStoreId,
+            sellerId: false,
+        };
+        this.go("results");
+    }
+
+    onResultsChange(view) {
+        this.state.resultsView = { ...this.state.resultsView, ...view };
+    }
+
+    get resultsProps() {
+        const view = this.state.resultsView || {};
+        return {
+            embedded: true,
+            period: view.period || this.state.period,
+            storeId: view.storeId || false,
+            sellerId: view.sellerId || false,
+            onChange: (change) => this.onResultsChange(change),
+            onOpenSales: (filter) => this.openSales(filter),
+        };
     }
 
     // ------------------------------------------------------------ manager
@@ -1173,6 +1437,11 @@ export class OtoMyDay extends Component {
             const result = await this.orm.call("oto.seller", method, [[seller.id]]);
             if (method === "oto_reset_pin") {
                 this.state.newPin = { seller: seller.name, ...result };
+            } else if (method === "action_unlock") {
+                this.notification.add(
+                    _t("%s is unlocked: they can sign in with their PIN again.", seller.name),
+                    { type: "success" }
+                );
             } else if (result?.params?.message) {
                 this.notification.add(result.params.message, { type: "success" });
             }
@@ -1427,30 +1696,95 @@ export class OtoMyDay extends Component {
 
     // ------------------------------------------------ shared store device
 
+    /** The seller identified by PIN whom the screen shows (a store's shared
+     * device), false otherwise. */
+    get screenSellerId() {
+        return this.state.day?.pin_seller_id || false;
+    }
+
     choosePinSeller(seller) {
+        // An answer to a PIN typed before (tapped Back meanwhile) is ignored.
+        this.pinAttempt = (this.pinAttempt || 0) + 1;
         this.state.pinSeller = seller;
         this.state.pin = "";
         this.state.pinError = "";
+        this.state.pinChecking = false;
     }
 
     async signIn() {
-        const result = await this.orm.call("oto.seller", "oto_pin_login", [
-            this.state.pinSeller.id,
-            this.state.pin,
-        ]);
-        this.state.pin = "";
-        if (!result.ok) {
-            this.state.pinError = result.error;
-            if (result.locked) {
-                this.state.pinSeller.locked = true;
+        const seller = this.state.pinSeller;
+        const pin = this.state.pin;
+        if (!seller || this.state.pinChecking) {
+            return;
+        }
+        if (!isPinWellFormed(pin)) {
+            this.state.pinError = _t("A PIN has 4 to 6 digits, numbers only.");
+            return;
+        }
+        const attempt = (this.pinAttempt = (this.pinAttempt || 0) + 1);
+        this.state.pinChecking = true;
+        this.state.pinError = "";
+        let result;
+        try {
+            result = await this.orm.call("oto.seller", "oto_pin_login", [seller.id, pin]);
+        } catch (error) {
+            if (attempt === this.pinAttempt) {
+                this.state.pinChecking = false;
+                this.state.pinError = errorMessage(error);
             }
             return;
         }
+        if (attempt !== this.pinAttempt) {
+            // Back was tapped while the PIN was checked: nobody stays signed in.
+            if (result.ok) {
+                await this.orm.call("oto.seller", "oto_pin_logout", []);
+            }
+            return;
+        }
+        this.state.pin = "";
+        if (!result.ok) {
+            this.state.pinChecking = false;
+            this.state.pinError = result.error;
+            if (result.locked) {
+                seller.locked = true;
+            }
+            return;
+        }
+        await this.startTurn();
         this.state.pinSeller = null;
-        this.state.syncFailed = [];
+        this.state.pinChecking = false;
+    }
+
+    /** The screen is emptied of the person who used it: a new turn starts
+     * (answers still on their way for the previous one are dropped), and
+     * what the page kept of their day is forgotten (their contacts recorded
+     * offline stay on the phone under their name, sent only in their next
+     * turn). */
+    clearPerson() {
+        this.turn++;
+        this.leaveHistory();
+        browser.clearTimeout(this.walletTimer);
+        this.openedChannels = {};
+        Object.assign(this.state, personState());
         forgetShared();
-        this.tab("home");
-        this.state.me = null;
+        this.phoneStore = null;
+        // (A sync or a reconnection of the previous turn never resumes.)
+        this.reconnecting = false;
+        Object.assign(this.state, {
+            queue: [],
+            syncing: false,
+            syncFailed: [],
+            profilesKept: false,
+            helpQuery: "",
+            helpArticle: null,
+        });
+    }
+
+    async startTurn() {
+        this.clearPerson();
+        this.state.pinNotice = "";
+        // The PIN just typed replaced whoever the server still had.
+        this.pendingSignOut = false;
         await this.reloadDay();
         if (this.isManagerHome) {
             await this.loadManager();
@@ -1472,15 +1806,127 @@ export class OtoMyDay extends Component {
                 return;
             }
         }
-        await this.orm.call("oto.seller", "oto_pin_logout", []);
-        forgetShared();
-        this.phoneStore = null;
-        this.state.syncFailed = [];
-        this.state.profile = null;
-        this.tab("home");
-        this.state.me = null;
-        this.state.wallet = { query: "", customers: [], more: false, total: null, loading: false };
-        await this.reloadDay();
+        await this.endTurn("");
+    }
+
+    /** The seller's turn on the store's device has ended (handed over, the
+     * idle time here, or the server says so): back to "who is using this
+     * device?" at once, nothing of theirs left on screen or in the page,
+     * also offline; the server forgets them too. */
+    async endTurn(message) {
+        const day = this.state.day;
+        if (!this.screenSellerId) {
+            return;
+        }
+        this.clearPerson();
+        this.dialog.closeAll?.();
+        this.choosePinSeller(null);
+        this.state.pinNotice = message;
+        // The PIN screen (the store's sellers come with the server's answer).
+        this.state.day = {
+            seller: false,
+            pin_required: true,
+            pin_seller_id: false,
+            shared_login: false,
+            is_manager: false,
+            sellers: [],
+            groups: [],
+            store: day.store || "",
+            today: day.today,
+            currency_id: day.currency_id,
+        };
+        this.pendingSignOut = true;
+        this.state.loading = !this.state.offline;
+        try {
+            await this.signOutEnded();
+        } finally {
+            this.state.loading = false;
+        }
+    }
+
+    /** The server forgets the seller whose turn ended, then the PIN screen
+     * with the store's sellers (offline: as soon as the connection is
+     * back, before anything else is asked). */
+    async signOutEnded() {
+        try {
+            await this.orm.silent.call("oto.seller", "oto_pin_logout", []);
+        } catch (error) {
+            if (!isOffline(error)) {
+                throw error;
+            }
+            this.goOffline();
+            return false;
+        }
+        this.pendingSignOut = false;
+        return this.reloadDay();
+    }
+
+    /** The seller's turn ends after the idle time the brand set (as the
+     * server counts it): the screen follows on its own, and keeps the
+     * server's count going while the seller reads or types. */
+    setupIdleWatch() {
+        this.lastServerCall = 0;
+        this.pendingSignOut = false;
+        const onInput = (ev) => this.noteActivity(ev);
+        useExternalListener(window, "pointerdown", onInput, { capture: true });
+        useExternalListener(window, "keydown", onInput, { capture: true });
+        useExternalListener(document, "visibilitychange", () => this.checkIdle());
+        onMounted(() => {
+            this.idleTimer = browser.setInterval(() => this.checkIdle(), 1000);
+        });
+        onWillUnmount(() => browser.clearInterval(this.idleTimer));
+    }
+
+    get idleMilliseconds() {
+        return sharedSellerInfo()?.idleMs || 0;
+    }
+
+    /** A tap on the app (before it reaches its button): once the idle time
+     * has passed it goes no further (it was for the seller who left), and
+     * the turn ends. */
+    onActivity(ev) {
+        if (this.screenSellerId && sharedSellerIdle()) {
+            ev?.stopPropagation();
+            ev?.preventDefault();
+            this.checkIdle();
+            return;
+        }
+        this.noteActivity(ev);
+    }
+
+    /** The seller uses the screen (a touch, a key): their turn goes on.
+     * Once idle, the tap (``onActivity``) or the clock ends it. */
+    noteActivity(ev) {
+        if (!this.screenSellerId) {
+            return;
+        }
+        if (sharedSellerIdle()) {
+            if (ev?.type === "keydown") {
+                this.checkIdle();
+            }
+            return;
+        }
+        touchSharedSeller();
+        // The server counts the idle time from the last call: told now and
+        // then that the seller is still there.
+        const every = Math.min(60000, this.idleMilliseconds / 3);
+        if (!this.state.offline && Date.now() - this.lastServerCall > every) {
+            this.orm.silent.call("oto.seller", "oto_pin_touch", []).catch(() => {});
+        }
+    }
+
+    /** True (and the turn ended) once the idle time has passed. */
+    checkIdle() {
+        if (!this.screenSellerId || !sharedSellerIdle()) {
+            return false;
+        }
+        const minutes = Math.max(1, Math.round(this.idleMilliseconds / 60000));
+        this.endTurn(
+            minutes === 1
+                ? _t("Nobody used the device for a minute: who is using it now?")
+                : _t("Nobody used the device for %s minutes: who is using it now?", formatCount(minutes))
+        );
+        return true;
     }
 }
 

@@ -54,8 +54,9 @@ export function lastPersonalSeller() {
     return readStorage(`${prefix()}:seller`);
 }
 
-// The store's shared phone: who is signed in on this page, and their last
-// tap (the PIN is asked again after the brand's idle time).
+// The store's shared phone: the seller whose turn it is on this page (the
+// one identified by PIN, as the server's day names them), and their last
+// tap: their turn ends after the brand's idle time, as the server counts it.
 let sharedSeller = null;
 
 export function sharedSellerInfo() {
@@ -70,9 +71,21 @@ export function touchSharedSeller() {
 
 /** Whether the shared phone's seller left it idle longer than allowed. */
 export function sharedSellerIdle() {
-    return Boolean(
-        sharedSeller && Date.now() - sharedSeller.seenAt > sharedSeller.idleMinutes * 60 * 1000
-    );
+    return Boolean(sharedSeller && Date.now() - sharedSeller.seenAt > sharedSeller.idleMs);
+}
+
+/** The day the server gave says whose turn it is on a store's shared
+ * phone (nobody's on a personal login): their idle time counts from now;
+ * what the page kept of another seller's day is forgotten. */
+export function followSharedTurn(day) {
+    const sellerId = day.pin_seller_id || false;
+    if (!sellerId || (sharedSeller && sharedSeller.id !== sellerId)) {
+        forgetShared();
+    }
+    if (sellerId) {
+        const seconds = day.pin_idle_seconds || (day.pin_idle_minutes || 5) * 60;
+        sharedSeller = { id: sellerId, seenAt: Date.now(), idleMs: seconds * 1000 };
+    }
 }
 
 export class PhoneStore {
@@ -85,20 +98,12 @@ export class PhoneStore {
         this.personal = personal;
     }
 
+    /** The store of the day the server gave (the shared phone's seller is
+     * the one whose turn it is: ``followSharedTurn``). */
     static forDay(day) {
         const store = new PhoneStore(day.seller.id, day.personal && !day.shared_login);
         if (store.personal) {
-            sharedSeller = null;
             writeStorage(`${prefix()}:seller`, day.seller.id);
-        } else {
-            if (sharedSeller && sharedSeller.id !== day.seller.id) {
-                forgetShared();
-            }
-            sharedSeller = {
-                id: day.seller.id,
-                seenAt: Date.now(),
-                idleMinutes: day.pin_idle_minutes || 5,
-            };
         }
         return store;
     }

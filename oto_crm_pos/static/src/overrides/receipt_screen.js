@@ -12,7 +12,7 @@ const CHANNEL_OF_ACTION = {
 patch(ReceiptScreen.prototype, {
     setup() {
         super.setup(...arguments);
-        this.otoState = useState({ offline: false, created: false, consent: false });
+        this.otoState = useState({ offline: false, queued: false, created: false, consent: false });
     },
     showPhoneInput() {
         return super.showPhoneInput(...arguments) || this.pos.config.oto_receipt_whatsapp;
@@ -31,7 +31,8 @@ patch(ReceiptScreen.prototype, {
     },
     /** Receipts go through the server's check: the address is normalized
      * (phones to E.164), saved on the customer (found or created) and the
-     * receipt sent; a refused address saves nothing. Offline, the address
+     * receipt sent (by email, queued while the mail server is down); a
+     * refused address saves nothing. Offline, the address
      * is kept on the order and reaches the customer when it syncs. At a
      * point of sale of an Oto store. */
     async _sendReceiptToCustomer({ action, destination }) {
@@ -42,6 +43,7 @@ patch(ReceiptScreen.prototype, {
         const order = this.currentOrder;
         const channel = CHANNEL_OF_ACTION[action] || "email";
         this.otoState.offline = false;
+        this.otoState.queued = false;
         if (typeof order.id !== "number") {
             order[channel === "email" ? "email" : "mobile"] = destination;
             this.otoState.offline = true;
@@ -59,6 +61,8 @@ patch(ReceiptScreen.prototype, {
             basicTicketImage,
         ]);
         this.otoState.created = result.created ? result.partner_name : false;
+        // The mail server was down: the email waits in the mail queue.
+        this.otoState.queued = Boolean(result.queued);
         // The customer as saved (new address, badges), on the order.
         const [partner] = await this.pos.data.read("res.partner", [result.partner_id]);
         if (partner && order.get_partner() !== partner) {

@@ -266,25 +266,27 @@ tours.add("oto_crm_journey_seller", {
         assertNoWiderThanThePhone(),
         ...screenshot("me-phone"),
         {
-            content: "A past day: its suggestions and their outcomes",
-            trigger: ".o_oto_past_day input",
-            async run(helpers) {
-                const { deserializeDate, formatDate } = odoo.loader.modules.get(
-                    "@web/core/l10n/dates"
-                );
-                const day = await rpc("/web/dataset/call_kw/oto.suggestion/get_seller_day", {
-                    model: "oto.suggestion",
-                    method: "get_seller_day",
-                    args: [],
-                    kwargs: {},
-                });
-                const yesterday = deserializeDate(day.today).minus({ days: 1 });
-                await helpers.edit(formatDate(yesterday));
-                await helpers.press("Enter");
+            content: "Past days: only the days that had suggestions are offered, with their counts (or it says there were none)",
+            trigger: ".o_oto_past:has(select.o_oto_past_day, .o_oto_no_past_days)",
+            async run() {
+                const select = this.anchor.querySelector("select.o_oto_past_day");
+                if (!select) {
+                    return;
+                }
+                const options = [...select.options].filter((option) => option.value);
+                if (!options.length || !options.every((o) => o.textContent.split("·").length === 3)) {
+                    throw new Error(`Past days offered: ${options.map((o) => o.textContent)}`);
+                }
+                select.value = options[0].value;
+                select.dispatchEvent(new Event("change"));
+                for (let wait = 0; wait < 100; wait++) {
+                    if (this.anchor.querySelector(".o_oto_past_group")) {
+                        return;
+                    }
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                }
+                throw new Error("The past day chosen shows no suggestion");
             },
-        },
-        {
-            trigger: ".o_oto_past:has(.o_oto_past_group, .o_oto_past_empty)",
         },
     ],
 });
@@ -364,19 +366,39 @@ tours.add("oto_crm_journey_manager", {
             run: "click",
         },
         {
-            trigger: ".o_oto_results_screen .o_oto_ranking_row",
+            content: "A screen of the app: its header with the back arrow, and the tabs",
+            trigger: ".o_oto_my_day .o_oto_header:has(.o_oto_back) ~ .o_oto_results_screen .o_oto_ranking_row",
         },
+        { trigger: ".o_oto_tabs .o_oto_tab_home.active" },
         assertNoWiderThanThePhone(),
         ...screenshot("results-phone"),
         {
-            content: "The sales behind the figures, as cards that fit the phone",
+            content: "One seller's figures",
+            trigger: ".o_oto_ranking_row:eq(0)",
+            run: "click",
+        },
+        { trigger: ".o_oto_seller_filter" },
+        {
+            content: "The sales behind the figures, in reais, as cards that fit the phone",
             trigger: ".o_oto_open_sales",
             run: "click",
         },
         {
-            trigger: ".o_kanban_view .o_kanban_record",
+            trigger: ".o_oto_sales_amount:contains(R$)",
         },
         assertNoWiderThanThePhone(),
+        {
+            content: "Back: the seller chosen is still chosen",
+            trigger: ".o_oto_back",
+            run: "click",
+        },
+        { trigger: ".o_oto_results_screen .o_oto_seller_filter" },
+        {
+            content: "Back again: home",
+            trigger: ".o_oto_back",
+            run: "click",
+        },
+        { trigger: ".o_oto_manager_home .o_oto_open_results" },
     ],
 });
 

@@ -184,6 +184,11 @@ function recordNext(outcome, count, remember) {
             run: "click",
         },
         {
+            content: "No channel opened here: the seller says how they talked (a call)",
+            trigger: ".o_oto_outcome_channel_choice .o_oto_outcome_channel_call",
+            run: "click",
+        },
+        {
             content: `Outcome: ${outcome}`,
             trigger: `.o_oto_outcome_${outcome}`,
             run: "click",
@@ -429,23 +434,20 @@ tours.add("oto_crm_phone_store_device", {
         },
         ...command("offline"),
         {
-            content: "Camila leaves the phone idle longer than the brand allows",
-            trigger: ".o_oto_my_day",
-            run() {
+            content:
+                "Camila leaves the phone idle longer than the brand allows; the next tap, offline, closes her day (it opens nothing)",
+            trigger: ".o_oto_group",
+            run(helpers) {
                 const { sharedSellerInfo } = odoo.loader.modules.get(
                     "@oto_crm/my_day/phone_store"
                 );
                 sharedSellerInfo().seenAt = Date.now() - 24 * 60 * 60 * 1000;
+                return helpers.click();
             },
         },
         {
-            content: "The next tap, offline: her day is closed",
-            trigger: ".o_oto_group",
-            run: "click",
-        },
-        {
             content: "The PIN is asked again; nothing of her day is left to show",
-            trigger: ".o_oto_pin .o_oto_idle_locked",
+            trigger: ".o_oto_pin .o_oto_pin_notice:contains(conexão voltar)",
             run() {
                 const state = kept();
                 if (state.current || state.stored.length || state.subtitle) {

@@ -162,6 +162,31 @@ registry.category("web_tour.tours").add("oto_crm_my_day_mobile_tour", {
             run: "click",
         },
         {
+            content: "The phone's back button: back one screen, to the campaign",
+            trigger: ".o_oto_channels",
+            run() {
+                history.back();
+            },
+        },
+        {
+            trigger: "body:not(:has(.o_oto_channels)) .o_oto_suggestion:contains(Cliente Dia)",
+        },
+        {
+            content: "Back again: the day's campaigns",
+            trigger: ".o_oto_suggestion:contains(Cliente Dia)",
+            run() {
+                history.back();
+            },
+        },
+        {
+            trigger: ".o_oto_group:contains(Recompra Dia)",
+            run: "click",
+        },
+        {
+            trigger: ".o_oto_suggestion:contains(Cliente Dia)",
+            run: "click",
+        },
+        {
             content: "Only the campaign's channel: WhatsApp, with the customer's number",
             trigger: ".o_oto_channels:not(:has(.o_oto_channel_sms)):not(:has(.o_oto_channel_call)) a.o_oto_channel_whatsapp[href^='https://wa.me/5511987650042?text=Oi%20Cliente']",
         },
@@ -323,6 +348,18 @@ registry.category("web_tour.tours").add("oto_crm_store_device_pin_tour", {
             run: "click",
         },
         {
+            content: "Letters are not a PIN: said on the spot, no attempt counted",
+            trigger: "input.o_oto_pin_input",
+            run: "edit 12ab",
+        },
+        {
+            trigger: ".o_oto_pin_submit:enabled",
+            run: "click",
+        },
+        {
+            trigger: ".o_oto_pin_error:contains(numbers only)",
+        },
+        {
             trigger: "input.o_oto_pin_input",
             run: "edit 0000",
         },
@@ -347,6 +384,14 @@ registry.category("web_tour.tours").add("oto_crm_store_device_pin_tour", {
             trigger: ".o_oto_header:contains(Ana Balcão)",
         },
         {
+            content: "Ana looks at her code",
+            trigger: ".o_oto_tab_me",
+            run: "click",
+        },
+        {
+            trigger: ".o_oto_code:contains(LB1-ANA)",
+        },
+        {
             content: "Ana hands the device over",
             trigger: ".o_oto_switch_seller",
             run: "click",
@@ -364,7 +409,33 @@ registry.category("web_tour.tours").add("oto_crm_store_device_pin_tour", {
             run: "click",
         },
         {
-            trigger: ".o_oto_header:contains(Bruno Balcão)",
+            content: "Bruno's day, from its first screen: nothing of Ana's",
+            trigger: ".o_oto_header:contains(Bruno Balcão):not(:contains(Ana Balcão))",
+        },
+        {
+            trigger: "body:not(:has(.o_oto_code))",
+        },
+        {
+            trigger: ".o_oto_tab_me",
+            run: "click",
+        },
+        {
+            content: "Bruno's code, not Ana's",
+            trigger: ".o_oto_code:contains(LB1-BRU)",
+        },
+        {
+            trigger: "body:not(:contains(LB1-ANA))",
+        },
+        {
+            content: "Bruno leaves the device untouched: after the idle time it asks again who is using it, nothing of Bruno's left",
+            trigger: ".o_oto_pin .o_oto_pin_notice",
+            timeout: 30000,
+        },
+        {
+            trigger: ".o_oto_pin_seller:contains(Ana Balcão)",
+        },
+        {
+            trigger: "body:not(:has(.o_oto_code)):not(:has(.o_oto_header))",
         },
     ],
 });
@@ -477,6 +548,11 @@ registry.category("web_tour.tours").add("oto_crm_bad_input_mobile_tour", {
         },
         {
             trigger: ".o_oto_record",
+            run: "click",
+        },
+        {
+            content: "Recorded without opening WhatsApp here: the seller says how they talked",
+            trigger: ".o_oto_outcome_channel_choice .o_oto_outcome_channel_call",
             run: "click",
         },
         {
