@@ -26,6 +26,21 @@ class IrRule(models.Model):
             and user._has_group("oto_crm.oto_crm_group_seller")
             and not user._has_group("sales_team.group_sale_salesman_all_leads")
         )
+        # Oto's people and the counters (its sellers, managers, admins,
+        # cashiers): a wallet's customers stay in the wallet's company. The
+        # business's other users (accounting, a sales team outside Oto) see
+        # the customers as Odoo shows them.
+        context["oto_company_scoped"] = bool(
+            not self.env.su
+            and (
+                user._has_group("oto_crm.oto_crm_group_seller")
+                or (
+                    # (The point of sale may not be installed.)
+                    self.env.ref("point_of_sale.group_pos_user", False)
+                    and user._has_group("point_of_sale.group_pos_user")
+                )
+            )
+        )
         return context
 
     def _compute_domain_context_values(self):

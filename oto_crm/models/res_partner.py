@@ -154,6 +154,7 @@ class ResPartner(models.Model):
         tracking=True,
         ondelete="set null",
         help="The seller whose wallet (carteira) this customer belongs to.",
+        copy=False,
     )
     oto_seller_link = fields.Char(
         string="Seller's link",
@@ -175,12 +176,14 @@ class ResPartner(models.Model):
         ondelete="set null",
         help="The customer's store: the wallet seller's store, or the store "
         "chosen for a customer without a seller.",
+        copy=False,
     )
     oto_wallet_pinned = fields.Boolean(
         string="Pinned to this seller",
         tracking=True,
         help="The nightly rule leaves a pinned customer with their seller "
         "(inactivating the seller still moves them).",
+        copy=False,
     )
     oto_my_wallet = fields.Boolean(
         string="In my wallet",
@@ -273,23 +276,28 @@ class ResPartner(models.Model):
         tracking=True,
         help="Set when a seller found the number wrong: the customer is not "
         "suggested until a manager confirms a corrected number.",
+        copy=False,
     )
-    oto_phone_invalid_reason = fields.Char(string="Why the phone is invalid")
+    oto_phone_invalid_reason = fields.Char(
+        string="Why the phone is invalid", copy=False
+    )
     oto_consent_ids = fields.One2many(
         "oto.consent", "partner_id", string="Consent ledger"
     )
-    oto_last_contact = fields.Datetime(string="Last contact", readonly=True)
+    oto_last_contact = fields.Datetime(string="Last contact", readonly=True, copy=False)
     oto_quarantine_until = fields.Date(
         string="Rests until",
         readonly=True,
         help="No suggestion for this customer before this day (quarantine "
         "after a contact).",
+        copy=False,
     )
     oto_contact_interval = fields.Integer(
         string="Days between contacts",
         readonly=True,
         help="The quarantine after a contact: fixed, or learned from the "
         "customer (smart frequency).",
+        copy=False,
     )
     oto_contact_interval_explanation = fields.Char(
         string="Why this interval", compute="_compute_oto_contact_interval_explanation"
@@ -521,7 +529,13 @@ class ResPartner(models.Model):
             # A contact under a company or person copies their address and
             # document: only under one the user may read.
             self.browse(vals["parent_id"]).check_access("read")
-        if ENGINE_FIELDS & set(vals):
+        engine = ENGINE_FIELDS & set(vals)
+        if engine and any(
+            # (A value the customer already has changes nothing: Odoo's
+            # duplicate and merge pass every field along.)
+            (bool(vals[name]) if not self else any(p[name] != vals[name] for p in self))
+            for name in engine
+        ):
             raise AccessError(
                 self.env._(
                     "The last contact and the rest after it are set by the "

@@ -353,6 +353,14 @@ class TestProtectedChanges(OtoCrmCommon):
         )
 
     def test_a_seller_cannot_move_customers_or_clear_their_rest(self):
+        # The customer rests after a contact: the seller may not clear it.
+        self.mine.write(
+            {
+                "oto_last_contact": "2026-11-20 15:00:00",
+                "oto_quarantine_until": "2026-12-20",
+                "oto_contact_interval": 30,
+            }
+        )
         mine = self.mine.with_user(self.user_seller)
         mine.write({"phone": "+5511987651111", "oto_birthdate": "1990-05-04"})
         for values in (
@@ -544,3 +552,58 @@ class TestSharedCustomerBetweenFranchises(OtoCrmCommon):
             self.env["oto.data.request"].with_user(self.user_franchise).create(
                 {"partner_id": shared.id, "kind": "erasure"}
             )
+        # The franchise's other people (its accounting, a sales team outside
+        # Oto) see the customers as Odoo shows them: shared ones included.
+        accountant = new_test_user(
+            self.env,
+            "franquia_vendas",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=self.other_company.id,
+            company_ids=[self.other_company.id],
+        )
+        self.assertEqual(
+            self.env["res.partner"]
+            .with_user(accountant)
+            .search([("id", "=", shared.id)]),
+            shared,
+        )
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestOdooContactsForEveryone(OtoCrmCommon):
+    """Odoo's own contact flows work for every user, customers of a wallet
+    included: duplicating and merging contacts pass the Oto fields along
+    without tripping the guards."""
+
+    def test_a_sales_user_duplicates_and_merges_a_contacted_customer(self):
+        customer = self.env["res.partner"].create(
+            {
+                "name": "Cliente Contatada",
+                "email": "contatada@example.com",
+                "oto_seller_id": self.seller_a1.id,
+            }
+        )
+        customer.sudo().write(
+            {
+                "oto_last_contact": "2026-11-20 15:00:00",
+                "oto_quarantine_until": "2026-12-20",
+                "oto_contact_interval": 30,
+            }
+        )
+        sales = new_test_user(
+            self.env,
+            "vendas_erp",
+            groups="sales_team.group_sale_salesman_all_leads,base.group_partner_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        copy = customer.with_user(sales).copy()
+        self.assertEqual(copy.name, "Cliente Contatada (copy)")
+        self.assertFalse(copy.oto_seller_id)
+        self.assertFalse(copy.oto_last_contact)
+        # Writing back the values the customer has changes nothing: allowed.
+        customer.with_user(sales).write(
+            {"oto_contact_interval": 30, "email": "nova@example.com"}
+        )
+        with self.assertRaises(AccessError):
+            customer.with_user(sales).write({"oto_contact_interval": 7})
