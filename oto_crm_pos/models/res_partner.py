@@ -49,18 +49,10 @@ class ResPartner(models.Model):
         when the user is no cashier or reads every chatter)."""
         if not self.env.user._has_group("point_of_sale.group_pos_user"):
             return []
-        scope = self.env["oto.access"]._scope()
-        if scope.admin:
+        if self.env["oto.access"]._scope().admin:
             return []
-        return [
-            "|",
-            "&",
-            ("oto_seller_id", "=", False),
-            ("oto_store_id", "=", False),
-            "|",
-            ("oto_seller_id", "in", list(scope.seller_ids)),
-            ("oto_store_id", "in", list(scope.store_ids)),
-        ]
+        # The customers outside any wallet, or in the wallets worked.
+        return [("oto_worked", "=", True)]
 
     @api.model
     def _oto_messages_kept_from_cashier(self, partner_ids):
