@@ -246,12 +246,35 @@ class Database:
         name = dbname.replace("'", "''")
         return self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
 
-    def drop(self, dbname):
-        subprocess.run(
-            [self.tool("dropdb"), "--if-exists", "--force", dbname],
-            env=self.env(),
-            check=True,
-            capture_output=True,
+    def drop(self, dbname, attempts=6):
+        """Drop ``dbname`` if it exists. ``--force`` ends the sessions still
+        on it; a process that reconnects at once (a child an Odoo test left
+        running) can still make PostgreSQL refuse for a moment, so a refusal
+        is tried again before it becomes an error that says why."""
+        error = ""
+        for attempt in range(attempts):
+            proc = subprocess.run(
+                [self.tool("dropdb"), "--if-exists", "--force", dbname],
+                env=self.env(),
+                check=False,
+                capture_output=True,
+                text=True,
+            )
+            if not proc.returncode:
+                return
+            error = proc.stderr.strip() or proc.stdout.strip()
+            time.sleep(min(2**attempt, 10))
+        try:
+            name = dbname.replace("'", "''")
+            holders = self.psql(
+                "SELECT string_agg(pid || ' ' || coalesce(application_name, ''), ', ') "
+                f"FROM pg_stat_activity WHERE datname = '{name}'"
+            )
+        except SetupError:
+            holders = ""
+        raise SetupError(
+            f"PostgreSQL did not drop the database {dbname}: {error}"
+            + (f" (still connected: {holders})" if holders else "")
         )
 
     def clone(self, template, dbname):
