@@ -3,6 +3,7 @@ from . import test_access
 from . import test_wallet_assign
 from . import test_wallet_engine
 from . import test_wallet_properties
+from . import test_wallet_changes_during_run
 from . import test_suggestion_properties
 from . import test_demo_brand
 from . import test_suggestions

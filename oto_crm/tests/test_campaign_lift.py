@@ -1,9 +1,11 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import datetime
+import random
+from datetime import datetime, timedelta
 
 from odoo import Command
 from odoo.tests import freeze_time, tagged
+from odoo.tools import SQL
 
 from .test_suggestions import NOW, SuggestionsCommon
 
@@ -116,3 +118,75 @@ class TestCampaignLift(SuggestionsCommon):
         # The customers held out keep their slots: a second run of the day
         # gives the seller nobody in their place.
         self.assertEqual(self._generate()[campaign], (0, 0))
+
+    # ------------------------------------------------ a synthetic campaign
+
+    def _synthetic_campaign(self, treated_rate, holdout_rate, seed):
+        """300 customers in three wallets, a campaign holding out half, and
+        ten days of purchases drawn at the given rates (inserted as an
+        import writes orders); returns the campaign."""
+        self.company.oto_daily_limit = 200
+        for seller in (self.ana, self.bia, self.caio):
+            seller.daily_limit = 200
+            self._customers(100, seller)
+        campaign = self._campaign("Sintética", holdout_percent=50, lift_days=10)
+        self._generate()
+        units = {
+            s.partner_id: False for s in self._suggestions(campaign_id=campaign.id)
+        }
+        for holdout in self.env["oto.campaign.holdout"].search(
+            [("campaign_id", "=", campaign.id)]
+        ):
+            units[holdout.partner_id] = True
+        self.assertEqual(len(units), 300, "every customer suggested or held out")
+        draw = random.Random(seed)
+        buyers = [
+            customer
+            for customer, held in units.items()
+            if draw.random() < (holdout_rate if held else treated_rate)
+        ]
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO sale_order (name, partner_id, partner_invoice_id,
+                    partner_shipping_id, company_id, date_order, state,
+                    amount_total, amount_untaxed, currency_rate, oto_channel,
+                    create_date, write_date, create_uid, write_uid)
+                SELECT 'L' || r.n, r.partner, r.partner, r.partner, %(company)s,
+                       r.at, 'sale', 200, 200, 1.0, 'store', r.at, r.at, 1, 1
+                  FROM unnest(%(partners)s::int[], %(ats)s::timestamp[])
+                       WITH ORDINALITY AS r(partner, at, n)
+                """,
+                company=self.company.id,
+                partners=[c.id for c in buyers],
+                ats=[NOW + timedelta(days=draw.randint(0, 9)) for _c in buyers],
+            )
+        )
+        campaign.invalidate_recordset()
+        return campaign
+
+    def test_a_synthetic_campaign_finds_the_lift_it_was_given(self):
+        """Suggested customers buy at 45%, held-out ones at 15%: the
+        manager reads a lift whose interval holds the true 30 points."""
+        campaign = self._synthetic_campaign(0.45, 0.15, seed=20261203)
+        self.assertAlmostEqual(
+            campaign.lift_treated_count + campaign.lift_holdout_count, 300
+        )
+        self.assertGreaterEqual(
+            min(campaign.lift_treated_count, campaign.lift_holdout_count), 100
+        )
+        self.assertLess(campaign.lift_rate_low, 30)
+        self.assertGreater(campaign.lift_rate_high, 30)
+        self.assertGreater(campaign.lift_rate_low, 0, "the effect is told from chance")
+        self.assertIn("The campaign made", campaign.lift_summary)
+
+    def test_a_campaign_without_effect_claims_none(self):
+        """Both groups buy at 25%: the interval holds 0 and the manager is
+        told no difference can be told from chance yet."""
+        campaign = self._synthetic_campaign(0.25, 0.25, seed=20261203)
+        self.assertLess(campaign.lift_rate_low, 0)
+        self.assertGreater(campaign.lift_rate_high, 0)
+        self.assertIn(
+            "No difference can be told from chance yet", campaign.lift_summary
+        )
