@@ -175,6 +175,52 @@ class TestCustomerAccess(OtoCrmCommon):
         )
         self.assertEqual(Partner.with_user(self.user_admin).search(domain), everyone)
 
+    def test_a_seller_never_reads_another_stores_purchases(self):
+        """Ana's customer also buys at store B: Ana and her manager read the
+        purchases of their store (and the customer's online ones), never
+        store B's, in the purchases and in the phone's profile; store B's
+        manager reads the sale made there."""
+        product = self.env["product.product"].create(
+            {"name": "Vestido", "list_price": 300}
+        )
+
+        def sell(seller, amount):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": self.mine.id,
+                    "user_id": False,
+                    "oto_seller_code": seller.code if seller else False,
+                    "company_id": self.company.id,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "price_unit": amount})
+                    ],
+                }
+            )
+            order.action_confirm()
+            return order
+
+        here, there = sell(self.seller_a1, 120), sell(self.seller_b1, 340)
+        online = sell(False, 75)
+        self.assertEqual(there.oto_store_id, self.store_b)
+        self.assertFalse(online.oto_store_id)
+        self.env.flush_all()
+        Purchase = self.env["oto.purchase"]
+        orders = here | there | online
+        domain = [("source", "=", "sale"), ("res_id", "in", orders.ids)]
+
+        def seen(user):
+            return set(Purchase.with_user(user).search(domain).mapped("res_id"))
+
+        self.assertEqual(seen(self.user_seller), {here.id, online.id})
+        self.assertEqual(seen(self.user_manager_a), {here.id, online.id})
+        self.assertIn(there.id, seen(self.user_manager_b))
+        self.assertEqual(seen(self.user_admin), set(orders.ids))
+        profile = self.mine.with_user(self.user_seller).oto_get_profile()
+        self.assertEqual(
+            sorted(p["amount"] for p in profile["purchases"]), [75.0, 120.0]
+        )
+        self.assertNotIn(self.store_b.name, [p["store"] for p in profile["purchases"]])
+
     def test_seller_reading_another_sellers_customer_gets_an_access_error(self):
         colleague = self.colleague.with_user(self.user_seller)
         with self.assertRaises(AccessError):
