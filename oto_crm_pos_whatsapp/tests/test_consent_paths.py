@@ -83,6 +83,7 @@ class TestConsentOnEveryPath(PosWhatsappCommon):
             name="oferta_loja",
             model_id=self.env.ref("point_of_sale.model_pos_order").id,
             phone_field="partner_id.mobile",
+            allow_multi=True,
             body="Oi {{1}}! Obrigado pela compra.",
             variable_ids=[(0, 0, {"name": "1", "field_path": "partner_id.name"})],
         )

@@ -80,14 +80,42 @@ class TestPosWhatsapp(PosWhatsappCommon):
         action = self.env.ref("oto_crm_pos_whatsapp.action_pos_order_whatsapp")
         with self.assertRaises(RedirectWarning) as caught:
             action.with_context(active_model="pos.order", active_ids=orders.ids).run()
-        self.assertIn("No approved WhatsApp template", str(caught.exception))
-        # With an approved template for POS orders it opens the composer.
-        template = self._receipt_template()
+        self.assertIn("Marketing category", str(caught.exception))
+        # A receipt (utility) template, and a marketing one without "Allow
+        # multi", are not for marketing from the counter's orders.
+        receipt = self._receipt_template()
+        single = self._approved(
+            name="oferta_unica",
+            model_id=self.env.ref("point_of_sale.model_pos_order").id,
+            phone_field="partner_id.mobile",
+            body="Oi! Temos novidades na loja.",
+            variable_ids=[],
+        )
+        with self.assertRaises(RedirectWarning):
+            action.with_context(active_model="pos.order", active_ids=orders.ids).run()
+        # With an approved marketing template that allows multi it opens the
+        # composer on it, and only such templates can be sent from there.
+        template = self._approved(
+            name="oferta_colecao",
+            model_id=self.env.ref("point_of_sale.model_pos_order").id,
+            phone_field="partner_id.mobile",
+            allow_multi=True,
+            body="Oi! A nova coleção chegou.",
+            variable_ids=[],
+        )
         result = action.with_context(
             active_model="pos.order", active_ids=orders.ids
         ).run()
         composer = self.env["oto.whatsapp.composer"].browse(result["res_id"])
         self.assertEqual(composer.template_id, template)
+        for refused in (receipt, single):
+            composer.template_id = refused
+            with self.assertRaisesRegex(UserError, "Allow multi"):
+                composer.action_send()
+        self.assertFalse(self._queued(), "nothing queued by a refused template")
+        composer.template_id = template
+        composer.action_send()
+        self.assertEqual(self._queued().res_id, orders.id)
 
     def test_whatsapp_receipt_to_the_number_typed(self):
         self.config.write(
