@@ -15,6 +15,7 @@
     "external_dependencies": {"python": []},
     "data": [
         "data/ir_actions_server.xml",
+        "views/pos_order_views.xml",
         "views/res_config_settings_views.xml",
     ],
     "assets": {

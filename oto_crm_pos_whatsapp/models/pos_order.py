@@ -48,3 +48,9 @@ class PosOrder(models.Model):
         message = self.env["oto.whatsapp.message"].sudo().create(values)
         self.env.ref("oto_crm_whatsapp.ir_cron_oto_whatsapp_send")._trigger()
         return message
+
+    def action_oto_send_whatsapp(self):
+        """The WhatsApp icon beside the order's mobile (seed 004): a
+        marketing message about this one order."""
+        self.ensure_one()
+        return self.env["oto.whatsapp.composer"]._open(self)

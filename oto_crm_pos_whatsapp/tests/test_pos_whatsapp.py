@@ -76,7 +76,7 @@ class TestPosWhatsapp(PosWhatsappCommon):
         self.assertIn(orders[0].name, message.body)
 
     def test_whatsapp_action_without_template_offers_to_configure(self):
-        orders = self._orders(self.maria)
+        orders = self._orders(self.maria, self.optout)
         action = self.env.ref("oto_crm_pos_whatsapp.action_pos_order_whatsapp")
         with self.assertRaises(RedirectWarning) as caught:
             action.with_context(active_model="pos.order", active_ids=orders.ids).run()
@@ -110,12 +110,40 @@ class TestPosWhatsapp(PosWhatsappCommon):
         self.assertEqual(composer.template_id, template)
         for refused in (receipt, single):
             composer.template_id = refused
-            with self.assertRaisesRegex(UserError, "Allow multi"):
+            with self.assertRaisesRegex(UserError, "Marketing category"):
                 composer.action_send()
         self.assertFalse(self._queued(), "nothing queued by a refused template")
         composer.template_id = template
         composer.action_send()
-        self.assertEqual(self._queued().res_id, orders.id)
+        self.assertEqual(self._queued().res_id, orders[0].id, "the opted-out skipped")
+
+    def test_whatsapp_icon_on_one_order(self):
+        """The icon beside the order's mobile: a marketing template for this
+        one order ("Allow multi" is for several); never a receipt one."""
+        order = self._orders(self.maria)
+        receipt = self._receipt_template()
+        with self.assertRaises(RedirectWarning):
+            order.action_oto_send_whatsapp()
+        offer = self._approved(
+            name="oferta_cliente",
+            model_id=self.env.ref("point_of_sale.model_pos_order").id,
+            phone_field="partner_id.mobile",
+            body="Oi! Separamos novidades para você.",
+            variable_ids=[],
+        )
+        action = order.action_oto_send_whatsapp()
+        composer = self.env["oto.whatsapp.composer"].browse(action["res_id"])
+        self.assertEqual((composer.template_id, composer.res_ids), (offer, order.ids))
+        composer.template_id = receipt
+        with self.assertRaisesRegex(UserError, "Marketing category"):
+            composer.action_send()
+        composer.template_id = offer
+        composer.action_send()
+        self.assertEqual(self._queued().res_id, order.id)
+        view = self.env["pos.order"].get_view(
+            self.env.ref("point_of_sale.view_pos_pos_form").id
+        )
+        self.assertIn('name="action_oto_send_whatsapp"', view["arch"])
 
     def test_whatsapp_receipt_to_the_number_typed(self):
         self.config.write(
