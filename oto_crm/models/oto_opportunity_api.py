@@ -281,6 +281,12 @@ class OtoOpportunityApi(models.AbstractModel):
                     ],
                     limit=1,
                 )
+                if open_one.state == "backlog":
+                    # Still waiting for a seller: the new request adds to it
+                    # (its products, the higher priority, the earlier
+                    # deadline) rather than a second opportunity.
+                    open_one._oto_merge_backlog(clean, products)
+                    return open_one, False
                 if open_one:
                     raise OpportunityApiError(
                         409,
@@ -298,15 +304,25 @@ class OtoOpportunityApi(models.AbstractModel):
                             }
                         },
                     )
-                seller = self._place_customer(company, partner)
+                try:
+                    with self.env.cr.savepoint():
+                        seller = self._place_customer(company, partner)
+                    store = seller.store_id
+                except OpportunityApiError as exc:
+                    if exc.code != "no_seller":
+                        raise
+                    # Nobody with room now: the backlog, assigned as room
+                    # frees up (oldest and highest priority first).
+                    seller = self.env["oto.seller"]
+                    store = partner.oto_store_id
                 suggestion = Suggestion.with_company(company).create(
                     {
                         "company_id": company.id,
                         "partner_id": partner.id,
                         "seller_id": seller.id,
-                        "store_id": seller.store_id.id,
+                        "store_id": store.id,
                         "type": clean["type"],
-                        "state": "assigned",
+                        "state": "assigned" if seller else "backlog",
                         "date": brand_today(self.env),
                         "deadline": clean.get("deadline") or False,
                         "priority": clean.get("priority") or PRIORITIES["normal"],

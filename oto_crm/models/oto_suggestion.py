@@ -175,6 +175,18 @@ class OtoSuggestion(models.Model):
                 vals["seller_id"] = Partner.browse(vals["partner_id"]).oto_seller_id.id
             if vals.get("seller_id") and not vals.get("store_id"):
                 vals["store_id"] = Seller.browse(vals["seller_id"]).store_id.id
+            if (
+                not vals.get("campaign_id")
+                and vals.get("state", "assigned") == "assigned"
+                and vals.get("seller_id")
+                and Seller.browse(vals["seller_id"])._oto_is_off(
+                    vals.get("date") or brand_today(self.env)
+                )
+            ):
+                # A seller on a day off gets no opportunity that day, as with
+                # the campaigns' suggestions: it waits in the backlog and is
+                # theirs on the day they are back.
+                vals["state"] = "backlog"
         return super().create(vals_list)
 
     def write(self, vals):
@@ -211,7 +223,7 @@ class OtoSuggestion(models.Model):
             if suggestion.type not in ("manual", "behavior"):
                 continue
             customer = suggestion.partner_id.display_name
-            if not suggestion.seller_id:
+            if not suggestion.seller_id and suggestion.state != "backlog":
                 raise ValidationError(
                     self.env._(
                         "%(customer)s has no seller: choose the seller who should "
@@ -388,6 +400,77 @@ class OtoSuggestion(models.Model):
         return self.env._("last purchase %(days)s days ago", days=days)
 
     # ------------------------------------------------------------ actions
+
+    # ------------------------------------------------------------ backlog
+
+    def _oto_merge_backlog(self, clean, products):
+        """Another request for a customer whose opportunity still waits in
+        the backlog: one opportunity, with both requests' products, the
+        higher priority and the later deadline (none when either has
+        none), and both reasons."""
+        self.ensure_one()
+        deadlines = [self.deadline, clean.get("deadline")]
+        reasons = [self.origin_reason, clean.get("reason")]
+        self.sudo().write(
+            {
+                "product_ids": [fields.Command.link(p.id) for p in products],
+                "priority": max(self.priority or "0", clean.get("priority") or "0"),
+                "deadline": max(fields.Date.to_date(d) for d in deadlines)
+                if all(deadlines)
+                else False,
+                "origin_reason": " / ".join(
+                    dict.fromkeys(reason for reason in reasons if reason)
+                )[:200]
+                or False,
+            }
+        )
+
+    @api.model
+    def _oto_assign_backlog(self, company, today):
+        """The day's assignment of the opportunities waiting in the backlog,
+        highest priority and oldest first: to their seller when back from a
+        day off, else (no seller, or one gone) to a seller placed by the
+        wallet engine's rules (location, capacity). Those still without a
+        seller wait. Returns how many were assigned."""
+        waiting = self.sudo().search(
+            [("company_id", "=", company.id), ("state", "=", "backlog")],
+            order="priority desc, create_date, id",
+        )
+        engine = self.env["oto.wallet.engine"].sudo().with_company(company)
+        assigned = 0
+        for suggestion in waiting:
+            seller = suggestion.seller_id
+            usable = seller.active and seller.store_id.active
+            if usable and seller._oto_is_off(today):
+                continue
+            if not usable:
+                partner = suggestion.partner_id
+                seller = partner.oto_seller_id
+                if not (seller.active and seller.company_id == company):
+                    self.env.flush_all()
+                    located = dict(engine._locate_stores(company, partner.ids))
+                    placed = engine._assign_by_capacity(
+                        company, [(partner.id, located.get(partner.id))]
+                    )
+                    if not placed:
+                        continue
+                    engine._move_customers(list(placed.items()), "location")
+                    seller = self.env["oto.seller"].sudo().browse(placed[partner.id])
+                if seller._oto_is_off(today):
+                    suggestion.write(
+                        {"seller_id": seller.id, "store_id": seller.store_id.id}
+                    )
+                    continue
+            suggestion.write(
+                {
+                    "seller_id": seller.id,
+                    "store_id": seller.store_id.id,
+                    "state": "assigned",
+                    "date": today,
+                }
+            )
+            assigned += 1
+        return assigned
 
     def action_start(self):
         """The seller opens a channel: the suggestion is in progress."""

@@ -41,7 +41,13 @@ class OtoSuggestionEngine(models.AbstractModel):
     def _cron_generate_suggestions(self):
         """Each company's day in turn: one company's failure is logged on it
         and the others go on."""
-        companies = self.env["oto.campaign"].sudo().search([]).company_id
+        companies = (
+            self.env["oto.campaign"].sudo().search([]).company_id
+            | self.env["oto.suggestion"]
+            .sudo()
+            .search([("state", "=", "backlog")])
+            .company_id
+        )
         self.env["oto.company.job"]._run_per_company(
             "suggestions",
             companies,
@@ -62,6 +68,8 @@ class OtoSuggestionEngine(models.AbstractModel):
         self.env.flush_all()
         cr = self.env.cr
         self._expire(company, today)
+        self.env["oto.suggestion"]._oto_assign_backlog(company, today)
+        self.env.flush_all()
         self._prepare_room(company, today)
         campaigns = self.env["oto.campaign"].search(
             [

@@ -304,15 +304,102 @@ class TestOpportunityApi(OpportunityApiCommon):
         self.assertEqual(conflict.json()["opportunity"]["id"], first.json()["id"])
         self.assertEqual(self._counts(), before)
 
-    def test_no_seller_with_room_changes_nothing(self):
-        self.env["oto.seller"].search([("company_id", "=", self.company.id)]).write(
-            {"active": False}
+    def test_no_seller_with_room_puts_it_in_the_backlog(self):
+        """Nobody can take the customer now: the opportunity waits in the
+        backlog (not refused), a second request for the customer adds to it,
+        and the day's assignment gives it to a seller once one is active."""
+        sellers = self.env["oto.seller"].search([("company_id", "=", self.company.id)])
+        sellers.write({"active": False})
+        other = self.env["product.product"].create(
+            {"name": "Bolsa Couro", "default_code": "BOLSA-01", "sale_ok": True}
         )
-        before = self._counts()
-        response = self._post(self._payload())
-        self.assertEqual(response.status_code, 422)
-        self.assertEqual(response.json()["error"]["code"], "no_seller")
-        self.assertEqual(self._counts(), before)
+        partners, suggestions = self._counts()
+        response = self._post(self._payload(idempotency_key="cart-1"))
+        self.assertEqual(response.status_code, 201, response.text)
+        body = response.json()
+        self.assertEqual((body["state"], body["seller"]), ("backlog", None))
+        again = self._post(
+            self._payload(
+                idempotency_key="cart-2",
+                products=["BOLSA-01"],
+                priority="urgent",
+                reason="visitou a bolsa",
+            )
+        )
+        self.assertEqual(again.status_code, 200, again.text)
+        self.assertEqual(again.json()["id"], body["id"])
+        self.assertEqual(self._counts(), (partners + 1, suggestions + 1))
+        waiting = self.env["oto.suggestion"].browse(body["id"])
+        self.assertEqual(waiting.product_ids, self.product | other)
+        self.assertEqual(waiting.priority, "2")
+        self.assertEqual(waiting.origin_reason, "carrinho abandonado / visitou a bolsa")
+        # Not in anybody's day while it waits.
+        self.assertFalse(
+            self.env["oto.suggestion"]._oto_assign_backlog(self.company, self.today)
+        )
+        self.assertEqual(waiting.state, "backlog")
+        self.seller_a1.active = True
+        assigned = self.env["oto.suggestion"]._oto_assign_backlog(
+            self.company, self.today
+        )
+        self.assertEqual(assigned, 1)
+        self.assertEqual(
+            (waiting.state, waiting.seller_id, waiting.partner_id.oto_seller_id),
+            ("assigned", self.seller_a1, self.seller_a1),
+        )
+        self.assertEqual(self._get(f"{URL}/{waiting.id}").json()["state"], "assigned")
+
+    def test_an_opportunity_for_a_seller_on_a_day_off_waits_for_them(self):
+        customer = self.env["res.partner"].create(
+            {
+                "name": "Helena Costa",
+                "mobile": "+5511987001122",
+                "company_id": self.company.id,
+                "oto_seller_id": self.seller_a1.id,
+            }
+        )
+        self.env["oto.seller.dayoff"].create(
+            {
+                "seller_id": self.seller_a1.id,
+                "date_from": self.today,
+                "date_to": self.today,
+            }
+        )
+        response = self._post(
+            self._payload(customer={"phone": "+5511987001122"}, idempotency_key="v1")
+        )
+        self.assertEqual(response.status_code, 201, response.text)
+        waiting = self.env["oto.suggestion"].browse(response.json()["id"])
+        self.assertEqual(
+            (waiting.state, waiting.seller_id, waiting.partner_id),
+            ("backlog", self.seller_a1, customer),
+        )
+        Suggestion = self.env["oto.suggestion"]
+        self.assertEqual(Suggestion._oto_assign_backlog(self.company, self.today), 0)
+        tomorrow = self.today + timedelta(days=1)
+        self.assertEqual(Suggestion._oto_assign_backlog(self.company, tomorrow), 1)
+        self.assertEqual(
+            (waiting.state, waiting.seller_id, waiting.date),
+            ("assigned", self.seller_a1, tomorrow),
+        )
+        # A manual suggestion made that day for another of her customers
+        # waits as well.
+        other = self.env["res.partner"].create(
+            {
+                "name": "Lucas Prado",
+                "company_id": self.company.id,
+                "oto_seller_id": self.seller_a1.id,
+            }
+        )
+        manual = Suggestion.create(
+            {
+                "partner_id": other.id,
+                "company_id": self.company.id,
+                "type": "manual",
+                "date": self.today,
+            }
+        )
+        self.assertEqual(manual.state, "backlog")
 
     # -------------------------------------------------------- validation
 
