@@ -181,22 +181,6 @@ class OtoSeller(models.Model):
             or self.company_id.oto_daily_limit
         )
 
-    def _oto_is_off(self, day):
-        """Whether the seller is on a day off on ``day``."""
-        self.ensure_one()
-        return bool(
-            self.env["oto.seller.dayoff"]
-            .sudo()
-            .search_count(
-                [
-                    ("seller_id", "=", self.id),
-                    ("date_from", "<=", day),
-                    ("date_to", ">=", day),
-                ],
-                limit=1,
-            )
-        )
-
     @api.depends("customer_ids")
     def _compute_customer_count(self):
         counts = dict(

@@ -97,6 +97,7 @@ class OtoSeller(models.Model):
         return sellers._oto_send_morning_push(today)
 
     def _oto_day_off(self, day):
+        """Whether the seller is on a day off on ``day``."""
         self.ensure_one()
         return bool(
             self.env["oto.seller.dayoff"]

@@ -179,7 +179,7 @@ class OtoSuggestion(models.Model):
                 not vals.get("campaign_id")
                 and vals.get("state", "assigned") == "assigned"
                 and vals.get("seller_id")
-                and Seller.browse(vals["seller_id"])._oto_is_off(
+                and Seller.browse(vals["seller_id"])._oto_day_off(
                     vals.get("date") or brand_today(self.env)
                 )
             ):
@@ -441,7 +441,7 @@ class OtoSuggestion(models.Model):
         for suggestion in waiting:
             seller = suggestion.seller_id
             usable = seller.active and seller.store_id.active
-            if usable and seller._oto_is_off(today):
+            if usable and seller._oto_day_off(today):
                 continue
             if not usable:
                 partner = suggestion.partner_id
@@ -456,7 +456,7 @@ class OtoSuggestion(models.Model):
                         continue
                     engine._move_customers(list(placed.items()), "location")
                     seller = self.env["oto.seller"].sudo().browse(placed[partner.id])
-                if seller._oto_is_off(today):
+                if seller._oto_day_off(today):
                     suggestion.write(
                         {"seller_id": seller.id, "store_id": seller.store_id.id}
                     )
