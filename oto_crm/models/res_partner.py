@@ -614,6 +614,13 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        if self.env.context.get("oto_partner_merge"):
+            # Odoo's merge of contacts: the destination keeps its wallet and
+            # the merge sets the contact history itself (the wizard's
+            # _update_values).
+            vals = {
+                k: v for k, v in vals.items() if k not in WALLET_FIELDS | ENGINE_FIELDS
+            }
         self._oto_check_wallet_change(vals)
         consent = {k: v for k, v in vals.items() if k.startswith("oto_optout_")}
         if consent and not self._oto_from_ledger():
