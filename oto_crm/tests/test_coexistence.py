@@ -7,6 +7,7 @@ wallet back to the store."""
 from lxml import etree
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import OtoCrmCommon
@@ -233,3 +234,125 @@ class TestSellerLeavesOto(OtoCrmCommon):
     def test_login_deleted(self):
         self.user_seller.unlink()
         self._assert_back_to_the_store()
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestOdooMassEmail(OtoCrmCommon):
+    """Odoo's mass email to contacts (Contacts › Action › Send email, Email
+    Marketing on contacts) works as Odoo's: Oto's consent gate decides only
+    on Oto's own marketing screens and for Oto users writing to the wallets'
+    customers, and never refuses the whole send from inside the composer
+    (the mass mailing queue runs it)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.marketing = new_test_user(
+            cls.env,
+            "odoo_marketing",
+            groups="base.group_user,base.group_partner_manager",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
+        Partner = cls.env["res.partner"]
+        # A colleague (a user of the database) and a contact archived since.
+        cls.colleague = cls.marketing.partner_id
+        cls.colleague.email = "colega@example.com"
+        cls.archived = Partner.create(
+            {"name": "Fornecedor Antigo", "email": "antigo@example.com"}
+        )
+        cls.archived.active = False
+        cls.refusing = Partner.create(
+            {
+                "name": "Cliente Sem Ofertas",
+                "email": "semofertas@example.com",
+                "oto_seller_id": cls.seller_a1.id,
+            }
+        )
+        cls.refusing._oto_set_consent(["email"], False, "manager", "pediu")
+        cls.wallet_archived = Partner.create(
+            {
+                "name": "Cliente Arquivada",
+                "email": "arquivada@example.com",
+                "oto_seller_id": cls.seller_a1.id,
+            }
+        )
+        cls.wallet_archived.active = False
+
+    def _composer(self, user, partners, **context):
+        return (
+            self.env["mail.compose.message"]
+            .with_user(user)
+            .with_context(
+                default_model="res.partner",
+                default_res_ids=partners.ids,
+                default_composition_mode="mass_mail",
+                **context,
+            )
+            .create({"subject": "Novidades", "body": "<p>Chegou!</p>"})
+        )
+
+    def _mails(self, partners):
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "res.partner"), ("res_id", "in", partners.ids)]
+        )
+        return {
+            # (Sent, or queued to be: the same here.)
+            self.env["res.partner"].browse(mail.res_id): (
+                "sent" if mail.state in ("outgoing", "sent") else mail.state,
+                mail.failure_type or False,
+            )
+            for mail in mails
+        }
+
+    def test_contacts_send_email_reaches_colleagues_and_archived_as_in_odoo(self):
+        recipients = self.colleague | self.archived
+        self._composer(self.marketing, recipients).action_send_mail()
+        self.assertEqual(
+            self._mails(recipients),
+            {self.colleague: ("sent", False), self.archived: ("sent", False)},
+        )
+
+    def test_a_customer_who_refused_marketing_emails_is_opted_out_for_everyone(self):
+        recipients = self.colleague | self.refusing
+        self._composer(self.marketing, recipients).action_send_mail()
+        # Cancelled as Odoo cancels an opted-out address: visible, not lost.
+        self.assertEqual(
+            self._mails(recipients),
+            {
+                self.colleague: ("sent", False),
+                self.refusing: ("cancel", "mail_optout"),
+            },
+        )
+
+    def test_an_oto_user_writing_to_wallet_customers_goes_through_the_gate(self):
+        recipients = self.wallet_archived | self.archived
+        self._composer(self.user_manager_a, recipients).action_send_mail()
+        self.assertEqual(
+            self._mails(recipients),
+            {
+                self.wallet_archived: ("cancel", "unknown"),
+                self.archived: ("sent", False),
+            },
+        )
+
+    def test_oto_screens_refuse_when_no_one_may_receive_it(self):
+        recipients = self.colleague | self.refusing
+        composer = self._composer(self.user_admin, recipients, oto_marketing=True)
+        with self.assertRaisesRegex(UserError, "Nothing to send"):
+            composer.action_send_mail()
+        self.assertFalse(self._mails(recipients))
+
+    def test_the_composer_never_refuses_the_whole_send_itself(self):
+        # As the mass mailing queue calls it: every recipient refused by the
+        # gate gets a cancelled mail, and the queue goes on.
+        recipients = self.colleague | self.refusing
+        composer = self._composer(self.user_admin, recipients, oto_marketing=True)
+        composer._action_send_mail(auto_commit=False)
+        self.assertEqual(
+            self._mails(recipients),
+            {
+                self.colleague: ("cancel", "unknown"),
+                self.refusing: ("cancel", "mail_optout"),
+            },
+        )

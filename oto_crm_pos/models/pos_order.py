@@ -10,6 +10,7 @@ from odoo.tools import email_normalize
 from odoo.tools.sql import column_exists, create_column
 
 from odoo.addons.oto_crm.tools.phone import PhoneError, format_national, normalize_phone
+from odoo.addons.oto_crm.wizard.mail_compose_message import OTO_MARKETING
 
 from ..tools.mail_probe import reachable
 
@@ -349,14 +350,14 @@ class PosOrder(models.Model):
                 self.env._("Configure templates"),
             )
         action = super().action_send_mail()
+        # Oto's marketing from orders: one email per address, through the
+        # consent gate (the composer's action_send_mail).
+        action["context"] = {**action["context"], OTO_MARKETING: True}
         default = self.env.ref(
             "point_of_sale.pos_email_marketing_template", raise_if_not_found=False
         )
         if not default or default not in templates:
-            action["context"] = {
-                **action["context"],
-                "default_template_id": templates[0].id,
-            }
+            action["context"]["default_template_id"] = templates[0].id
         return action
 
     def _oto_marketing_recipients(self):
