@@ -9,6 +9,7 @@ from lxml import etree
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import SQL
 
 from .common import OtoCrmCommon
 
@@ -356,3 +357,62 @@ class TestOdooMassEmail(OtoCrmCommon):
                 self.refusing: ("cancel", "mail_optout"),
             },
         )
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestChangeLogWithoutStores(OtoCrmCommon):
+    """The wallet change log (written by triggers on Odoo's orders) holds
+    the changes of companies with an active store only: a company without
+    stores adds nothing to it, and what is left of one is purged."""
+
+    def _log(self, company):
+        self.env.flush_all()
+        return self.env.execute_query(
+            SQL(
+                "SELECT kind, partner_id FROM oto_wallet_change WHERE company_id = %s",
+                company.id,
+            )
+        )
+
+    def _sell(self, company, customer):
+        product = self.env["product.product"].create(
+            {"name": "Camisa", "list_price": 100, "company_id": False}
+        )
+        order = (
+            self.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "company_id": company.id,
+                    "order_line": [Command.create({"product_id": product.id})],
+                }
+            )
+        )
+        order.action_confirm()
+        return order
+
+    def test_a_company_without_stores_logs_nothing(self):
+        without = self.env["res.company"].create({"name": "Empresa Sem Lojas"})
+        customer = self.env["res.partner"].create({"name": "Cliente Atacado"})
+        order = self._sell(without, customer)
+        order.date_order = "2026-11-01 10:00:00"
+        self.assertEqual(self._log(without), [])
+        # A company with stores logs its sale.
+        self._sell(self.company, customer)
+        self.assertIn(("purchase", customer.id), self._log(self.company))
+
+    def test_the_nightly_run_purges_the_log_of_companies_without_stores(self):
+        customer = self.env["res.partner"].create({"name": "Cliente Franquia"})
+        self._sell(self.other_company, customer)
+        self._sell(self.company, customer)
+        self.assertTrue(self._log(self.other_company))
+        self.other_company.oto_last_engine_run = "2026-11-01 03:00:00"
+        # The franchise closes its only store: its log is read by no run.
+        self.seller_franchise.active = False
+        self.store_franchise.active = False
+        self.env["oto.wallet.engine"]._purge_changes_without_stores()
+        self.assertEqual(self._log(self.other_company), [])
+        self.assertIn(("purchase", customer.id), self._log(self.company))
+        # When a store opens again, its first run rebuilds in full.
+        self.assertFalse(self.other_company.oto_last_engine_run)
