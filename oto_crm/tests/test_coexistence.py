@@ -4,12 +4,14 @@
 and Contacts as before, and a seller whose login leaves Oto CRM gives the
 wallet back to the store."""
 
+import importlib.util
+
 from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, file_path
 
 from .common import OtoCrmCommon
 
@@ -416,3 +418,82 @@ class TestChangeLogWithoutStores(OtoCrmCommon):
         self.assertIn(("purchase", customer.id), self._log(self.company))
         # When a store opens again, its first run rebuilds in full.
         self.assertFalse(self.other_company.oto_last_engine_run)
+
+
+def _migration(version, step="post-migrate"):
+    """A migration script of the add-on, as a module (its file name is not a
+    Python name)."""
+    path = file_path(f"oto_crm/migrations/{version}/{step}.py")
+    name = f"oto_crm_migration_{version.replace('.', '_')}_{step.replace('-', '_')}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestMigrationsLeaveTheBusinessAlone(OtoCrmCommon):
+    """What the migrations change in the business's own set-up: only what
+    the earlier versions did, and what they cannot tell apart is named for
+    an admin to put back."""
+
+    def _without_odoo_stages(self, keep):
+        """Odoo's four default stages deleted, their subjects moved to
+        ``keep``."""
+        Stage = self.env["crm.stage"]
+        odoo_stages = Stage.browse(
+            stage.id
+            for n in range(1, 5)
+            if (stage := self.env.ref(f"crm.stage_lead{n}", raise_if_not_found=False))
+        )
+        self.env["crm.lead"].with_context(active_test=False).search(
+            [("stage_id", "in", odoo_stages.ids)]
+        ).write({"stage_id": keep.id})
+        odoo_stages.unlink()
+
+    def _odoo_stages(self):
+        return [
+            self.env.ref(f"crm.stage_lead{n}", raise_if_not_found=False)
+            for n in range(1, 5)
+        ]
+
+    def test_odoo_stages_a_business_replaced_stay_deleted(self):
+        own = self.env["crm.stage"].create({"name": "Triagem", "sequence": 5})
+        self._without_odoo_stages(own)
+        module = _migration("18.0.1.6.0")
+        with self.assertLogs(module._logger.name, "WARNING") as logs:
+            module.migrate(self.env.cr, "18.0.1.5.0")
+        self.assertIn("Triagem", logs.output[0])
+        self.assertEqual(self._odoo_stages(), [None] * 4)
+        self.assertFalse(self.env["crm.stage"].search([("name", "=", "Won")]))
+
+    def test_odoo_stages_the_earlier_install_deleted_come_back(self):
+        # What the earlier install left: the shipped stages and no other.
+        shipped = self.env.ref("oto_crm.crm_stage_prospecting")
+        self._without_odoo_stages(shipped)
+        others = self.env["crm.stage"].search(
+            [
+                (
+                    "id",
+                    "not in",
+                    self.env["ir.model.data"]
+                    .search([("module", "=", "oto_crm"), ("model", "=", "crm.stage")])
+                    .mapped("res_id"),
+                )
+            ]
+        )
+        self.env["crm.lead"].with_context(active_test=False).search(
+            [("stage_id", "in", others.ids)]
+        ).write({"stage_id": shipped.id})
+        others.unlink()
+        _migration("18.0.1.6.0").migrate(self.env.cr, "18.0.1.5.0")
+        stages = self._odoo_stages()
+        self.assertEqual(
+            [(s.name, s.sequence, s.is_won, bool(s.team_id)) for s in stages],
+            [
+                ("New", 1, False, False),
+                ("Qualified", 2, False, False),
+                ("Proposition", 3, False, False),
+                ("Won", 70, True, False),
+            ],
+        )
