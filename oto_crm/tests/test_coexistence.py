@@ -497,3 +497,20 @@ class TestMigrationsLeaveTheBusinessAlone(OtoCrmCommon):
                 ("Won", 70, True, False),
             ],
         )
+
+    def test_store_managers_losing_all_documents_are_named_for_an_admin(self):
+        all_documents = self.env.ref("sales_team.group_sale_salesman_all_leads")
+        manager = self.user_manager_a
+        manager.groups_id |= all_documents
+        module = _migration("18.0.1.7.0")
+        with self.assertLogs(module._logger.name, "WARNING") as logs:
+            module._store_managers_without_all_documents(self.env)
+        self.assertNotIn(all_documents, manager.groups_id)
+        self.assertIn(f"{manager.login} (id {manager.id})", logs.output[0])
+        self.assertNotIn(self.user_manager_b.login, logs.output[0])
+        entry = self.env["oto.audit"].search(
+            [("action", "=", "access_changed"), ("concerned_user_id", "=", manager.id)]
+        )
+        self.assertEqual(len(entry), 1)
+        self.assertIn(manager.login, entry.description)
+        self.assertIn("All documents", entry.description)
