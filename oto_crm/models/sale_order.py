@@ -173,10 +173,18 @@ class SaleOrder(models.Model):
                     ],
                     limit=1,
                 )
-            order.oto_seller_id = seller or order.oto_seller_id
+            kept = order.oto_seller_id
+            if kept and kept.sudo().company_id != company:
+                kept = Seller.browse()  # another company's: no longer this sale's
+            order.oto_seller_id = seller or kept
 
-    @api.depends("oto_seller_id")
+    @api.depends("oto_seller_id", "company_id")
     def _compute_oto_store_id(self):
         for order in self:
             if order.oto_seller_id:
                 order.oto_store_id = order.oto_seller_id.store_id
+            elif (
+                order.oto_store_id
+                and order.oto_store_id.sudo().company_id != order.company_id
+            ):
+                order.oto_store_id = False

@@ -158,6 +158,36 @@ class TestCoexistence(OtoCrmCommon):
             form.phone = "(11) 3333-4444"
         self.assertEqual(self.customer.phone, "(11) 3333-4444")
 
+    def test_a_quotation_moved_to_another_company_leaves_its_seller(self):
+        sales = new_test_user(
+            self.env,
+            "odoo_sales_two_companies",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=self.company.id,
+            company_ids=self.companies,
+        )
+        customer = self.env["res.partner"].create({"name": "Cliente Das Duas"})
+        quotation = (
+            self.env["sale.order"]
+            .with_company(self.company)
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "company_id": self.company.id,
+                    "user_id": self.user_seller.id,
+                }
+            )
+        )
+        self.assertEqual(quotation.oto_seller_id, self.seller_a1)
+        # Another company's quotation now: no seller or store of the first
+        # (Odoo would refuse them as "incompatible companies").
+        quotation.with_user(sales).with_context(
+            allowed_company_ids=self.companies
+        ).write({"company_id": self.other_company.id, "user_id": sales.id})
+        self.assertEqual(quotation.company_id, self.other_company)
+        self.assertFalse(quotation.oto_seller_id)
+        self.assertFalse(quotation.oto_store_id)
+
 
 @tagged("post_install", "-at_install", "oto_crm")
 class TestSellerLeavesOto(OtoCrmCommon):
