@@ -188,6 +188,45 @@ class TestCoexistence(OtoCrmCommon):
         self.assertFalse(quotation.oto_seller_id)
         self.assertFalse(quotation.oto_store_id)
 
+    def test_a_salesperson_made_seller_takes_their_sales_unwritten(self):
+        salesperson = new_test_user(
+            self.env,
+            "odoo_vendedor_antigo",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        order = (
+            self.env["sale.order"]
+            .with_company(self.company)
+            .create(
+                {
+                    "partner_id": self.customer_1.id,
+                    "company_id": self.company.id,
+                    "user_id": salesperson.id,
+                    "date_order": "2026-10-10 15:00:00",
+                }
+            )
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE sale_order SET write_date = '2026-10-10 15:00:00', "
+            "write_uid = %s WHERE id = %s",
+            [salesperson.id, order.id],
+        )
+        order.invalidate_recordset()
+        param = self.env["oto.result.day"]._kept_param(self.company, "until")
+        self.env["ir.config_parameter"].sudo().set_param(param, "2026-11-30")
+        self.seller_a2.user_id = salesperson
+        self.assertEqual(order.oto_seller_id, self.seller_a2)
+        # Not stamped as written: the business's exports see no change.
+        self.assertEqual(str(order.write_date), "2026-10-10 15:00:00")
+        self.assertEqual(order.write_uid, salesperson)
+        # The results compute the days of those sales (and of the contacts
+        # they may convert) again.
+        until = self.env["ir.config_parameter"].sudo().get_param(param)
+        self.assertLess(until, "2026-10-10")
+
 
 @tagged("post_install", "-at_install", "oto_crm")
 class TestSellerLeavesOto(OtoCrmCommon):
