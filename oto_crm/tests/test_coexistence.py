@@ -13,6 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL, file_path
 
+from ..hooks import uninstall_hook
 from .common import OtoCrmCommon
 
 
@@ -583,3 +584,36 @@ class TestMigrationsLeaveTheBusinessAlone(OtoCrmCommon):
         self.assertEqual(len(entry), 1)
         self.assertIn(manager.login, entry.description)
         self.assertIn("All documents", entry.description)
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestUninstallKeepsTheBusinessDocuments(OtoCrmCommon):
+    def test_the_funnel_team_stays_when_quotations_name_it(self):
+        team = self.env.ref("oto_crm.crm_team_funnel")
+        stages = self.env["crm.stage"].search([("team_id", "=", team.id)])
+        # No subject in the funnel (they were closed and deleted), but a
+        # quotation made from one of them names its team.
+        self.env["crm.lead"].with_context(active_test=False).search(
+            ["|", ("team_id", "=", team.id), ("stage_id", "in", stages.ids)]
+        ).unlink()
+        order = (
+            self.env["sale.order"]
+            .with_company(self.company)
+            .create(
+                {
+                    "partner_id": self.customer_1.id,
+                    "company_id": self.company.id,
+                    "team_id": team.id,
+                }
+            )
+        )
+        uninstall_hook(self.env)
+        # Left to the business: no longer the add-on's, so the uninstall
+        # does not delete it (and the quotation keeps its team).
+        self.assertFalse(
+            self.env["ir.model.data"].search_count(
+                [("module", "=", "oto_crm"), ("model", "=", "crm.team")]
+            )
+        )
+        self.assertTrue(team.exists())
+        self.assertEqual(order.team_id, team)
