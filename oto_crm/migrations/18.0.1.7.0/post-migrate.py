@@ -14,6 +14,13 @@ def migrate(cr, version):
     cr.execute("UPDATE res_company SET oto_last_engine_run = NULL")
     cr.execute("DELETE FROM oto_wallet_run_queue")
     cr.execute("UPDATE oto_wallet_run SET state = 'done' WHERE state = 'running'")
+    # The record rules, reloaded at every update since 18.0.1.5.0 made them
+    # updatable, are noupdate again (their file's), now that this version's
+    # are loaded: a business's own edits of a rule survive the next updates.
+    cr.execute(
+        """UPDATE ir_model_data SET noupdate = TRUE
+            WHERE module = 'oto_crm' AND model = 'ir.rule'"""
+    )
     # Store managers no longer have Sales' "All documents" (their stores'
     # orders, invoices and subjects come through the add-on's rules): the
     # group leaves those who got it with the role, not the sales managers.
