@@ -525,9 +525,13 @@ class ResPartner(models.Model):
         change on customers (through any path: form, RPC, import)."""
         if self.env.su:
             return
-        if vals.get("parent_id"):
+        if vals.get("parent_id") and self.env.user._has_group(
+            "oto_crm.oto_crm_group_seller"
+        ):
             # A contact under a company or person copies their address and
-            # document: only under one the user may read.
+            # document: for Oto's people (whose customers are their wallets'),
+            # only under one they may read. (Odoo checks nothing here: the
+            # business's other users as before.)
             self.browse(vals["parent_id"]).check_access("read")
         engine = ENGINE_FIELDS & set(vals)
         if engine and any(

@@ -678,3 +678,31 @@ class TestOdooContactsForEveryone(OtoCrmCommon):
             self.assertEqual(str(destination.oto_quarantine_until), "2026-12-20")
             self.assertEqual(destination.oto_contact_interval, 30)
             self.assertTrue(destination.oto_optout_email, user.login)
+
+    def test_contacts_under_a_wallet_customer(self):
+        # A seller files contacts only under customers they may read; the
+        # business's other people as in Odoo.
+        theirs = self.env["res.partner"].create(
+            {
+                "name": "Empresa da Carla",
+                "is_company": True,
+                "oto_seller_id": self.seller_b1.id,
+            }
+        )
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.user_seller).create(
+                {"name": "Contato", "parent_id": theirs.id}
+            )
+        sales = new_test_user(
+            self.env,
+            "vendas_contatos",
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        contact = (
+            self.env["res.partner"]
+            .with_user(sales)
+            .create({"name": "Contato", "parent_id": theirs.id})
+        )
+        self.assertEqual(contact.parent_id, theirs)
