@@ -200,8 +200,8 @@ registry.category("web_tour.tours").add("OtoPosOdooReceiptTour", {
             ProductScreen.clickDisplayedProduct("Desk Pad"),
             payByBank(),
             {
-                content: "Odoo's own status block",
-                trigger: ".receipt-screen div.notice:not(.o_oto_receipt_notice)",
+                content: "Odoo's own status block (empty: nothing sent yet)",
+                trigger: ".receipt-screen:has(div.notice:not(.o_oto_receipt_notice))",
             },
             {
                 content: "nothing of Oto on the receipt screen",
