@@ -68,6 +68,17 @@ def uninstall_hook(env):
     held = leads.search_count(
         ["|", ("team_id", "=", team.id if team else 0), ("stage_id", "in", stage_ids)],
         limit=1,
+    ) or (
+        # Quotations and invoices made from its subjects name the team too
+        # (Odoo would empty their sales team with it).
+        team
+        and any(
+            env[model]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([("team_id", "=", team.id)], limit=1)
+            for model in ("sale.order", "account.move")
+        )
     )
     if held:
         # The team's email alias too (Odoo names it after the team).

@@ -20,13 +20,14 @@ class IrHttp(models.AbstractModel):
     def session_info(self):
         """Sellers, store devices and managers land on the Oto app (their
         day) after signing in, unless their user has a home action of its
-        own."""
+        own. The ERP's administrators (Settings) keep Odoo's home."""
         info = super().session_info()
         user = self.env.user
         if (
             not info.get("home_action_id")
             and user._is_internal()
             and user.has_group("oto_crm.oto_crm_group_seller")
+            and not user.has_group("base.group_system")
         ):
             action = self.env.ref(
                 "oto_crm.oto_crm_action_my_day", raise_if_not_found=False

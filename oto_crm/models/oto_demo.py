@@ -188,6 +188,9 @@ class OtoDemo(models.AbstractModel):
                     "company_ids": [fields.Command.link(company.id)],
                     "company_id": company.id,
                     "tz": DEMO_TIMEZONE,
+                    # The demo brand's admin opens Oto as their home (an
+                    # ERP's administrators keep Odoo's unless they choose).
+                    "action_id": self.env.ref("oto_crm.oto_crm_action_my_day").id,
                 }
             )
             self._keep_demo_timezone(admin)

@@ -70,6 +70,16 @@ class OtoKeptDays(models.AbstractModel):
             params.set_param(self._kept_param(company, key), value)
 
     @api.model
+    def _forget_kept_days_from(self, company, day):
+        """The kept days of ``company`` from ``day`` on are computed again by
+        the next refresh (their sources changed without being written)."""
+        params = self.env["ir.config_parameter"].sudo()
+        key = self._kept_param(company, "until")
+        until = params.get_param(key)
+        if until and fields.Date.to_date(until) >= day:
+            params.set_param(key, fields.Date.to_string(day - timedelta(days=1)))
+
+    @api.model
     def _forget_kept_days(self):
         """Every kept day is computed again by the next refresh (the days
         were counted in another time zone)."""

@@ -263,6 +263,12 @@ class OtoPurchase(models.Model):
         purchase; ``columns``, those whose change changes the purchase (the
         date column is ``date_order``). Bridges call it for their sources."""
         function = f"oto_{table}_wallet_change"
+        # Logged for a company with an active store only: nothing reads the
+        # log of the others (the nightly run purges what is left of it).
+        counted = (
+            f"({counted}) AND EXISTS (SELECT 1 FROM oto_store s "
+            "WHERE s.company_id = {row}.company_id AND s.active)"
+        )
         old, new = counted.format(row="OLD"), counted.format(row="NEW")
         olds = ", ".join(f"OLD.{c}" for c in columns)
         news = ", ".join(f"NEW.{c}" for c in columns)

@@ -73,12 +73,46 @@ class OtoWalletEngine(models.AbstractModel):
         """Each company's wallets in turn: one company's failure is logged on
         it and the others go on; a company whose run is in progress (a
         manager's button) is skipped."""
+        self._purge_changes_without_stores()
         companies = self.env["oto.store"].sudo().search([]).company_id
         self.env["oto.company.job"]._run_per_company(
             "wallet",
             companies,
             lambda company: self.with_company(company)._action_wallet_refresh(company),
         )
+
+    @api.model
+    def _purge_changes_without_stores(self):
+        """The change log of companies without an active store is read by
+        no run: emptied. Their engine state is no longer kept up to date
+        (nothing is logged for them), so the first run after a store comes
+        back rebuilds it in full."""
+        self.env["oto.store"].flush_model(["company_id", "active"])
+        self.env["res.company"].flush_model(["oto_last_engine_run"])
+        purged = self.env.execute_query(
+            SQL(
+                "DELETE FROM oto_wallet_change c WHERE NOT EXISTS ("
+                " SELECT 1 FROM oto_store s"
+                " WHERE s.company_id = c.company_id AND s.active) RETURNING 1"
+            )
+        )
+        cleared = self.env.execute_query(
+            SQL(
+                "UPDATE res_company c SET oto_last_engine_run = NULL"
+                " WHERE c.oto_last_engine_run IS NOT NULL AND NOT EXISTS ("
+                " SELECT 1 FROM oto_store s"
+                " WHERE s.company_id = c.id AND s.active) RETURNING c.id"
+            )
+        )
+        if cleared:
+            self.env["res.company"].invalidate_model(["oto_last_engine_run"])
+        if purged or cleared:
+            _logger.info(
+                "Wallet change log: %s entries of companies without stores "
+                "purged; %s companies to rebuild in full once they have one",
+                len(purged),
+                len(cleared),
+            )
 
     # --------------------------------------------------------------- ACTIONS
 

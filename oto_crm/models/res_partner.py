@@ -525,9 +525,13 @@ class ResPartner(models.Model):
         change on customers (through any path: form, RPC, import)."""
         if self.env.su:
             return
-        if vals.get("parent_id"):
+        if vals.get("parent_id") and self.env.user._has_group(
+            "oto_crm.oto_crm_group_seller"
+        ):
             # A contact under a company or person copies their address and
-            # document: only under one the user may read.
+            # document: for Oto's people (whose customers are their wallets'),
+            # only under one they may read. (Odoo checks nothing here: the
+            # business's other users as before.)
             self.browse(vals["parent_id"]).check_access("read")
         engine = ENGINE_FIELDS & set(vals)
         if engine and any(
@@ -614,6 +618,13 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        if self.env.context.get("oto_partner_merge"):
+            # Odoo's merge of contacts: the destination keeps its wallet and
+            # the merge sets the contact history itself (the wizard's
+            # _update_values).
+            vals = {
+                k: v for k, v in vals.items() if k not in WALLET_FIELDS | ENGINE_FIELDS
+            }
         self._oto_check_wallet_change(vals)
         consent = {k: v for k, v in vals.items() if k.startswith("oto_optout_")}
         if consent and not self._oto_from_ledger():

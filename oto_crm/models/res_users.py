@@ -49,9 +49,15 @@ class ResUsers(models.Model):
     # ------------------------------------------------------------- policy
 
     def _oto_policy_applies(self):
+        """Oto's password policy (and a password given by someone else
+        being temporary) is for Oto's people; the ERP's administrators
+        (Settings: base.user_admin, made a brand admin by the install) keep
+        the business's own rules."""
         self.ensure_one()
         # Store managers and brand admins are sellers too (implied groups).
-        return self.has_group("oto_crm.oto_crm_group_seller")
+        return self.has_group("oto_crm.oto_crm_group_seller") and not self.has_group(
+            "base.group_system"
+        )
 
     def _oto_check_password(self, password):
         labels = {

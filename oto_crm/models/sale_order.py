@@ -1,6 +1,7 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
@@ -8,6 +9,7 @@ from odoo.http import request
 from odoo.tools import SQL
 
 from ..tools.seller_link import SESSION_KEY
+from .brand_time import brand_day
 
 _logger = logging.getLogger(__name__)
 
@@ -120,29 +122,36 @@ class SaleOrder(models.Model):
         orders that login sold before they became sellers and that no store
         seller has: as a new order would be credited (the salesperson's
         seller), so the year of sales a business had before Oto CRM counts
-        in the wallets. Stamped as written now, so the next wallet run sees
-        them."""
+        in the wallets. The orders are not stamped as written (the business's
+        exports and integrations see no change): the wallet engine finds
+        them in its change log, the results compute their days again."""
         for seller in sellers.filtered(lambda s: s.user_id and s.active):
             self.flush_model(["oto_seller_id", "oto_store_id", "user_id"])
-            self.env.cr.execute(
+            dates = self.env.execute_query(
                 SQL(
                     """
                     UPDATE sale_order
-                       SET oto_seller_id = %(seller)s, oto_store_id = %(store)s,
-                           write_date = %(now)s, write_uid = %(uid)s
+                       SET oto_seller_id = %(seller)s, oto_store_id = %(store)s
                      WHERE user_id = %(user)s AND company_id = %(company)s
                        AND oto_seller_id IS NULL AND oto_store_id IS NULL
                        AND COALESCE(oto_seller_code, '') = ''
+                 RETURNING date_order
                     """,
                     seller=seller.id,
                     store=seller.store_id.id,
-                    now=self.env.cr.now(),
-                    uid=self.env.uid,
                     user=seller.user_id.id,
                     company=seller.company_id.id,
                 )
             )
-        self.invalidate_model(["oto_seller_id", "oto_store_id", "write_date"])
+            first = min((date for (date,) in dates if date), default=None)
+            if first:
+                company = seller.company_id
+                # The contacts a sale may convert are in the days before it.
+                day = brand_day(self.env, first) - timedelta(
+                    days=company.oto_attribution_days
+                )
+                self.env["oto.result.day"]._forget_kept_days_from(company, day)
+        self.invalidate_model(["oto_seller_id", "oto_store_id"])
 
     @api.depends("oto_seller_code", "user_id", "company_id")
     def _compute_oto_seller_id(self):
@@ -173,10 +182,18 @@ class SaleOrder(models.Model):
                     ],
                     limit=1,
                 )
-            order.oto_seller_id = seller or order.oto_seller_id
+            kept = order.oto_seller_id
+            if kept and kept.sudo().company_id != company:
+                kept = Seller.browse()  # another company's: no longer this sale's
+            order.oto_seller_id = seller or kept
 
-    @api.depends("oto_seller_id")
+    @api.depends("oto_seller_id", "company_id")
     def _compute_oto_store_id(self):
         for order in self:
             if order.oto_seller_id:
                 order.oto_store_id = order.oto_seller_id.store_id
+            elif (
+                order.oto_store_id
+                and order.oto_store_id.sudo().company_id != order.company_id
+            ):
+                order.oto_store_id = False

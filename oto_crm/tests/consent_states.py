@@ -58,6 +58,7 @@ def mass_email_reaches(records):
     composer = (
         env["mail.compose.message"]
         .with_context(
+            oto_marketing=True,  # from Oto's own screens
             default_model=records._name,
             default_res_ids=records.ids,
             default_composition_mode="mass_mail",
@@ -70,6 +71,10 @@ def mass_email_reaches(records):
         return False
     return bool(
         env["mail.mail"].search_count(
-            [("model", "=", records._name), ("res_id", "in", records.ids)]
+            [
+                ("model", "=", records._name),
+                ("res_id", "in", records.ids),
+                ("state", "!=", "cancel"),
+            ]
         )
     )

@@ -653,3 +653,102 @@ class TestOdooContactsForEveryone(OtoCrmCommon):
         )
         with self.assertRaises(AccessError):
             customer.with_user(sales).write({"oto_contact_interval": 7})
+
+    def _merge_as(self, user, sources, destination):
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(user)
+            .create(
+                {
+                    "partner_ids": [Command.set((sources | destination).ids)],
+                    "dst_partner_id": destination.id,
+                }
+            )
+        )
+        wizard.action_merge()
+        self.assertFalse(sources.exists())
+
+    def _contacted_pair(self, suffix):
+        """Two records of one customer, in two wallets, each with its own
+        contact history; the destination's is the older one."""
+        Partner = self.env["res.partner"]
+        source = Partner.create(
+            {
+                "name": f"Cliente Duplicada {suffix}",
+                "email": f"duplicada{suffix}@example.com",
+                "oto_seller_id": self.seller_a1.id,
+            }
+        )
+        source.sudo().write(
+            {
+                "oto_last_contact": "2026-11-20 15:00:00",
+                "oto_quarantine_until": "2026-12-20",
+                "oto_contact_interval": 30,
+            }
+        )
+        source._oto_set_consent(["email"], False, "manager", "pediu")
+        destination = Partner.create(
+            {
+                "name": f"Cliente Duplicada {suffix}",
+                "email": f"duplicada{suffix}@example.com",
+                "oto_seller_id": self.seller_b1.id,
+                "oto_wallet_pinned": True,
+            }
+        )
+        destination.sudo().write(
+            {
+                "oto_last_contact": "2026-10-01 12:00:00",
+                "oto_quarantine_until": "2026-11-30",
+                "oto_contact_interval": 60,
+            }
+        )
+        return source, destination
+
+    def test_merging_two_customers_of_two_wallets_through_odoo_merge(self):
+        sales = new_test_user(
+            self.env,
+            "vendas_merge",
+            groups="sales_team.group_sale_salesman_all_leads,base.group_partner_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        for user, suffix in ((sales, "vendas"), (self.user_admin, "admin")):
+            source, destination = self._contacted_pair(suffix)
+            self._merge_as(user, source, destination)
+            # The destination's wallet is kept, the latest contact wins, and a
+            # refusal of marketing emails on either record stays refused.
+            self.assertEqual(destination.oto_seller_id, self.seller_b1, user.login)
+            self.assertEqual(destination.oto_store_id, self.store_b)
+            self.assertTrue(destination.oto_wallet_pinned)
+            self.assertEqual(str(destination.oto_last_contact), "2026-11-20 15:00:00")
+            self.assertEqual(str(destination.oto_quarantine_until), "2026-12-20")
+            self.assertEqual(destination.oto_contact_interval, 30)
+            self.assertTrue(destination.oto_optout_email, user.login)
+
+    def test_contacts_under_a_wallet_customer(self):
+        # A seller files contacts only under customers they may read; the
+        # business's other people as in Odoo.
+        theirs = self.env["res.partner"].create(
+            {
+                "name": "Empresa da Carla",
+                "is_company": True,
+                "oto_seller_id": self.seller_b1.id,
+            }
+        )
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.user_seller).create(
+                {"name": "Contato", "parent_id": theirs.id}
+            )
+        sales = new_test_user(
+            self.env,
+            "vendas_contatos",
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        contact = (
+            self.env["res.partner"]
+            .with_user(sales)
+            .create({"name": "Contato", "parent_id": theirs.id})
+        )
+        self.assertEqual(contact.parent_id, theirs)

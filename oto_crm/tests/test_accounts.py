@@ -233,6 +233,21 @@ class TestPasswordChanges(AccountsCommon):
         # Given by someone else: temporary.
         self.assertTrue(self.user_seller.sudo().oto_password_temporary)
 
+    def test_the_erp_s_administrator_keeps_the_business_s_password_rules(self):
+        # A brand admin since the install, and the ERP's administrator: a
+        # password another administrator gives follows Odoo's rules and is
+        # not temporary.
+        system = new_test_user(
+            self.env,
+            "oto_other_system",
+            groups="base.group_system,oto_crm.oto_crm_group_admin",
+        )
+        admin = self.env.ref("base.user_admin")
+        self.assertTrue(admin.has_group("oto_crm.oto_crm_group_admin"))
+        admin.with_user(system).write({"password": "admin 2026"})
+        self.assertFalse(admin.sudo().oto_password_temporary)
+        self.assertTrue(self._sign_in(admin.login, "admin 2026")[0])
+
     def test_a_temporary_password_stops_every_call_but_its_change(self):
         ana = self.user_seller
         ana._change_password("Temporaria#2026")

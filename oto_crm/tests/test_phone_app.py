@@ -506,6 +506,14 @@ class TestHomeAction(HttpCase):
         )
         chose.action_id = self.env.ref("base.action_res_users").id
         new_test_user(self.env, "oto_home_plain", groups="base.group_user")
+        # The ERP's administrator, a brand admin since the install: Odoo's
+        # home, unless they choose one.
+        new_test_user(
+            self.env,
+            "oto_home_system",
+            groups="base.group_system,oto_crm.oto_crm_group_admin",
+        )
+        self.assertFalse(self._home("oto_home_system"))
         self.assertEqual(self._home("oto_home_seller"), my_day)
         self.assertEqual(self._home("oto_home_manager"), my_day)
         self.assertEqual(self._home("oto_home_chose"), chose.action_id.id)

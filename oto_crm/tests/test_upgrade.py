@@ -115,3 +115,14 @@ class TestUpgraded(TransactionCase):
         self.assertTrue(self.env["oto.wallet.customer"].search_count([]))
         self.env["oto.suggestion.engine"]._generate(company)
         self.env["crm.lead"]._cron_oto_interaction_flags()
+
+    def test_the_record_rules_are_the_business_s_to_edit_again(self):
+        # 1.5 reloaded the rules from the module (updatable for that update);
+        # they are noupdate again, as their file says.
+        self.env.cr.execute(
+            "SELECT count(*), count(*) FILTER (WHERE noupdate) FROM ir_model_data "
+            "WHERE module = 'oto_crm' AND model = 'ir.rule'"
+        )
+        total, frozen = self.env.cr.fetchone()
+        self.assertGreater(total, 50)
+        self.assertEqual(frozen, total)

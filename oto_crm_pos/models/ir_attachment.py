@@ -4,6 +4,7 @@ import functools
 
 from odoo import models
 from odoo.exceptions import AccessError
+from odoo.osv import expression
 
 
 class IrAttachment(models.Model):
@@ -44,14 +45,30 @@ class IrAttachment(models.Model):
         return None
 
     def _search(self, domain, offset=0, limit=None, order=None):
-        query = super()._search(domain, offset, limit, order)
-        if self.env.is_superuser() or not self.env.user._has_group(
-            "point_of_sale.group_pos_user"
+        if (
+            not self.env.is_superuser()
+            and self.env["res.partner"]._oto_cashier_kept_out()
         ):
-            return query
-        found = self.browse(query)
-        kept = found._oto_kept_from_cashier()
-        return (found - kept)._as_query(order) if kept else query
+            # In the domain, before the page's limit (Odoo's own access
+            # filtering refills its pages).
+            kept = (
+                self.env["res.partner"]
+                .with_context(active_test=False)
+                ._search([("oto_worked", "=", False)])
+            )
+            domain = expression.AND(
+                [
+                    domain or [],
+                    [
+                        "|",
+                        "|",
+                        ("res_model", "!=", "res.partner"),
+                        ("res_id", "=", False),
+                        ("res_id", "not in", kept),
+                    ],
+                ]
+            )
+        return super()._search(domain, offset, limit, order)
 
     def check(self, mode, values=None):
         result = super().check(mode, values)

@@ -9,7 +9,13 @@ from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.tools import email_normalize
 from odoo.tools.sql import column_exists, create_column
 
-from odoo.addons.oto_crm.tools.phone import PhoneError, format_national, normalize_phone
+from odoo.addons.oto_crm.tools.phone import (
+    PhoneError,
+    format_national,
+    normalize_phone,
+    phone_variants,
+)
+from odoo.addons.oto_crm.wizard.mail_compose_message import OTO_MARKETING
 
 from ..tools.mail_probe import reachable
 
@@ -120,18 +126,51 @@ class PosOrder(models.Model):
         self = self.with_context(oto_pos_sync=True)
         order_id = super()._process_order(order, existing_order)
         pos_order = self.browse(order_id)
-        # What the order carries beyond its customer's own contacts was typed
-        # at the counter (an order loaded back from the server carries them).
-        partner = pos_order.partner_id
-        own = {partner.email, partner.mobile, partner.phone} - {False, ""}
-        typed = {
-            key: order.get(key)
-            for key in ("email", "mobile")
-            if order.get(key) and order.get(key) not in own
-        }
+        if not pos_order.config_id.oto_store_id:
+            return order_id  # a point of sale outside Oto: Odoo's as it was
+        typed = pos_order._oto_typed_contacts(order)
         if typed:
             pos_order._oto_capture_synced_contact(**typed)
         return order_id
+
+    def _oto_typed_contacts(self, order):
+        """The email and mobile of the synced ``order`` that were typed at
+        the counter: those that are not its customer's own, compared
+        normalised (an order loaded back from the server carries the
+        customer's in Odoo's format, the mobile in E.164)."""
+        self.ensure_one()
+        partner = self.partner_id
+        typed = {}
+        email = order.get("email")
+        if email and email != partner.email:
+            normalized = email_normalize(email, strict=True)
+            if not normalized or normalized != partner.email_normalized:
+                typed["email"] = email
+        mobile = order.get("mobile")
+        if mobile and not self._oto_is_own_phone(mobile, partner):
+            typed["mobile"] = mobile
+        return typed
+
+    def _oto_is_own_phone(self, number, partner):
+        """Whether ``number`` is one of ``partner``'s, however written."""
+        written = {partner.mobile, partner.phone} - {False, ""}
+        # As Odoo writes it on the order (the customer's country's format).
+        written |= {
+            self._phone_format(number=raw, country=partner.country_id) or raw
+            for raw in written
+        }
+        if number in written:
+            return True
+        known = set()
+        for raw in (partner.oto_phone_e164, *written):
+            try:
+                known.update(phone_variants(normalize_phone(raw or "")))
+            except PhoneError:
+                continue
+        try:
+            return normalize_phone(number) in known
+        except PhoneError:
+            return False
 
     def _oto_capture_synced_contact(self, email=None, mobile=None):
         """Contacts typed at the counter while offline reach the customer
@@ -349,14 +388,14 @@ class PosOrder(models.Model):
                 self.env._("Configure templates"),
             )
         action = super().action_send_mail()
+        # Oto's marketing from orders: one email per address, through the
+        # consent gate (the composer's action_send_mail).
+        action["context"] = {**action["context"], OTO_MARKETING: True}
         default = self.env.ref(
             "point_of_sale.pos_email_marketing_template", raise_if_not_found=False
         )
         if not default or default not in templates:
-            action["context"] = {
-                **action["context"],
-                "default_template_id": templates[0].id,
-            }
+            action["context"]["default_template_id"] = templates[0].id
         return action
 
     def _oto_marketing_recipients(self):

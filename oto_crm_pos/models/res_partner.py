@@ -44,12 +44,47 @@ class ResPartner(models.Model):
         )
 
     @api.model
+    def _oto_cashier_kept_out(self):
+        """Whether the user is a cashier kept from the chatter and files of
+        customers in wallets they do not work: an Oto seller at the counter,
+        or a cashier (nothing more) of a company whose stores sell at its
+        points of sale. Everyone else (a point of sale without Oto, a
+        cashier who also sells, invoices or manages the points of sale)
+        reads them as Odoo lets them."""
+        user = self.env.user
+        if self.env.su or not user._has_group("point_of_sale.group_pos_user"):
+            return False
+        if self.env["oto.access"]._scope().admin:
+            return False
+        if user._has_group("oto_crm.oto_crm_group_seller"):
+            return True
+        if any(
+            user._has_group(group)
+            for group in (
+                "point_of_sale.group_pos_manager",
+                "sales_team.group_sale_salesman",
+                "account.group_account_invoice",
+            )
+        ):
+            return False
+        return bool(
+            self.env["pos.config"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    ("oto_store_id", "!=", False),
+                    ("company_id", "in", user.company_ids.ids),
+                ],
+                limit=1,
+            )
+        )
+
+    @api.model
     def _oto_cashier_chatter_domain(self):
         """The customers whose chatter a cashier reads, as a domain (empty
         when the user is no cashier or reads every chatter)."""
-        if not self.env.user._has_group("point_of_sale.group_pos_user"):
-            return []
-        if self.env["oto.access"]._scope().admin:
+        if not self._oto_cashier_kept_out():
             return []
         # The customers outside any wallet, or in the wallets worked.
         return [("oto_worked", "=", True)]
@@ -59,11 +94,9 @@ class ResPartner(models.Model):
         """The customers, among ``partner_ids``, whose notes and messages a
         cashier does not read: a cashier reads any customer to sell to, not
         the chatter of customers in wallets they do not work."""
-        if self.env.su or not self.env.user._has_group("point_of_sale.group_pos_user"):
+        if not self._oto_cashier_kept_out():
             return set()
         scope = self.env["oto.access"]._scope()
-        if scope.admin:
-            return set()
         return set(
             self.sudo()
             .browse(list(partner_ids))

@@ -238,6 +238,52 @@ class TestPosReceipts(PosCommon):
         self.assertFalse(order.partner_id)
         self.assertIn("not a valid phone number", order.message_ids[:1].body)
 
+    def test_a_customer_s_own_contacts_in_odoo_s_format_change_nothing(self):
+        # Written as people write them; the order loaded back from the server
+        # carries them in Odoo's format (the mobile in E.164).
+        customer = self.env["res.partner"].create(
+            {
+                "name": "Cliente Americana",
+                "mobile": "(415) 555-2671",
+                "email": "Amy <AMY@Example.com>",
+                "country_id": self.env.ref("base.us").id,
+            }
+        )
+        order = self._ui_order(self.seller, customer)
+        self.assertEqual(order.mobile, "+14155552671")
+        messages = customer.message_ids
+        again = self._ui_order(
+            self.seller, customer, email="amy@example.com", mobile=order.mobile
+        )
+        self.assertEqual(customer.mobile, "(415) 555-2671")
+        self.assertEqual(customer.email, "Amy <AMY@Example.com>")
+        self.assertEqual(customer.message_ids, messages)
+        self.assertFalse(again.message_ids.filtered(lambda m: "counter" in m.body))
+
+    def test_a_point_of_sale_outside_oto_syncs_as_in_odoo(self):
+        journal = self.env["account.journal"].create(
+            {"name": "Caixa fora do Oto", "type": "cash", "code": "OTONO"}
+        )
+        cash = self.env["pos.payment.method"].create(
+            {"name": "Dinheiro fora do Oto", "journal_id": journal.id}
+        )
+        self.config = self.env["pos.config"].create(
+            {"name": "Caixa do depósito", "payment_method_ids": [(6, 0, cash.ids)]}
+        )
+        self.cash = cash
+        customer = self.env["res.partner"].create(
+            {"name": "Cliente do Depósito", "mobile": "4133334444"}
+        )
+        messages = customer.message_ids
+        order = self._ui_order(None, customer, mobile="(11) 98765-0000", email="x")
+        self.assertEqual(customer.mobile, "4133334444")
+        self.assertFalse(customer.email)
+        self.assertEqual(customer.message_ids, messages)
+        self.assertFalse(order.message_ids.filtered(lambda m: "counter" in m.body))
+        # Nobody typed anything new: no customer is made from an order either.
+        bare = self._ui_order(None, mobile="(11) 98765-0001")
+        self.assertFalse(bare.partner_id)
+
 
 @tagged("post_install", "-at_install", "oto_crm_pos")
 class TestPosConsentAndBadges(PosCommon):

@@ -102,6 +102,12 @@ class TestPosUi(OtoPosTourCommon):
         self.assertEqual(consent.oto_seller_id, self.ana)
         self.assertEqual(consent.user_id, self.pos_user)
 
+    def test_a_point_of_sale_of_no_store_keeps_odoo_s_receipt_screen_tour(self):
+        self.main_pos_config.oto_store_id = False
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("OtoPosOdooReceiptTour")
+        self.assertEqual(len(self._paid_orders()), 1)
+
 
 @tagged("post_install", "-at_install", "oto_crm_pos", "oto_tour")
 class TestPosUiMobile(PhoneBrowserMixin, OtoPosTourCommon):

@@ -164,6 +164,10 @@ registry.category("web_tour.tours").add("OtoPosReceiptEmailTour", {
             ReceiptScreen.setEmail("nova.cliente@example.com"),
             ReceiptScreen.clickSend(),
             {
+                content: "Oto's status block",
+                trigger: ".receipt-screen div.notice.o_oto_receipt_notice",
+            },
+            {
                 content: "a customer was created from the address",
                 trigger: ".receipt-screen .o_oto_customer_created:contains('nova.cliente@example.com')",
                 // The receipt image is rendered first (slow in headless Chromium).
@@ -182,6 +186,27 @@ registry.category("web_tour.tours").add("OtoPosReceiptEmailTour", {
             {
                 content: "the badge shows the consent",
                 trigger: ".receipt-screen .o_oto_consent_block .o_oto_consent_email_granted",
+            },
+            Chrome.endTour(),
+        ].flat(),
+});
+
+/** A point of sale of no Oto store: Odoo's receipt screen as it was. */
+registry.category("web_tour.tours").add("OtoPosOdooReceiptTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ProductScreen.clickDisplayedProduct("Desk Pad"),
+            payByBank(),
+            {
+                content: "Odoo's own status block (empty: nothing sent yet)",
+                trigger: ".receipt-screen:has(div.notice:not(.o_oto_receipt_notice))",
+            },
+            {
+                content: "nothing of Oto on the receipt screen",
+                trigger:
+                    ".receipt-screen:not(:has(.o_oto_receipt_notice, .o_oto_receipt_phone, .o_oto_consent_block))",
             },
             Chrome.endTour(),
         ].flat(),
