@@ -84,7 +84,8 @@ function otoIsShellPath(url) {
 /** The app's pages: from the network; the shell of an Oto login is kept,
  * any other answer forgets what was kept (another login, or none). Offline:
  * the kept shell for My day, or Odoo's offline page. */
-async function otoNavigate(request) {
+async function otoNavigate(event) {
+    const request = event.request;
     const url = new URL(request.url);
     let response;
     try {
@@ -105,17 +106,27 @@ async function otoNavigate(request) {
         }
         throw error;
     }
+    // What is kept never stands in the way of the page.
     const login = response.headers.get(OTO_LOGIN_HEADER);
-    if (login) {
-        const name = OTO_CACHE_PREFIX + login;
-        await otoForgetOthers(name);
-        if (response.ok && otoIsShellPath(url)) {
-            const cache = await caches.open(name);
-            await cache.put(OTO_SHELL_KEY, response.clone());
+    try {
+        if (login) {
+            const name = OTO_CACHE_PREFIX + login;
+            await otoForgetOthers(name);
+            if (response.status === 200 && otoIsShellPath(url)) {
+                const copy = response.clone();
+                event.waitUntil(
+                    caches
+                        .open(name)
+                        .then((cache) => cache.put(OTO_SHELL_KEY, copy))
+                        .catch(() => {})
+                );
+            }
+        } else if (response.ok || response.type === "opaqueredirect" || response.redirected) {
+            // Not an Oto login's page (or the sign-in page): nothing kept.
+            await otoForgetOthers(null);
         }
-    } else if (response.ok || response.type === "opaqueredirect" || response.redirected) {
-        // Not an Oto login's page (or the sign-in page): nothing kept.
-        await otoForgetOthers(null);
+    } catch {
+        // The browser's storage refused: the page as the network gave it.
     }
     return response;
 }
@@ -133,23 +144,12 @@ async function otoRpcKey(request) {
 
 /** What the web client loads to start, for an Oto login: from the network,
  * a copy kept; from the copy only when the network fails. */
-async function otoKeep(request) {
+async function otoKeep(request, event) {
     const rpc = request.method === "POST";
     const key = rpc ? await otoRpcKey(request) : request;
+    let response;
     try {
-        const response = await fetch(request);
-        const cache = key && response.ok && (await otoCache());
-        if (cache) {
-            if (!rpc) {
-                await cache.put(key, response.clone());
-            } else {
-                const answer = await response.clone().json();
-                if (!answer.error) {
-                    await cache.put(key, response.clone());
-                }
-            }
-        }
-        return response;
+        response = await fetch(request);
     } catch (error) {
         const cache = key && (await otoCache());
         const kept = cache && (await cache.match(key));
@@ -158,6 +158,21 @@ async function otoKeep(request) {
         }
         throw error;
     }
+    if (key && response.status === 200) {
+        const copy = response.clone();
+        const keeping = (async () => {
+            const cache = await otoCache();
+            if (cache && (!rpc || !(await copy.clone().json()).error)) {
+                await cache.put(key, copy);
+            }
+        })().catch(() => {});
+        if (event) {
+            event.waitUntil(keeping);
+        } else {
+            await keeping;
+        }
+    }
+    return response;
 }
 
 function otoKeptRequest(request, url) {
@@ -186,14 +201,14 @@ self.addEventListener("fetch", (event) => {
         (url.pathname === "/odoo" || url.pathname.startsWith("/odoo/")) &&
         url.pathname !== "/odoo/offline"
     ) {
-        event.respondWith(otoNavigate(request));
+        event.respondWith(otoNavigate(event));
         event.stopImmediatePropagation();
         return;
     }
     // Nobody's copy is kept (known so once the cache storage was read):
     // Odoo's service worker answers as it always does.
     if (otoLogin !== null && otoKeptRequest(request, url)) {
-        event.respondWith(otoKeep(request));
+        event.respondWith(otoKeep(request, event));
         event.stopImmediatePropagation();
     }
 });
