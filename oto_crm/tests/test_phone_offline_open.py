@@ -51,15 +51,16 @@ class DevTools:
 
     def wait(self, expression, message, timeout=60):
         deadline = time.time() + timeout
+        last = None
         while time.time() < deadline:
             try:
                 if self.js(f"(async () => !!(await ({expression})))()"):
                     return
-            except (AssertionError, TimeoutError):
-                pass  # The page is loading.
+            except (AssertionError, TimeoutError) as error:
+                last = error  # The page is loading: asked again.
             time.sleep(0.25)
         self.browser.take_screenshot()
-        self.test.fail(f"{message} ({expression})")
+        self.test.fail(f"{message} ({expression}; last error: {last})")
 
     def click(self, selector):
         self.wait(f"document.querySelector({json.dumps(selector)})", selector)
