@@ -8,6 +8,11 @@ from odoo.service import security
 from odoo.addons.web.controllers.home import Home
 
 from ..models.ir_http import PASSWORD_PAGE
+from .webmanifest import offline_login
+
+# The header naming the login whose app the service worker keeps for
+# opening offline (static/src/service_worker_offline.js).
+OFFLINE_HEADER = "X-Oto-Offline"
 
 
 def _must_change_password():
@@ -23,7 +28,12 @@ class OtoHome(Home):
         # A temporary password is changed before the app opens.
         if _must_change_password():
             return request.redirect(PASSWORD_PAGE)
-        return super().web_client(s_action=s_action, **kw)
+        response = super().web_client(s_action=s_action, **kw)
+        if response.status_code == 200 and request.session.uid:
+            login = offline_login()
+            if login:
+                response.headers[OFFLINE_HEADER] = login
+        return response
 
 
 class OtoPassword(http.Controller):

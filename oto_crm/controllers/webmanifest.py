@@ -23,6 +23,15 @@ def _is_oto_user():
     )
 
 
+def offline_login():
+    """The login whose app the service worker keeps for opening offline
+    (``X-Oto-Offline``): Oto's people and store devices, by database and
+    user; nobody else's."""
+    if not _is_oto_user():
+        return None
+    return f"{request.env.cr.dbname}:{request.env.uid}"
+
+
 class OtoWebManifest(webmanifest.WebManifest):
     def _get_webmanifest(self):
         manifest = super()._get_webmanifest()
@@ -70,6 +79,10 @@ class OtoWebManifest(webmanifest.WebManifest):
     def _get_service_worker_content(self):
         body = super()._get_service_worker_content()
         if request.env.user._is_internal():
+            # The app opened offline answers before Odoo's worker (which
+            # shows its offline page); it acts only for Oto's logins.
+            with file_open("oto_crm/static/src/service_worker_offline.js") as f:
+                body = f.read() + body
             with file_open("oto_crm/static/src/service_worker.js") as f:
                 body += f.read()
         return body

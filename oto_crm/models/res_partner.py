@@ -5,7 +5,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, format_date, html2plaintext
 
-from ..tools.phone import PhoneError, format_national, normalize_phone, phone_variants
+from ..tools.phone import (
+    BR_COUNTRY_CODE,
+    PhoneError,
+    format_display,
+    normalize_phone,
+    phone_variants,
+)
 from ..tools.suggestion_rules import smart_interval
 from .brand_time import brand_day, brand_today
 from .oto_consent import CHANNELS
@@ -1075,11 +1081,15 @@ class ResPartner(models.Model):
         }
 
     def _oto_phone_display(self):
-        """The customer's phone as people write it ("(11) 98765-4321"), as
-        the point of sale shows it."""
+        """The customer's phone as people write it where the brand is
+        ("(11) 98765-4321" for a Brazilian brand's Brazilian customer, as the
+        point of sale shows it; "+1 415-555-2671" for a number of another
+        country)."""
         self.ensure_one()
         if self.oto_phone_e164:
-            return format_national(self.oto_phone_e164)
+            company = self.company_id or self.env.company
+            home = company.sudo().country_id.phone_code or BR_COUNTRY_CODE
+            return format_display(self.oto_phone_e164, home)
         return self.mobile or self.phone or ""
 
     def oto_add_note(self, note):

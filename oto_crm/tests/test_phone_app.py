@@ -237,6 +237,34 @@ class TestPhoneApp(SuggestionsCommon):
 
     # ------------------------------------------------ spontaneous contacts
 
+    def test_phones_as_read_in_the_brand_s_country(self):
+        """The wallet, the profile's header and the day's cards show a
+        Brazilian brand's customers' phones as Brazilians read them, and a
+        foreign customer's with its country code; searched any way."""
+        self.company.country_id = self.env.ref("base.br")
+        local = self._customer("Lia Prado", self.ana, "+5512978171525")
+        foreign = self._customer("Joan Smith", self.ana, "+14155552671")
+        Partner = self._as(self.env["res.partner"])
+        shown = {
+            c["name"]: c["phone"] for c in Partner.oto_search_wallet("")["customers"]
+        }
+        self.assertEqual(shown["Lia Prado"], "(12) 97817-1525")
+        self.assertEqual(shown["Joan Smith"], "+1 415-555-2671")
+        self.assertEqual(
+            self._as(local).oto_get_profile()["phone_display"], "(12) 97817-1525"
+        )
+        self.assertEqual(
+            self._as(foreign).oto_get_profile()["phone_display"], "+1 415-555-2671"
+        )
+        # The number the app dials is still the whole one.
+        self.assertEqual(self._as(local).oto_get_profile()["phone"], "+5512978171525")
+        for typed in ("(12) 97817-1525", "12978171525", "97817-1525"):
+            self.assertEqual(
+                [c["id"] for c in Partner.oto_search_wallet(typed)["customers"]],
+                [local.id],
+                typed,
+            )
+
     def test_contact_started_from_the_wallet_counts_like_the_others(self):
         maria = self._customer("Maria Souza", self.ana, "+5511987650011")
         self._customer("Joana Dias", self.ana, "+5511987650012")

@@ -367,6 +367,40 @@ class TestInstallable(PhoneCommon, HttpCase):
         self.assertEqual(self._manifest()["start_url"], "/odoo")
         self.assertNotIn("oto-", self.url_open("/web/service-worker.js").text)
 
+    def test_the_app_is_kept_for_oto_logins_only(self):
+        """The service worker keeps the app for opening offline only for
+        the login the server names on its pages (Oto's people, by database
+        and user); Odoo's offline page stays for everyone else, and the
+        worker's Oto part answers before Odoo's."""
+        self.authenticate("oto_pwa_ana", PASSWORD)
+        page = self.url_open("/odoo/my-day")
+        self.assertEqual(page.status_code, 200)
+        self.assertEqual(
+            page.headers["X-Oto-Offline"], f"{self.env.cr.dbname}:{self.user.id}"
+        )
+        worker = self.url_open("/web/service-worker.js").text
+        self.assertLess(
+            worker.index('const OTO_LOGIN_HEADER = "X-Oto-Offline"'),
+            worker.index('const cacheName = "odoo-sw-cache"'),
+        )
+        # Another login: its own name, never Ana's.
+        self.authenticate("oto_pwa_bia", PASSWORD)
+        self.assertEqual(
+            self.url_open("/odoo").headers["X-Oto-Offline"],
+            f"{self.env.cr.dbname}:{self.bia_user.id}",
+        )
+        # A user of the business without Oto: nothing kept.
+        new_test_user(self.env, "oto_pwa_buyer", password=PASSWORD)
+        self.authenticate("oto_pwa_buyer", PASSWORD)
+        page = self.url_open("/odoo")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("X-Oto-Offline", page.headers)
+        # Signed out: the sign-in page, nothing named.
+        self.authenticate(None, None)
+        page = self.url_open("/odoo/my-day", allow_redirects=False)
+        self.assertEqual(page.status_code, 303)
+        self.assertNotIn("X-Oto-Offline", page.headers)
+
 
 @tagged("post_install", "-at_install", "oto_crm")
 class TestPasskeyLost(PhoneCommon, HttpCase):

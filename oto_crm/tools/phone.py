@@ -215,3 +215,23 @@ def format_international(e164):
     if not match:
         return e164 or ""
     return "+55 {} {}-{}".format(*match.groups())
+
+
+def format_display(e164, home_country_code=BR_COUNTRY_CODE):
+    """A phone as people read it where the brand is: a number of the
+    brand's own country in its national way (``(11) 98765-4321`` in
+    Brazil), any other in the international way (``+1 415-555-2671``, with
+    its country code). What is not an E.164 number is shown as it is."""
+    try:
+        number = phonenumbers.parse(e164 or "", None)
+    except phonenumbers.NumberParseException:
+        return e164 or ""
+    if not (e164 or "").startswith("+") or not phonenumbers.is_possible_number(number):
+        return e164 or ""
+    if number.country_code != home_country_code:
+        return phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+    if number.country_code == BR_COUNTRY_CODE:
+        return format_national(e164)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -1,8 +1,11 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from oto_crm.tools.phone import (
     PhoneError,
     area_code,
+    format_display,
     format_international,
     format_national,
     is_mobile,
@@ -80,3 +83,39 @@ def test_mobile_area_code_and_display():
     assert format_national("+551130615500") == "(11) 3061-5500"
     assert format_international("+5511987654321") == "+55 11 98765-4321"
     assert normalize_phone(format_international("+5511987654321")) == "+5511987654321"
+
+
+@pytest.mark.parametrize(
+    "e164, home, shown",
+    [
+        # A Brazilian brand's customers, as people read them in Brazil.
+        ("+5512978171525", 55, "(12) 97817-1525"),
+        ("+551130615500", 55, "(11) 3061-5500"),
+        # A foreign customer of a Brazilian brand: with the country code.
+        ("+14155552671", 55, "+1 415-555-2671"),
+        ("+351912345678", 55, "+351 912 345 678"),
+        # A Portuguese brand: its own customers nationally, Brazil's not.
+        ("+351912345678", 351, "912 345 678"),
+        ("+5512978171525", 351, "+55 12 97817-1525"),
+        # Nothing to format: shown as it is.
+        ("", 55, ""),
+        (None, 55, ""),
+        ("+5511", 55, "+5511"),
+        ("12978171525", 55, "12978171525"),
+    ],
+)
+def test_display_as_read_where_the_brand_is(e164, home, shown):
+    assert format_display(e164, home) == shown
+
+
+@given(
+    ddd=st.sampled_from([11, 12, 21, 31, 47, 61, 71, 85, 92]),
+    subscriber=st.integers(min_value=90000000, max_value=99999999),
+)
+def test_any_brazilian_mobile_shown_reads_back_the_same(ddd, subscriber):
+    e164 = normalize_phone(f"+55{ddd}9{subscriber}")
+    shown = format_display(e164)
+    assert shown.startswith(f"({ddd}) 9")
+    # What the screen shows is what a seller types back into the search.
+    assert normalize_phone(shown) == e164
+    assert normalize_phone(format_display(e164, 1)) == e164

@@ -39,7 +39,10 @@ import {
     followSharedTurn,
     forgetShared,
     getHelp,
+    isSharedDevice,
+    keepApp,
     setHelp,
+    setSharedDevice,
     sharedSellerIdle,
     sharedSellerInfo,
     touchSharedSeller,
@@ -216,6 +219,28 @@ function isOffline(error) {
     return error instanceof ConnectionLostError;
 }
 
+// The app shows the day kept on the phone: its own bar says the connection
+// is lost and it tries again itself. Odoo's "Connection lost" notice (for
+// the web client's other calls, such as Discuss's when the app is opened
+// offline) is not shown over it, nor logged as an error.
+let offlineShown = false;
+let dayOpening = false;
+registry.category("error_handlers").add(
+    "oto_offline_day",
+    (env, error, originalError) => {
+        const onDay =
+            offlineShown ||
+            dayOpening ||
+            browser.location.pathname.startsWith("/odoo/my-day");
+        if (!onDay || !(originalError instanceof ConnectionLostError)) {
+            return false;
+        }
+        error.event?.preventDefault();
+        return true;
+    },
+    { sequence: 90 }
+);
+
 /** Now, as the server stores moments (UTC, "YYYY-MM-DD HH:MM:SS"). */
 function utcNow() {
     return new Date().toISOString().slice(0, 19).replace("T", " ");
@@ -285,6 +310,7 @@ export class OtoMyDay extends Component {
         this.onOnline = () => this.reconnect();
         browser.addEventListener("online", this.onOnline);
         onWillUnmount(() => {
+            offlineShown = false;
             browser.removeEventListener("online", this.onOnline);
             browser.clearInterval(this.reconnectTimer);
         });
@@ -301,12 +327,14 @@ export class OtoMyDay extends Component {
         const opening = !appOpened;
         appOpened = true;
         let day;
+        dayOpening = true;
         try {
             day = await this.orm.call("oto.suggestion", "get_seller_day", [], {
                 seller_id: sellerId,
                 opening,
             });
         } catch (error) {
+            dayOpening = false;
             if (!isOffline(error) || sellerId) {
                 throw error;
             }
@@ -314,7 +342,10 @@ export class OtoMyDay extends Component {
             this.state.loading = false;
             return;
         }
+        dayOpening = false;
         this.adoptDay(day);
+        // What the web client loaded to open this, kept to open it offline.
+        keepApp([this.props.action?.path, this.props.action?.id]);
         if (this.state.day.is_manager && !sellerId) {
             await this.loadManager();
         }
@@ -347,11 +378,15 @@ export class OtoMyDay extends Component {
     adoptDay(day) {
         this.state.day = day;
         this.state.offline = false;
+        offlineShown = false;
         this.state.keptAt = null;
         browser.clearInterval(this.reconnectTimer);
         // The store's phone: whose turn it is (nobody signed in: what the
         // page kept of the last seller's day is forgotten).
         followSharedTurn(day);
+        if (!this.props.action?.context?.oto_seller_id) {
+            setSharedDevice(Boolean(day.pin_required || day.shared_login));
+        }
         if (!day.seller || this.props.action?.context?.oto_seller_id) {
             this.phoneStore = null;
             this.state.queue = [];
@@ -374,7 +409,12 @@ export class OtoMyDay extends Component {
         const store = PhoneStore.current();
         const day = store?.getDay();
         if (!day) {
-            this.state.day = { seller: false, offline_empty: true, groups: [] };
+            this.state.day = {
+                seller: false,
+                offline_empty: true,
+                shared_device: isSharedDevice(),
+                groups: [],
+            };
             this.goOffline();
             return;
         }
@@ -385,6 +425,7 @@ export class OtoMyDay extends Component {
     }
 
     goOffline() {
+        offlineShown = true;
         if (!this.state.offline) {
             this.state.offline = true;
             this.state.keptAt = this.phoneStore?.getDay()?.kept_at || null;

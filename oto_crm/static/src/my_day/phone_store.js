@@ -49,6 +49,16 @@ function writeStorage(key, value) {
     }
 }
 
+/** Whether this login is a store's shared device (said by the server's
+ * day; nobody's data): offline, it says why no day is kept. */
+export function isSharedDevice() {
+    return Boolean(readStorage(`${prefix()}:shared`));
+}
+
+export function setSharedDevice(shared) {
+    writeStorage(`${prefix()}:shared`, shared || null);
+}
+
 /** The seller whose day a personal login's phone last showed. */
 export function lastPersonalSeller() {
     return readStorage(`${prefix()}:seller`);
@@ -229,18 +239,82 @@ function removeKeys(keys) {
     }
 }
 
+// ------------------------------------------------ the app opened offline
+// The service worker keeps what the web client needs to open My day for an
+// Oto login, in a cache of that login (service_worker_offline.js): the same
+// name on both sides.
+const APP_CACHE_PREFIX = "oto-offline:";
+
+function appLogin() {
+    return `${session.db || ""}:${user.userId}`;
+}
+
+async function removeAppCaches(keepMine) {
+    const caches = window.caches;
+    if (!caches) {
+        return;
+    }
+    try {
+        const mine = APP_CACHE_PREFIX + appLogin();
+        for (const name of await caches.keys()) {
+            if (name.startsWith(APP_CACHE_PREFIX) && !(keepMine && name === mine)) {
+                await caches.delete(name);
+            }
+        }
+    } catch {
+        // No cache storage here (a private window): nothing was kept.
+    }
+}
+
+/** The app was opened online (My day): what it loaded is kept for opening
+ * it offline, when the service worker did not see it load (the first
+ * opening, before the worker was there) or kept nothing of it yet. */
+export async function keepApp(actionIds) {
+    const caches = window.caches;
+    const workers = navigator.serviceWorker;
+    if (!caches || !workers) {
+        return;
+    }
+    try {
+        if (workers.controller && (await caches.has(APP_CACHE_PREFIX + appLogin()))) {
+            return;
+        }
+        const registration = await workers.ready;
+        const urls = new Set(
+            performance.getEntriesByType("resource").map((entry) => entry.name)
+        );
+        for (const node of document.querySelectorAll("script[src], link[href]")) {
+            urls.add(node.src || node.href);
+        }
+        registration.active?.postMessage({
+            oto_offline: "keep",
+            login: appLogin(),
+            urls: [...urls],
+            rpcs: actionIds
+                .filter(Boolean)
+                .map((id) => ({ route: "/web/action/load", params: { action_id: id } })),
+        });
+    } catch {
+        // Not kept: the app opens offline after its next opening online.
+    }
+}
+
 /** Customers' data kept for another login on this browser (a phone handed
  * on, a shared computer) is forgotten as soon as someone else opens Odoo
  * here; their waiting contacts stay, sent when they sign in again. */
 export function forgetOthers() {
     removeKeys(keptKeys().filter((k) => !k.mine && !k.queue && !k.help));
+    removeAppCaches(true);
 }
 
-/** Signing out: the day and the profiles kept on this phone go too. */
+/** Signing out: the day and the profiles kept on this phone go too, and
+ * the app kept for opening offline. */
 export function forgetMine() {
     removeKeys(keptKeys().filter((k) => k.mine && !k.queue));
     memory.clear();
     sharedSeller = null;
+    navigator.serviceWorker?.controller?.postMessage({ oto_offline: "forget" });
+    return removeAppCaches(false);
 }
 
 if (user.userId) {
@@ -256,8 +330,8 @@ if (odooLogOut) {
             const item = odooLogOut(env);
             return {
                 ...item,
-                callback: () => {
-                    forgetMine();
+                callback: async () => {
+                    await forgetMine();
                     return item.callback();
                 },
             };
