@@ -193,16 +193,8 @@ class OtoOpportunityApiController(http.Controller):
                 "not_found",
                 api.env._("No opportunity with this idempotency key."),
             )
-        suggestion = (
-            request.env["oto.suggestion"]
-            .sudo()
-            .search(
-                [
-                    ("api_key_id", "=", key.id),
-                    ("api_idempotency_key", "=", idempotency),
-                ],
-                limit=1,
-            )
+        suggestion = request.env["oto.suggestion"]._oto_find_by_request(
+            key, idempotency
         )
         if not suggestion:
             raise OpportunityApiError(

@@ -255,13 +255,7 @@ class OtoOpportunityApi(models.AbstractModel):
         company = key.company_id
         idempotency = clean.get("idempotency_key")
         if idempotency:
-            done = Suggestion.search(
-                [
-                    ("api_key_id", "=", key.id),
-                    ("api_idempotency_key", "=", idempotency),
-                ],
-                limit=1,
-            )
+            done = Suggestion._oto_find_by_request(key, idempotency)
             if done:
                 return done, False
         try:
@@ -281,7 +275,7 @@ class OtoOpportunityApi(models.AbstractModel):
                     ],
                     limit=1,
                 )
-                if open_one.state == "backlog":
+                if open_one.state == "backlog" and open_one.api_key_id == key:
                     # Still waiting for a seller: the new request adds to it
                     # (its products, the higher priority, the earlier
                     # deadline) rather than a second opportunity.

@@ -141,6 +141,15 @@ class OtoSuggestion(models.Model):
         "opportunity instead of creating another.",
     )
 
+    api_merged_keys = fields.Text(
+        string="Merged idempotency keys",
+        readonly=True,
+        copy=False,
+        help="The idempotency keys of the same caller's later requests for "
+        "the customer, added to this opportunity while it waited in the "
+        "backlog (one per line): their retries find it too.",
+    )
+
     _sql_constraints = [
         (
             "api_idempotency_unique",
@@ -223,7 +232,10 @@ class OtoSuggestion(models.Model):
             if suggestion.type not in ("manual", "behavior"):
                 continue
             customer = suggestion.partner_id.display_name
-            if not suggestion.seller_id and suggestion.state != "backlog":
+            if not suggestion.seller_id and suggestion.state in (
+                "assigned",
+                "in_progress",
+            ):
                 raise ValidationError(
                     self.env._(
                         "%(customer)s has no seller: choose the seller who should "
@@ -404,25 +416,54 @@ class OtoSuggestion(models.Model):
     # ------------------------------------------------------------ backlog
 
     def _oto_merge_backlog(self, clean, products):
-        """Another request for a customer whose opportunity still waits in
-        the backlog: one opportunity, with both requests' products, the
-        higher priority and the later deadline (none when either has
-        none), and both reasons."""
+        """Another request of the same caller for a customer whose
+        opportunity still waits in the backlog: one opportunity, with both
+        requests' products, the higher priority, the earlier deadline (the
+        one set when only one is), and both reasons; the request's
+        idempotency key is kept so that its retry changes nothing."""
         self.ensure_one()
-        deadlines = [self.deadline, clean.get("deadline")]
-        reasons = [self.origin_reason, clean.get("reason")]
+        deadlines = [
+            fields.Date.to_date(d) for d in (self.deadline, clean.get("deadline")) if d
+        ]
+        reasons = (self.origin_reason or "").split(" / ") + [clean.get("reason") or ""]
+        idempotency = clean.get("idempotency_key")
+        merged = (self.api_merged_keys or "").split("\n")
         self.sudo().write(
             {
                 "product_ids": [fields.Command.link(p.id) for p in products],
                 "priority": max(self.priority or "0", clean.get("priority") or "0"),
-                "deadline": max(fields.Date.to_date(d) for d in deadlines)
-                if all(deadlines)
-                else False,
+                "deadline": min(deadlines) if deadlines else False,
                 "origin_reason": " / ".join(
                     dict.fromkeys(reason for reason in reasons if reason)
                 )[:200]
                 or False,
+                "api_merged_keys": "\n".join(
+                    key for key in dict.fromkeys([*merged, idempotency]) if key
+                )
+                or False,
             }
+        )
+
+    def _oto_find_by_request(self, key, idempotency):
+        """The opportunity a request of ``key`` with ``idempotency`` created
+        or was merged into."""
+        found = self.sudo().search(
+            [("api_key_id", "=", key.id), ("api_idempotency_key", "=", idempotency)],
+            limit=1,
+        )
+        if found:
+            return found
+        return (
+            self.sudo()
+            .search(
+                [
+                    ("api_key_id", "=", key.id),
+                    ("api_merged_keys", "like", idempotency),
+                ]
+            )
+            .filtered(lambda s: idempotency in (s.api_merged_keys or "").split("\n"))[
+                :1
+            ]
         )
 
     @api.model
@@ -446,7 +487,18 @@ class OtoSuggestion(models.Model):
             if not usable:
                 partner = suggestion.partner_id
                 seller = partner.oto_seller_id
-                if not (seller.active and seller.company_id == company):
+                if seller.active and seller.company_id != company:
+                    # In another company's wallet since the request: never
+                    # taken from it; the opportunity has nobody to go to.
+                    suggestion.write({"state": "cancelled"})
+                    suggestion.message_post(
+                        body=self.env._(
+                            "Cancelled: the customer is now in the wallet of "
+                            "another company."
+                        )
+                    )
+                    continue
+                if not seller.active or seller.company_id != company:
                     self.env.flush_all()
                     located = dict(engine._locate_stores(company, partner.ids))
                     placed = engine._assign_by_capacity(

@@ -333,6 +333,37 @@ class TestOpportunityApi(OpportunityApiCommon):
         self.assertEqual(waiting.product_ids, self.product | other)
         self.assertEqual(waiting.priority, "2")
         self.assertEqual(waiting.origin_reason, "carrinho abandonado / visitou a bolsa")
+        # Its retry changes nothing, and finds it by its own key.
+        retry = self._post(
+            self._payload(
+                idempotency_key="cart-2",
+                products=["BOLSA-01"],
+                priority="urgent",
+                reason="visitou a bolsa",
+            )
+        )
+        self.assertEqual((retry.status_code, retry.json()["id"]), (200, body["id"]))
+        waiting.invalidate_recordset()
+        self.assertEqual(waiting.origin_reason, "carrinho abandonado / visitou a bolsa")
+        found = self._get(f"{URL}?idempotency_key=cart-2")
+        self.assertEqual(found.json()["id"], body["id"])
+        # Another integration's request neither reads nor changes it.
+        other_key = self.env["oto.api.key"].create(
+            {
+                "name": "Marketing",
+                "company_id": self.company.id,
+                "user_id": self.user_admin.id,
+            }
+        )
+        foreign = self._post(
+            self._payload(idempotency_key="mk-1", priority="normal", reason="outra"),
+            token=self._generate(other_key),
+        )
+        self.assertEqual(foreign.status_code, 409, foreign.text)
+        self.assertNotIn("carrinho", foreign.text)
+        waiting.invalidate_recordset()
+        self.assertEqual(waiting.priority, "2")
+        self.assertNotIn("outra", waiting.origin_reason)
         # Not in anybody's day while it waits.
         self.assertFalse(
             self.env["oto.suggestion"]._oto_assign_backlog(self.company, self.today)
@@ -348,6 +379,27 @@ class TestOpportunityApi(OpportunityApiCommon):
             ("assigned", self.seller_a1, self.seller_a1),
         )
         self.assertEqual(self._get(f"{URL}/{waiting.id}").json()["state"], "assigned")
+
+    def test_the_backlog_never_takes_a_customer_from_another_companys_wallet(self):
+        """A shared customer waits in the brand's backlog; meanwhile the
+        franchise's wallet takes them: the morning assignment cancels the
+        opportunity and leaves the franchise's wallet as it is."""
+        self.env["oto.seller"].search([("company_id", "=", self.company.id)]).write(
+            {"active": False}
+        )
+        response = self._post(
+            self._payload(customer={"name": "Rita Alves", "phone": "+5531987004455"})
+        )
+        self.assertEqual(response.status_code, 201, response.text)
+        waiting = self.env["oto.suggestion"].browse(response.json()["id"])
+        self.assertEqual(waiting.state, "backlog")
+        customer = waiting.partner_id
+        customer.company_id = False
+        customer.oto_seller_id = self.seller_franchise
+        self.seller_a1.active = True
+        self.env["oto.suggestion"]._oto_assign_backlog(self.company, self.today)
+        self.assertEqual(waiting.state, "cancelled")
+        self.assertEqual(customer.oto_seller_id, self.seller_franchise)
 
     def test_an_opportunity_for_a_seller_on_a_day_off_waits_for_them(self):
         customer = self.env["res.partner"].create(
