@@ -27,7 +27,9 @@ def offline_login():
     """The login whose app the service worker keeps for opening offline
     (``X-Oto-Offline``): Oto's people and store devices, by database and
     user; nobody else's."""
-    if not _is_oto_user():
+    if not _is_oto_user() or request.env.user._is_system():
+        # (The ERP's administrators: their back office is not kept on a
+        # device.)
         return None
     return f"{request.env.cr.dbname}:{request.env.uid}"
 

@@ -398,6 +398,21 @@ class TestOdooMassEmail(OtoCrmCommon):
             },
         )
 
+    def test_without_the_exclusion_list_the_refusal_still_holds(self):
+        """A sender who unticks Odoo's exclusion list still never emails a
+        customer who refused marketing emails (LGPD)."""
+        recipients = self.colleague | self.refusing
+        composer = self._composer(self.marketing, recipients)
+        composer.use_exclusion_list = False
+        composer.action_send_mail()
+        self.assertEqual(
+            self._mails(recipients),
+            {
+                self.colleague: ("sent", False),
+                self.refusing: ("cancel", "mail_optout"),
+            },
+        )
+
     def test_an_oto_user_writing_to_wallet_customers_goes_through_the_gate(self):
         recipients = self.wallet_archived | self.archived
         self._composer(self.user_manager_a, recipients).action_send_mail()

@@ -395,6 +395,23 @@ class TestInstallable(PhoneCommon, HttpCase):
         page = self.url_open("/odoo")
         self.assertEqual(page.status_code, 200)
         self.assertNotIn("X-Oto-Offline", page.headers)
+        # The ERP's administrator, brand admin too: their back office is
+        # not kept on a device.
+        new_test_user(
+            self.env,
+            "oto_pwa_sysadmin",
+            password=PASSWORD,
+            groups="base.group_system,oto_crm.oto_crm_group_admin",
+        )
+        self.authenticate("oto_pwa_sysadmin", PASSWORD)
+        page = self.url_open("/odoo")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("X-Oto-Offline", page.headers)
+        worker = self.url_open("/web/service-worker.js").text
+        # The sign-in page (a session that ended) forgets every copy, and
+        # a copy older than a session is not opened.
+        self.assertIn('["/web/login", "/web/session/logout"]', worker)
+        self.assertIn("otoFresh(kept)", worker)
         # Signed out: the sign-in page, nothing named.
         self.authenticate(None, None)
         page = self.url_open("/odoo/my-day", allow_redirects=False)

@@ -76,9 +76,37 @@ class MailComposeMessage(models.TransientModel):
         mass mailing queue runs it)."""
         mail_values_dict = super()._process_mail_values_state(mail_values_dict)
         gated = self._oto_gated_partners(list(mail_values_dict))
+        gate = self.env["oto.consent.gate"]
+        if self.model == "res.partner" and self.composition_mode == "mass_mail":
+            # A customer who refused marketing emails gets none from any
+            # mass email to contacts, whoever sends it and whether or not
+            # the sender kept Odoo's exclusion list.
+            refused = (
+                self.env["res.partner"]
+                .sudo()
+                .with_context(active_test=False)
+                .search(
+                    [
+                        (
+                            "id",
+                            "in",
+                            [i for i in mail_values_dict if i not in gated.ids],
+                        ),
+                        ("oto_optout_email", "=", True),
+                    ]
+                )
+            )
+            for res_id in refused.ids:
+                values = mail_values_dict[res_id]
+                if values.get("state") != "cancel":
+                    values.update(
+                        state="cancel",
+                        failure_type="mail_optout",
+                        failure_reason=gate._reason("optout", "email"),
+                        is_notification=False,
+                    )
         if not gated:
             return mail_values_dict
-        gate = self.env["oto.consent.gate"]
         codes = gate._refusal_codes(gated, "email", "marketing")
         for res_id, code in codes.items():
             values = mail_values_dict[res_id]

@@ -137,7 +137,11 @@ class TestPosWhatsapp(PosWhatsappCommon):
         composer.template_id = receipt
         with self.assertRaisesRegex(UserError, "Marketing category"):
             composer.action_send()
-        composer.template_id = offer
+        # Free text is for conversations, not marketing from the orders.
+        composer.write({"mode": "text", "body": "Oi! Promoção só hoje."})
+        with self.assertRaisesRegex(UserError, "Marketing category"):
+            composer.action_send()
+        composer.write({"mode": "template", "template_id": offer.id})
         composer.action_send()
         self.assertEqual(self._queued().res_id, order.id)
         view = self.env["pos.order"].get_view(

@@ -58,10 +58,9 @@ class OtoWhatsappComposer(models.TransientModel):
 
     def action_send(self):
         for composer in self:
-            if (
-                composer.res_model == "pos.order"
-                and composer.mode == "template"
-                and composer.template_id
+            if composer.res_model == "pos.order" and (
+                composer.mode != "template"
+                or composer.template_id
                 not in self._pos_marketing_templates(len(composer.res_ids or []) > 1)
             ):
                 raise UserError(composer._pos_marketing_rule())

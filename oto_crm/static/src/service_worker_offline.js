@@ -73,6 +73,17 @@ async function otoCache() {
     return null;
 }
 
+// Where a session ends: a navigation there forgets every login's copy.
+const OTO_SESSION_END_PATHS = ["/web/login", "/web/session/logout"];
+// A kept page older than a session lives (Odoo's default: 7 days) is not
+// opened offline: its session has ended on the server.
+const OTO_SHELL_MAX_AGE = 7 * 24 * 3600 * 1000;
+
+function otoFresh(response) {
+    const date = Date.parse(response.headers.get("Date") || "");
+    return !Number.isNaN(date) && Date.now() - date < OTO_SHELL_MAX_AGE;
+}
+
 function otoIsShellPath(url) {
     return (
         url.origin === self.location.origin &&
@@ -93,7 +104,7 @@ async function otoNavigate(event) {
     } catch (error) {
         const cache = otoIsShellPath(url) && (await otoCache());
         const kept = cache && (await cache.match(OTO_SHELL_KEY));
-        if (kept) {
+        if (kept && otoFresh(kept)) {
             return kept;
         }
         // As Odoo's service worker does.
@@ -194,6 +205,16 @@ function otoKeptRequest(request, url) {
 self.addEventListener("fetch", (event) => {
     const request = event.request;
     const url = new URL(request.url);
+    if (
+        request.mode === "navigate" &&
+        url.origin === self.location.origin &&
+        OTO_SESSION_END_PATHS.includes(url.pathname)
+    ) {
+        // The sign-in page (a session ended: expired, signed out, the user
+        // deactivated) and the sign-out: nobody's copy is kept any more.
+        event.waitUntil(otoForgetOthers(null).catch(() => {}));
+        return;
+    }
     if (
         request.method === "GET" &&
         request.mode === "navigate" &&
