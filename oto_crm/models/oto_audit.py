@@ -17,6 +17,7 @@ AUDIT_ACTIONS = [
     ("login_unlock", "User unlocked"),
     ("data_request", "Data subject request"),
     ("job_failed", "Scheduled job failed"),
+    ("import", "Data imported"),
 ]
 
 

@@ -34,3 +34,5 @@ from . import test_upgrade
 from . import test_funnel_ui
 from . import test_phone_pwa
 from . import test_phone_journeys
+from . import test_external_purchase
+from . import test_import
