@@ -122,7 +122,10 @@ def run(odoo, db, args, paths, orders):
         admin = env.ref("base.user_admin")
         admin.groups_id |= env.ref("oto_crm.oto_crm_group_admin")
         company = env["res.company"].create(
-            {"name": "Benchmark Brand", "country_id": env.ref("base.br").id}
+            {
+                "name": f"Benchmark Brand {time.strftime('%Y%m%d-%H%M%S')}",
+                "country_id": env.ref("base.br").id,
+            }
         )
         admin.company_ids |= company
         env = env(user=admin, context={"allowed_company_ids": [company.id]})

@@ -498,7 +498,7 @@ class OtoImport(models.AbstractModel):
         company = self.env.company.id
         cr = self.env.cr
         resolve = {
-            "store_code": ("store_id", "oto_store", "unknown_store", "code"),
+            "store_code": ("store_id", "oto_store", "unknown_store", "upper"),
             "seller_code": ("seller_id", "oto_seller", "unknown_seller", "upper"),
         }
         keys = columns_of(kind)
@@ -654,25 +654,48 @@ class OtoImport(models.AbstractModel):
                 company,
             )
         )
-        # The lines of one order share its header: the first line says it.
-        for column in ("date", "store_code", "seller_code", "customer_ref", "channel"):
-            rows = self.env.execute_query(
-                SQL(
-                    """
-                    SELECT st.row_no, st.order_ref, f.row_no
-                      FROM oto_import_stage st
-                      JOIN LATERAL (SELECT row_no, %(col)s AS v FROM oto_import_stage
-                                     WHERE order_ref = st.order_ref
-                                     ORDER BY row_no LIMIT 1) f ON TRUE
-                     WHERE st.row_no <> f.row_no AND st.%(col)s IS DISTINCT FROM f.v
-                    """,
-                    col=SQL.identifier(column),
-                )
+        # The lines of one order share its header: the first line says it
+        # (one pass over the file, ordered by order and row).
+        columns = ("date", "store_code", "seller_code", "customer_ref", "channel")
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT row_no, order_ref, first_row, %(differs)s
+                  FROM (SELECT row_no, order_ref,
+                               min(row_no) OVER w AS first_row, %(compared)s
+                          FROM oto_import_stage
+                        WINDOW w AS (PARTITION BY order_ref ORDER BY row_no)) o
+                 WHERE %(any)s
+                """,
+                differs=SQL(", ").join(
+                    SQL.identifier(f"d_{column}") for column in columns
+                ),
+                compared=SQL(", ").join(
+                    SQL(
+                        "%s IS DISTINCT FROM first_value(%s) OVER w AS %s",
+                        SQL.identifier(column),
+                        SQL.identifier(column),
+                        SQL.identifier(f"d_{column}"),
+                    )
+                    for column in columns
+                ),
+                any=SQL(" OR ").join(
+                    SQL.identifier(f"d_{column}") for column in columns
+                ),
             )
-            label = self._field_key_labels().get(column, column)
+        )
+        labels = self._field_key_labels()
+        for row, ref, first, *differs in rows:
             problems += [
-                (row, column, "order_mismatch", ref, {"row": first, "column": label})
-                for row, ref, first in rows
+                (
+                    row,
+                    column,
+                    "order_mismatch",
+                    ref,
+                    {"row": first, "column": labels.get(column, column)},
+                )
+                for column, differ in zip(columns, differs, strict=True)
+                if differ
             ]
         return problems
 
@@ -794,7 +817,8 @@ class OtoImport(models.AbstractModel):
             }
             if kind == "customers":
                 vals["customer_rank"] = 1
-            vals_by_key[code.upper() if kind == "sellers" else code] = vals
+            # Stores and sellers keep their codes in capitals.
+            vals_by_key[code if kind == "customers" else code.upper()] = vals
         counts = self._merge_records(model, key, vals_by_key)
         if kind == "customers":
             self.env.flush_all()

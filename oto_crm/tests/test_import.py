@@ -57,7 +57,7 @@ class ImportCommon(TransactionCase):
                 "sellers",
                 "code,name,store_code,email,mobile\n"
                 "sp01-ana,Ana Souza,SP01,ana@example.com,(11) 98765-4321\n"
-                "RJ01-BIA,Bia Reis,RJ01,,\n",
+                "RJ01-BIA,Bia Reis,rj01,,\n",
             )["done"]
         )
         self.store_sp = self.env["oto.store"].search([("code", "=", "SP01")])
@@ -267,6 +267,10 @@ class TestImport(ImportCommon):
         self.assertFalse(
             self.env["oto.purchase"].search([("res_id", "=", purchase.id)])
         )
+        # Codes are the brand's whatever their case: the store is updated.
+        result = self._run("stores", "code,name\nsp01,Loja Jardins Nova\n")
+        self.assertEqual((result["created"], result["updated"]), (0, 1))
+        self.assertEqual(self.store_sp.name, "Loja Jardins Nova")
 
     def test_consent_already_revoked_later_is_not_overwritten(self):
         self._base()
