@@ -183,7 +183,9 @@ class TestExternalPurchaseEngine(TransactionCase):
             ],
         )
         self.assertEqual((purchase.amount_total, purchase.item_count), (340, 3))
-        row = self.env["oto.purchase"].search([("res_id", "=", purchase.id)])
+        row = self.env["oto.purchase"].search(
+            [("source", "=", "external"), ("res_id", "=", purchase.id)]
+        )
         self.assertEqual(
             (row.source, row.amount, row.item_count, row.store_id),
             ("external", 340, 3, self.store_a),
