@@ -55,7 +55,8 @@ def uninstall_hook(env):
     other pipeline."""
     env.cr.execute(
         "DROP TABLE IF EXISTS oto_wallet_run_queue; "
-        "DROP INDEX IF EXISTS sale_order_oto_write_date_idx"
+        "DROP INDEX IF EXISTS sale_order_oto_write_date_idx; "
+        "DROP INDEX IF EXISTS res_partner_oto_ref_idx"
     )
     # The wallet engine's change log and its triggers on Odoo's tables.
     env["oto.purchase"]._wallet_change_log_drop()

@@ -17,6 +17,7 @@ from . import res_partner
 from . import sale_order
 from . import ir_http
 from . import ir_config_parameter
+from . import oto_external_purchase
 from . import oto_purchase
 from . import oto_kept_days
 from . import oto_wallet_history
@@ -43,3 +44,5 @@ from . import oto_result_day
 from . import oto_login_lock
 from . import oto_data_request
 from . import oto_help_article
+from . import oto_import
+from . import oto_import_job

@@ -18,6 +18,7 @@ AUDIT_ACTIONS = [
     ("data_request", "Data subject request"),
     ("job_failed", "Scheduled job failed"),
     ("access_changed", "User's rights changed by an upgrade"),
+    ("import", "Data imported"),
 ]
 
 

@@ -4,13 +4,15 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from .brand_time import brand_timezone
+from .oto_external_purchase import EXTERNAL_COUNTED
 
 
 class OtoPurchase(models.Model):
     """One row per purchase (order) of a customer, whatever its source.
 
-    A SQL view built from one query per source: confirmed sale orders here;
-    ``oto_crm_pos`` adds paid POS orders by extending
+    A SQL view built from one query per source: confirmed sale orders and
+    purchases from other systems (``oto.external.purchase``, imports and
+    feeds) here; ``oto_crm_pos`` adds paid POS orders by extending
     ``_get_purchase_queries``. Every query returns the same columns, named as
     the fields below. The ``id`` of a row is ``order id * 10 + source digit``
     so rows of different sources never collide.
@@ -22,7 +24,9 @@ class OtoPurchase(models.Model):
     _order = "date desc, id desc"
     _rec_name = "reference"
 
-    source = fields.Selection([("sale", "Sale order")], readonly=True)
+    source = fields.Selection(
+        [("sale", "Sale order"), ("external", "Other system")], readonly=True
+    )
     reference = fields.Char(readonly=True)
     res_id = fields.Integer(string="Order ID", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -60,7 +64,37 @@ class OtoPurchase(models.Model):
     @api.model
     def _get_purchase_queries(self):
         """The queries whose UNION ALL is the view; bridges append theirs."""
-        return [self._sale_order_purchase_query()]
+        return [
+            self._sale_order_purchase_query(),
+            self._external_purchase_query(),
+        ]
+
+    @api.model
+    def _external_purchase_query(self):
+        """Purchases from other systems, each for its amount less what was
+        refunded; cancelled or refunded in full, none (as POS orders)."""
+        return SQL(
+            """
+            SELECT ep.id * 10 + 3 AS id,
+                   'external' AS source,
+                   ep.reference AS reference,
+                   ep.id AS res_id,
+                   ep.partner_id AS partner_id,
+                   ep.company_id AS company_id,
+                   ep.store_id AS store_id,
+                   ep.seller_id AS seller_id,
+                   ep.date_order AS date,
+                   (ep.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
+                   ep.amount_total - COALESCE(ep.refunded_amount, 0) AS amount,
+                   COALESCE(ep.item_count, 0) AS item_count,
+                   ep.channel AS channel,
+                   ep.write_date AS write_date
+              FROM oto_external_purchase ep
+             WHERE %(counted)s
+            """,
+            tz=brand_timezone(self.env),
+            counted=SQL(EXTERNAL_COUNTED.format(row="ep")),
+        )
 
     @api.model
     def _sale_order_purchase_query(self):
@@ -107,7 +141,18 @@ class OtoPurchase(models.Model):
                  WHERE so.state = 'sale' AND sol.display_type IS NULL
                    AND sol.product_id IS NOT NULL AND sol.product_uom_qty > 0
                 """
-            )
+            ),
+            SQL(
+                """
+                SELECT ep.id * 10 + 3 AS purchase_id, ep.partner_id, ep.company_id,
+                       ep.store_id, epl.product_id, ep.date_order AS date,
+                       epl.quantity AS qty
+                  FROM oto_external_purchase_line epl
+                  JOIN oto_external_purchase ep ON ep.id = epl.purchase_id
+                 WHERE %s AND epl.product_id IS NOT NULL AND epl.quantity > 0
+                """,
+                SQL(EXTERNAL_COUNTED.format(row="ep")),
+            ),
         ]
 
     @api.model
@@ -122,22 +167,37 @@ class OtoPurchase(models.Model):
                 company_id,
                 written_since,
             ),
-            SQL(
-                """
-                SELECT (date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
-                  FROM sale_order
-                 WHERE company_id = %(company)s AND write_date >= %(since)s
-                   AND state <> 'sale'
-                """,
-                tz=brand_timezone(self.env),
-                company=company_id,
-                since=written_since,
+            self._left_purchase_days_query(
+                "sale_order", "{row}.state = 'sale'", company_id, written_since
+            ),
+            self._left_purchase_days_query(
+                "oto_external_purchase", EXTERNAL_COUNTED, company_id, written_since
             ),
         ]
 
+    @api.model
+    def _left_purchase_days_query(self, table, counted, company_id, written_since):
+        """The brand days of the orders of ``table`` written since
+        ``written_since`` that are not purchases (any more): ``counted``, the
+        condition (SQL on the row ``{row}``) for one to be. Only constants of
+        the add-ons are formatted in."""
+        return SQL(
+            """
+            SELECT (date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+              FROM %(table)s
+             WHERE company_id = %(company)s AND write_date >= %(since)s
+               AND NOT (%(counted)s)
+            """,
+            tz=brand_timezone(self.env),
+            table=SQL.identifier(table),
+            company=company_id,
+            since=written_since,
+            counted=SQL(counted.format(row=table)),
+        )
+
     def _get_source_models(self):
         """{source: model} of the orders behind the rows."""
-        return {"sale": "sale.order"}
+        return {"sale": "sale.order", "external": "oto.external.purchase"}
 
     def action_open_order(self):
         self.ensure_one()
@@ -309,7 +369,7 @@ class OtoPurchase(models.Model):
         self.env.cr.execute(SQL(statements))
 
     @api.model
-    def _wallet_change_log_drop(self, sources=("sale_order",)):
+    def _wallet_change_log_drop(self, sources=("sale_order", "oto_external_purchase")):
         """Remove the change log and its triggers (uninstall): Odoo's tables
         stay as they were. ``sources``: the tables of orders whose triggers
         go (bridges pass theirs)."""

@@ -35,3 +35,5 @@ from . import test_funnel_ui
 from . import test_phone_pwa
 from . import test_phone_journeys
 from . import test_phone_offline_open
+from . import test_external_purchase
+from . import test_import

@@ -27,17 +27,8 @@ class OtoPurchase(models.Model):
         # A paid POS order that left the paid states (rare, but counted).
         return [
             *super()._get_changed_day_queries(company_id, written_since),
-            SQL(
-                """
-                SELECT (date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
-                  FROM pos_order
-                 WHERE company_id = %(company)s AND write_date >= %(since)s
-                   AND NOT (%(counted)s)
-                """,
-                tz=brand_timezone(self.env),
-                company=company_id,
-                since=written_since,
-                counted=SQL(POS_COUNTED.format(row="pos_order")),
+            self._left_purchase_days_query(
+                "pos_order", POS_COUNTED, company_id, written_since
             ),
         ]
 
