@@ -15,7 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .brand_time import brand_timezone, brand_today
-from .oto_suggestion import OPEN_STATES
+from .oto_suggestion import DAY_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class OtoSeller(models.Model):
             self.env["oto.suggestion"]
             .sudo()
             ._read_group(
-                [("seller_id", "in", self.ids), ("state", "in", OPEN_STATES)],
+                [("seller_id", "in", self.ids), ("state", "in", DAY_STATES)],
                 ["seller_id"],
                 ["partner_id:count_distinct"],
             )

@@ -11,6 +11,8 @@ from ..tools.suggestion_rules import first_name, render_template
 from .brand_time import brand_day, brand_timezone, brand_today, periods, utc_start
 
 OPEN_STATES = ("backlog", "assigned", "in_progress")
+# Open and in a seller's day (the backlog waits for the morning assignment).
+DAY_STATES = ("assigned", "in_progress")
 
 
 # What a seller writes on their suggestions themselves.
@@ -600,13 +602,13 @@ class OtoSuggestion(models.Model):
         if shown == today:
             domain = [
                 "|",
-                ("state", "in", OPEN_STATES),
+                ("state", "in", DAY_STATES),
                 "&",
                 ("date", "=", today),
                 ("state", "=", "done"),
             ]
         else:
-            domain = [("date", "=", shown)]
+            domain = [("date", "=", shown), ("state", "!=", "backlog")]
         suggestions = self.search(
             [("seller_id", "=", seller.id), *domain],
             order="campaign_sequence, campaign_id, type, priority desc, rank, id",

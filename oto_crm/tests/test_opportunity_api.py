@@ -427,6 +427,16 @@ class TestOpportunityApi(OpportunityApiCommon):
             ("backlog", self.seller_a1, customer),
         )
         Suggestion = self.env["oto.suggestion"]
+        # Not in her day while she is off.
+        day = Suggestion.with_user(self.user_seller).get_seller_day()
+        self.assertNotIn(
+            waiting.id,
+            [
+                card["id"]
+                for group in day.get("groups", [])
+                for card in group["suggestions"]
+            ],
+        )
         self.assertEqual(Suggestion._oto_assign_backlog(self.company, self.today), 0)
         tomorrow = self.today + timedelta(days=1)
         self.assertEqual(Suggestion._oto_assign_backlog(self.company, tomorrow), 1)

@@ -277,6 +277,28 @@ class TestAppOpenedOffline(JourneyCommon):
         self.assertEqual(contacts[:1].result, "positive")
         self.assertEqual(first.state, "done")
 
+    def test_the_app_opens_by_its_address_after_signing_in(self):
+        """Signed in, Ana lands on My day (her home: the screen asked for
+        by its number); the installed app opens its address (the screen by
+        its name): offline, both find the copy."""
+        devtools = self._browser("ana.souza")
+        devtools.browser.navigate_to(f"{self.base_url()}/odoo")
+        devtools.wait(
+            "document.querySelector('.o_oto_my_day[data-oto-kept=\"profiles\"]')",
+            "My day, her home",
+        )
+        self._wait_app_kept(devtools, "ana.souza")
+        devtools.network(online=False)
+        devtools.browser.navigate_to(f"{self.base_url()}/odoo/my-day")
+        devtools.wait(
+            "document.querySelector('.o_oto_my_day .o_oto_offline')",
+            "Opened offline by its address: the day kept on the phone",
+        )
+        self.assertIn(
+            "Ana Souza",
+            devtools.js("document.querySelector('.o_oto_subtitle').innerText"),
+        )
+
     def test_nothing_of_the_login_stays_after_signing_out(self):
         """Signing out from the user menu, the login's copy of the app goes
         with the day kept on the phone."""

@@ -173,8 +173,34 @@ async function otoKeep(request, event) {
         const copy = response.clone();
         const keeping = (async () => {
             const cache = await otoCache();
-            if (cache && (!rpc || !(await copy.clone().json()).error)) {
+            if (!cache) {
+                return;
+            }
+            if (!rpc) {
                 await cache.put(key, copy);
+                return;
+            }
+            const answer = await copy.clone().json();
+            if (answer.error) {
+                return;
+            }
+            // An action is asked for by its number (after signing in) or by
+            // its path (the app's address, /odoo/my-day): kept under each.
+            const url = new URL(request.url);
+            const keys = new Set([key]);
+            if (url.pathname === "/web/action/load" && answer.result) {
+                for (const alias of [answer.result.id, String(answer.result.id), answer.result.path]) {
+                    if (alias) {
+                        keys.add(
+                            `${url.pathname}?oto_rpc=${encodeURIComponent(
+                                JSON.stringify({ action_id: alias })
+                            )}`
+                        );
+                    }
+                }
+            }
+            for (const each of keys) {
+                await cache.put(each, copy.clone());
             }
         })().catch(() => {});
         if (event) {
