@@ -122,16 +122,18 @@ class WalletWorld(TransactionCase):
                 INSERT INTO sale_order (name, partner_id, partner_invoice_id,
                     partner_shipping_id, company_id, date_order, state, amount_total,
                     amount_untaxed, currency_rate, oto_seller_id, oto_store_id,
-                    oto_channel, create_date, write_date, create_uid, write_uid)
+                    oto_channel, create_date, write_date, create_uid, write_uid
+                    %(more_columns)s)
                 SELECT 'P' || r.n, r.partner, r.partner, r.partner, %(company)s, r.at,
                        'sale', r.amount, r.amount, 1.0, r.seller, r.store, 'store',
-                       %(now)s, %(now)s, 1, 1
+                       %(now)s, %(now)s, 1, 1 %(more_values)s
                   FROM unnest(%(partners)s::int[], %(stores)s::int[],
                               %(sellers)s::int[], %(ats)s::timestamp[],
                               %(amounts)s::numeric[])
                        WITH ORDINALITY AS r(partner, store, seller, at, amount, n)
                 RETURNING id
                 """,
+                **order_extras(self.env.cr),
                 company=self.company.id,
                 now=datetime.now(),
                 partners=[r[0].id for r in rows],
@@ -223,6 +225,22 @@ class WalletWorld(TransactionCase):
             )
         )
         return self.env.cr.fetchall()
+
+
+def order_extras(cr):
+    """What a sale order row needs besides the columns written by hand:
+    with ``sale_stock`` installed (the scenarios with the point of sale), its
+    picking policy (a NOT NULL column)."""
+    cr.execute(
+        "SELECT 1 FROM information_schema.columns "
+        "WHERE table_name = 'sale_order' AND column_name = 'picking_policy'"
+    )
+    if cr.fetchone():
+        return {
+            "more_columns": SQL(", picking_policy"),
+            "more_values": SQL(", 'direct'"),
+        }
+    return {"more_columns": SQL(""), "more_values": SQL("")}
 
 
 def local_midnight_utc(day, tz):
