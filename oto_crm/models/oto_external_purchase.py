@@ -98,10 +98,17 @@ class OtoExternalPurchase(models.Model):
                 vals["reference"] = vals.get("external_id")
         purchases = super().create(vals_list)
         for purchase, vals in zip(purchases, vals_list, strict=True):
-            if purchase.line_ids and not vals.get("amount_total"):
-                purchase.amount_total = sum(purchase.line_ids.mapped("price_subtotal"))
-            if purchase.line_ids and not vals.get("item_count"):
-                purchase.item_count = sum(purchase.line_ids.mapped("quantity"))
+            lines = purchase.line_ids
+            totals = {
+                name: value
+                for name, value in (
+                    ("amount_total", sum(lines.mapped("price_subtotal"))),
+                    ("item_count", sum(lines.mapped("quantity"))),
+                )
+                if lines and not vals.get(name)
+            }
+            if totals:
+                purchase.write(totals)
         return purchases
 
     def init(self):

@@ -162,18 +162,8 @@ class OtoOpportunityApi(models.AbstractModel):
     def _place_customer(self, company, partner):
         """The customer's wallet seller, else one by location and capacity
         (the wallet engine's rules), recorded in the wallet history."""
-        seller = partner.oto_seller_id
-        if seller.active and seller.company_id == company:
-            return seller
-        engine = self.env["oto.wallet.engine"].sudo()
-        # The engine reads the customer (a new one, their phone) in SQL.
-        self.env.flush_all()
-        located = dict(engine._locate_stores(company, partner.ids))
-        store = located.get(partner.id) or (
-            partner.oto_store_id.id if partner.oto_store_id.active else False
-        )
-        placed = engine._assign_by_capacity(company, [(partner.id, store)])
-        if not placed:
+        seller = self.env["oto.wallet.engine"]._place_one(company, partner, "api")
+        if not seller:
             raise OpportunityApiError(
                 422,
                 "no_seller",
@@ -183,8 +173,7 @@ class OtoOpportunityApi(models.AbstractModel):
                     company=company.name,
                 ),
             )
-        engine._move_customers(list(placed.items()), "api")
-        return self.env["oto.seller"].sudo().browse(placed[partner.id])
+        return seller
 
     @api.model
     def _check_contactable(self, partner):

@@ -413,8 +413,6 @@ class OtoSuggestion(models.Model):
             return self.env._("last purchase yesterday")
         return self.env._("last purchase %(days)s days ago", days=days)
 
-    # ------------------------------------------------------------ actions
-
     # ------------------------------------------------------------ backlog
 
     def _oto_merge_backlog(self, clean, products):
@@ -479,17 +477,29 @@ class OtoSuggestion(models.Model):
             [("company_id", "=", company.id), ("state", "=", "backlog")],
             order="priority desc, create_date, id",
         )
-        engine = self.env["oto.wallet.engine"].sudo().with_company(company)
+        if not waiting:
+            return 0
+        off = set(
+            self.env["oto.seller.dayoff"]
+            .sudo()
+            .search(
+                [
+                    ("seller_id.company_id", "=", company.id),
+                    ("date_from", "<=", today),
+                    ("date_to", ">=", today),
+                ]
+            )
+            .seller_id.ids
+        )
+        engine = self.env["oto.wallet.engine"]
         assigned = 0
         for suggestion in waiting:
             seller = suggestion.seller_id
             usable = seller.active and seller.store_id.active
-            if usable and seller._oto_day_off(today):
-                continue
             if not usable:
                 partner = suggestion.partner_id
-                seller = partner.oto_seller_id
-                if seller.active and seller.company_id != company:
+                wallet = partner.oto_seller_id
+                if wallet.active and wallet.company_id != company:
                     # In another company's wallet since the request: never
                     # taken from it; the opportunity has nobody to go to.
                     suggestion.write({"state": "cancelled"})
@@ -500,21 +510,16 @@ class OtoSuggestion(models.Model):
                         )
                     )
                     continue
-                if not seller.active or seller.company_id != company:
-                    self.env.flush_all()
-                    located = dict(engine._locate_stores(company, partner.ids))
-                    placed = engine._assign_by_capacity(
-                        company, [(partner.id, located.get(partner.id))]
-                    )
-                    if not placed:
-                        continue
-                    engine._move_customers(list(placed.items()), "location")
-                    seller = self.env["oto.seller"].sudo().browse(placed[partner.id])
-                if seller._oto_day_off(today):
+                seller = engine._place_one(company, partner, "location")
+                if not seller:
+                    continue
+                if seller.id in off:
                     suggestion.write(
                         {"seller_id": seller.id, "store_id": seller.store_id.id}
                     )
                     continue
+            elif seller.id in off:
+                continue
             suggestion.write(
                 {
                     "seller_id": seller.id,
@@ -525,6 +530,8 @@ class OtoSuggestion(models.Model):
             )
             assigned += 1
         return assigned
+
+    # ------------------------------------------------------------ actions
 
     def action_start(self):
         """The seller opens a channel: the suggestion is in progress."""

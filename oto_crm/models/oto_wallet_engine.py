@@ -89,29 +89,32 @@ class OtoWalletEngine(models.AbstractModel):
         back rebuilds it in full."""
         self.env["oto.store"].flush_model(["company_id", "active"])
         self.env["res.company"].flush_model(["oto_last_engine_run"])
-        purged = self.env.execute_query(
+        cr = self.env.cr
+        cr.execute(
             SQL(
                 "DELETE FROM oto_wallet_change c WHERE NOT EXISTS ("
                 " SELECT 1 FROM oto_store s"
-                " WHERE s.company_id = c.company_id AND s.active) RETURNING 1"
+                " WHERE s.company_id = c.company_id AND s.active)"
             )
         )
-        cleared = self.env.execute_query(
+        purged = cr.rowcount
+        cr.execute(
             SQL(
                 "UPDATE res_company c SET oto_last_engine_run = NULL"
                 " WHERE c.oto_last_engine_run IS NOT NULL AND NOT EXISTS ("
                 " SELECT 1 FROM oto_store s"
-                " WHERE s.company_id = c.id AND s.active) RETURNING c.id"
+                " WHERE s.company_id = c.id AND s.active)"
             )
         )
+        cleared = cr.rowcount
         if cleared:
             self.env["res.company"].invalidate_model(["oto_last_engine_run"])
         if purged or cleared:
             _logger.info(
                 "Wallet change log: %s entries of companies without stores "
                 "purged; %s companies to rebuild in full once they have one",
-                len(purged),
-                len(cleared),
+                purged,
+                cleared,
             )
 
     # --------------------------------------------------------------- ACTIONS
@@ -1118,6 +1121,28 @@ class OtoWalletEngine(models.AbstractModel):
         moves = self.env.cr.fetchall()
         self._move_customers(moves, "rule")
         return len(moves)
+
+    @api.model
+    def _place_one(self, company, partner, reason):
+        """The wallet seller of ``company`` for one customer: theirs when
+        active in it, else one placed by location and capacity (the nightly
+        rules), the move kept in the wallet history under ``reason``. An
+        empty recordset when no seller has room."""
+        seller = partner.oto_seller_id
+        if seller.active and seller.company_id == company:
+            return seller
+        engine = self.sudo().with_company(company)
+        # The engine reads the customer (a new one, their phone) in SQL.
+        self.env.flush_all()
+        located = dict(engine._locate_stores(company, partner.ids))
+        store = located.get(partner.id) or (
+            partner.oto_store_id.id if partner.oto_store_id.active else False
+        )
+        placed = engine._assign_by_capacity(company, [(partner.id, store)])
+        if not placed:
+            return self.env["oto.seller"]
+        engine._move_customers(list(placed.items()), reason)
+        return self.env["oto.seller"].sudo().browse(placed[partner.id])
 
     def _move_customers(self, moves, reason, note=None):
         """Set the wallet seller of customers, set-based, with history.
