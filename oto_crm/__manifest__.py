@@ -3,7 +3,7 @@
 {
     "name": "Oto CRM - Retail Clienteling",
     "summary": "Stores, sellers and customer wallets: retail clienteling in Odoo",
-    "version": "18.0.1.7.0",
+    "version": "18.0.1.8.0",
     "category": "Sales/CRM",
     "website": "https://github.com/oto-crm/oto-crm-odoo",
     "author": "Oto CRM for Odoo contributors",

@@ -5,6 +5,7 @@ push opportunities into the sellers' day and read their outcome. Every
 answer is JSON; a bad request gets a 4xx with the fields at fault and
 changes nothing."""
 
+import datetime
 import json
 import logging
 import os
@@ -25,12 +26,16 @@ _logger = logging.getLogger(__name__)
 API_ROOT = "/oto/api"
 PREFIX = f"{API_ROOT}/v1"
 MAX_BODY = 64 * 1024
+# The results' period: 30 days unless told, a year at most.
+RESULTS_DAYS = 30
+RESULTS_MAX_DAYS = 366
 # Record ids are PostgreSQL integers.
 MAX_ID = 2**31 - 1
 # The API's routes and their methods (anything else under /oto/api: 404/405).
 ROUTES = (
     (re.compile(r"v1/opportunities/?"), ("GET", "HEAD", "POST")),
     (re.compile(r"v1/opportunities/[0-9]+/?"), ("GET", "HEAD")),
+    (re.compile(r"v1/results/?"), ("GET", "HEAD")),
     (re.compile(r"v1/openapi\.json"), ("GET", "HEAD")),
 )
 HTTP_CODES = {
@@ -282,6 +287,58 @@ class OtoOpportunityApiController(http.Controller):
             if opportunity_id > MAX_ID:
                 raise api._not_found(opportunity_id)
             return _json(200, api._to_json(api._get(key, opportunity_id)))
+        except OpportunityApiError as exc:
+            return _error(exc)
+
+    @http.route(
+        f"{PREFIX}/results",
+        type="http",
+        auth="none",
+        methods=["GET"],
+        save_session=False,
+        readonly=False,
+    )
+    def results(self, date_from=None, date_to=None, **_params):
+        """What this key's opportunities became, by type, for the days of
+        their creation ``date_from`` to ``date_to`` (YYYY-MM-DD)."""
+        try:
+            key = self._authenticate()
+            api = self._api(key)
+            today = brand_today(api.env)
+            errors = {}
+            days = {}
+            for name, value in (("date_from", date_from), ("date_to", date_to)):
+                if value in (None, ""):
+                    continue
+                try:
+                    days[name] = datetime.date.fromisoformat(str(value)[:10])
+                    if len(str(value)) != 10:
+                        raise ValueError(value)
+                except ValueError:
+                    errors[name] = api.env._("a date as YYYY-MM-DD")
+            if errors:
+                raise OpportunityApiError(
+                    400, "invalid", api.env._("Some dates are not valid."), errors
+                )
+            until = days.get("date_to", today)
+            since = days.get(
+                "date_from", until - datetime.timedelta(days=RESULTS_DAYS - 1)
+            )
+            if since > until:
+                raise OpportunityApiError(
+                    400,
+                    "invalid",
+                    api.env._("The period ends before it starts."),
+                    {"date_from": api.env._("on or before date_to")},
+                )
+            if (until - since).days >= RESULTS_MAX_DAYS:
+                raise OpportunityApiError(
+                    400,
+                    "invalid",
+                    api.env._("Ask for %(days)s days at most.", days=RESULTS_MAX_DAYS),
+                    {"date_from": api.env._("within a year of date_to")},
+                )
+            return _json(200, api._results(key, since, until))
         except OpportunityApiError as exc:
             return _error(exc)
 

@@ -116,6 +116,9 @@ class OtoAccess(models.AbstractModel):
     def _compute_scope(self):
         cr, uid = self.env.cr, self.env.uid
         user = self.env.user
+        # A seller or store written in this transaction is read as written.
+        self.env["oto.seller"].flush_model(["user_id", "active"])
+        self.env["oto.store"].flush_model(["manager_ids", "active"])
         cr.execute(
             "SELECT id FROM oto_seller WHERE user_id = %s AND active ORDER BY id",
             [uid],

@@ -4,6 +4,7 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL, sql
 
 from .brand_time import brand_timezone
+from .oto_suggestion import TYPES
 
 
 class OtoAttribution(models.Model):
@@ -31,6 +32,13 @@ class OtoAttribution(models.Model):
     contact_id = fields.Many2one("oto.contact", readonly=True)
     suggestion_id = fields.Many2one("oto.suggestion", readonly=True)
     campaign_id = fields.Many2one("oto.campaign", readonly=True)
+    suggestion_type = fields.Selection(
+        TYPES,
+        string="Opportunity type",
+        readonly=True,
+        help="The type of the contact's suggestion (campaign, behaviour, "
+        "manual, or a contact the seller started).",
+    )
     channel = fields.Selection(
         [
             ("whatsapp", "WhatsApp"),
@@ -101,7 +109,8 @@ class OtoAttribution(models.Model):
             """
             SELECT p.id AS id, p.id AS purchase_id, p.reference, p.partner_id,
                    p.company_id, c.seller_id, s.store_id, c.id AS contact_id,
-                   c.suggestion_id, sg.campaign_id, c.channel,
+                   c.suggestion_id, sg.campaign_id,
+                   COALESCE(sg.type, 'contact') AS suggestion_type, c.channel,
                    c.date AS contact_date, p.date AS purchase_date,
                    (c.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
                        AS contact_day,

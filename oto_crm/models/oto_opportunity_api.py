@@ -395,6 +395,75 @@ class OtoOpportunityApi(models.AbstractModel):
         }
 
     @api.model
+    def _results(self, key, date_from, date_to):
+        """What the opportunities this key created on the days ``date_from``
+        to ``date_to`` (their date, in the brand's time) became, by type:
+        how many, still open, worked, with a positive result, and the sales
+        credited to their contacts (any day up to now)."""
+        Suggestion = self.env["oto.suggestion"].sudo()
+        domain = [
+            ("api_key_id", "=", key.id),
+            ("date", ">=", date_from),
+            ("date", "<=", date_to),
+        ]
+        rows = {}
+
+        def row(kind):
+            return rows.setdefault(
+                kind,
+                {
+                    "type": kind,
+                    "opportunities": 0,
+                    "open": 0,
+                    "done": 0,
+                    "positive": 0,
+                    "sales": {"count": 0, "amount": 0.0},
+                },
+            )
+
+        for kind, state, result, count in Suggestion._read_group(
+            domain, ["type", "state", "result"], ["__count"]
+        ):
+            figures = row(kind)
+            figures["opportunities"] += count
+            if state in OPEN_STATES:
+                figures["open"] += count
+            elif state == "done":
+                figures["done"] += count
+            if result == "positive":
+                figures["positive"] += count
+        sales = (
+            self.env["oto.attribution"]
+            .sudo()
+            ._read_group(
+                [("suggestion_id", "in", Suggestion._search(domain))],
+                ["suggestion_type"],
+                ["__count", "amount:sum"],
+            )
+        )
+        for kind, count, amount in sales:
+            figures = row(kind)
+            figures["sales"] = {"count": count, "amount": round(amount or 0.0, 2)}
+        order = [kind for kind, _label in Suggestion._fields["type"].selection]
+        types = sorted(rows.values(), key=lambda r: order.index(r["type"]))
+        return {
+            "date_from": fields.Date.to_string(date_from),
+            "date_to": fields.Date.to_string(date_to),
+            "currency": key.company_id.currency_id.name,
+            "types": types,
+            "total": {
+                "opportunities": sum(r["opportunities"] for r in types),
+                "open": sum(r["open"] for r in types),
+                "done": sum(r["done"] for r in types),
+                "positive": sum(r["positive"] for r in types),
+                "sales": {
+                    "count": sum(r["sales"]["count"] for r in types),
+                    "amount": round(sum(r["sales"]["amount"] for r in types), 2),
+                },
+            },
+        }
+
+    @api.model
     def _get(self, key, opportunity_id):
         suggestion = (
             self.env["oto.suggestion"]

@@ -1,6 +1,7 @@
 # Copyright 2026 Oto CRM for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+import time
 from datetime import timedelta
 from functools import partial
 
@@ -10,6 +11,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .brand_time import brand_timezone, brand_today, day_ranges, utc_start
+from .oto_suggestion import OPEN_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -21,6 +23,10 @@ KINDS = [
     ("brand", "Best seller of the brand"),
 ]
 MAX_PER_SUGGESTION = 3
+# The day's new opportunities: a batch per statement, and the scheduled
+# job's time budget (the next run goes on).
+NEW_OPPORTUNITY_BATCH = 500
+NEW_OPPORTUNITY_BUDGET = 240
 # The batch's working tables (temporary: this transaction's only).
 TEMP_TABLES = (
     "oto_recommendation_target",
@@ -428,8 +434,15 @@ class OtoRecommendation(models.Model):
         cr.execute(
             SQL("DROP TABLE %s", SQL(", ").join(map(SQL.identifier, TEMP_TABLES)))
         )
+        # Done for them, with or without products (the next run of the day's
+        # new opportunities does not ask again); not a change of theirs.
+        cr.execute(
+            "UPDATE oto_suggestion SET products_computed = true "
+            "WHERE id = ANY(%s) AND products_computed IS NOT TRUE",
+            [suggestions.ids],
+        )
         self.invalidate_model()
-        suggestions.invalidate_recordset(["recommendation_ids"])
+        suggestions.invalidate_recordset(["recommendation_ids", "products_computed"])
         return written
 
     @api.model
@@ -563,6 +576,54 @@ class OtoRecommendation(models.Model):
             )
         )
         cr.execute("ANALYZE oto_recommendation_together")
+
+    @api.model
+    def _cron_new_opportunities(self):
+        """The products to offer for the opportunities created during the
+        day (the opportunity API, a manager's hand, the morning's backlog),
+        which the nightly batch did not see: each company in turn, in
+        batches, until the job's time budget is spent."""
+        deadline = time.monotonic() + NEW_OPPORTUNITY_BUDGET
+        Suggestion = self.env["oto.suggestion"].sudo()
+        companies = Suggestion._read_group(
+            [("state", "in", OPEN_STATES), ("products_computed", "=", False)],
+            ["company_id"],
+        )
+        self.env["oto.company.job"]._run_per_company(
+            "recommendations",
+            self.env["res.company"].browse(c.id for (c,) in companies),
+            lambda company: self._compute_new_opportunities(company, deadline),
+        )
+
+    @api.model
+    def _compute_new_opportunities(self, company, deadline=None):
+        """The open opportunities of ``company`` whose products were never
+        computed, oldest first, a batch at a time. Returns how many got
+        theirs."""
+        Suggestion = self.env["oto.suggestion"].sudo()
+        today = brand_today(self.env)
+        done = 0
+        while True:
+            batch = Suggestion.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "in", OPEN_STATES),
+                    ("products_computed", "=", False),
+                ],
+                order="id",
+                limit=NEW_OPPORTUNITY_BATCH,
+            )
+            if not batch:
+                break
+            self.sudo()._compute_for_suggestions(batch, today)
+            done += len(batch)
+            if deadline is not None and time.monotonic() > deadline:
+                break
+        if done:
+            _logger.info(
+                "Recommendations of %s: %s opportunities of the day", company.name, done
+            )
+        return done
 
     @api.model
     def _compute_for_day(self, company, today):

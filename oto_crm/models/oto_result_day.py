@@ -14,8 +14,10 @@ from .brand_time import (
     periods,
     utc_start,
 )
+from .oto_suggestion import TYPES
 
 PERIODS = ("30d", "month")
+FIGURES = ("offered", "done", "reached", "converted", "sales", "revenue", "items")
 # Days of results kept (and computed the first time).
 HISTORY_DAYS = 400
 
@@ -41,6 +43,14 @@ class OtoResultDay(models.Model):
         "oto.seller", required=True, readonly=True, ondelete="cascade"
     )
     day = fields.Date(required=True, readonly=True)
+    type = fields.Selection(
+        TYPES,
+        string="Opportunity type",
+        required=True,
+        readonly=True,
+        help="The type of the suggestions offered and done, of the contacts' "
+        "suggestions and of the suggestions credited with the sales.",
+    )
     offered = fields.Integer(string="Suggestions offered", readonly=True)
     done = fields.Integer(string="Suggestions done", readonly=True)
     reached = fields.Integer(string="Customers reached", readonly=True)
@@ -57,8 +67,8 @@ class OtoResultDay(models.Model):
     _sql_constraints = [
         (
             "seller_day_uniq",
-            "unique(company_id, day, seller_id)",
-            "One row of results per seller and day.",
+            "unique(company_id, day, seller_id, type)",
+            "One row of results per seller, day and opportunity type.",
         ),
     ]
 
@@ -87,8 +97,10 @@ class OtoResultDay(models.Model):
 
     @api.model
     def _figures_sql(self, company, date_from, date_to, seller_ids=None):
-        """(seller_id, day, offered, done, reached, sales, revenue, items) of
-        the days ``date_from`` to ``date_to`` computed from the sources.
+        """(seller_id, day, type, offered, done, reached, converted, sales,
+        revenue, items) of the days ``date_from`` to ``date_to`` computed
+        from the sources, by the type of the suggestions (a contact's: its
+        suggestion's).
         Sales are those of the sales from contacts view (``oto.attribution``)
         bought on those days: the same rows, found within bounds."""
         tz = brand_timezone(self.env)
@@ -127,13 +139,13 @@ class OtoResultDay(models.Model):
         )
         return SQL(
             """
-            SELECT seller_id, day, sum(offered)::int AS offered,
+            SELECT seller_id, day, type, sum(offered)::int AS offered,
                    sum(done)::int AS done, sum(reached)::int AS reached,
                    sum(converted)::int AS converted,
                    sum(sales)::int AS sales, sum(revenue) AS revenue,
                    sum(items) AS items
               FROM (
-                SELECT s.seller_id, s.date AS day, count(*) AS offered,
+                SELECT s.seller_id, s.date AS day, s.type, count(*) AS offered,
                        count(*) FILTER (WHERE s.state = 'done') AS done,
                        0 AS reached, 0 AS converted, 0 AS sales, 0 AS revenue,
                        0 AS items
@@ -141,31 +153,33 @@ class OtoResultDay(models.Model):
                  WHERE s.company_id = %(company)s AND s.date >= %(date_from)s
                    AND s.date <= %(date_to)s AND s.seller_id IS NOT NULL
                    AND s.state <> 'backlog' AND s.type <> 'contact' %(sellers)s
-                 GROUP BY 1, 2
+                 GROUP BY 1, 2, 3
                 UNION ALL
                 SELECT c.seller_id,
                        (c.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
-                       0, 0, count(*), 0, 0, 0, 0
+                       COALESCE(sg.type, 'contact'), 0, 0, count(*), 0, 0, 0, 0
                   FROM oto_contact c
+                  LEFT JOIN oto_suggestion sg ON sg.id = c.suggestion_id
                  WHERE c.company_id = %(company)s AND c.reached = 'yes'
                    AND c.date >= %(start)s AND c.date < %(end)s
                    AND c.seller_id IS NOT NULL %(contact_sellers)s
-                 GROUP BY 1, 2
+                 GROUP BY 1, 2, 3
                 UNION ALL
                 SELECT a.seller_id, (a.purchase_date AT TIME ZONE 'UTC'
                                      AT TIME ZONE %(tz)s)::date,
-                       0, 0, 0, 0, count(*), sum(a.amount), sum(a.item_count)
+                       a.suggestion_type, 0, 0, 0, 0, count(*), sum(a.amount),
+                       sum(a.item_count)
                   FROM (%(attribution)s) a
                  WHERE a.seller_id IS NOT NULL
-                 GROUP BY 1, 2
+                 GROUP BY 1, 2, 3
                 UNION ALL
-                SELECT a.seller_id, a.contact_day, 0, 0, 0,
+                SELECT a.seller_id, a.contact_day, a.suggestion_type, 0, 0, 0,
                        count(DISTINCT a.contact_id), 0, 0, 0
                   FROM (%(converted)s) a
                  WHERE a.seller_id IS NOT NULL
-                 GROUP BY 1, 2
+                 GROUP BY 1, 2, 3
               ) f
-             GROUP BY seller_id, day
+             GROUP BY seller_id, day, type
             """,
             company=company.id,
             date_from=date_from,
@@ -272,11 +286,11 @@ class OtoResultDay(models.Model):
         cr.execute(
             SQL(
                 """
-                INSERT INTO oto_result_day (company_id, seller_id, day, offered,
-                                            done, reached, converted, sales,
-                                            revenue, items)
-                SELECT %s, f.seller_id, f.day, f.offered, f.done, f.reached,
-                       f.converted, f.sales, f.revenue, f.items
+                INSERT INTO oto_result_day (company_id, seller_id, day, type,
+                                            offered, done, reached, converted,
+                                            sales, revenue, items)
+                SELECT %s, f.seller_id, f.day, f.type, f.offered, f.done,
+                       f.reached, f.converted, f.sales, f.revenue, f.items
                   FROM (%s) f
                 """,
                 company.id,
@@ -333,8 +347,14 @@ class OtoResultDay(models.Model):
             raise AccessError(self.env._("You cannot see this seller's results."))
         today = brand_today(self.env)
         (cur_from, cur_to), (prev_from, prev_to) = periods(period, today)
+        by_type = {}
         by_seller = self._read_figures(
-            company, sellers, today, (cur_from, cur_to), (prev_from, prev_to)
+            company,
+            sellers,
+            today,
+            (cur_from, cur_to),
+            (prev_from, prev_to),
+            by_type=by_type,
         )
         totals = {"current": _empty(), "previous": _empty()}
         for figures in by_seller.values():
@@ -363,13 +383,16 @@ class OtoResultDay(models.Model):
             },
             "kpis": self._kpis(totals["current"], totals["previous"]),
             "ranking": self._ranking(sellers, by_seller),
+            "types": self._by_type(by_type),
             "stores": [] if seller_id else self._results_stores(),
         }
 
     @api.model
-    def _read_figures(self, company, sellers, today, current, previous):
+    def _read_figures(self, company, sellers, today, current, previous, by_type=None):
         """{seller id: {"current": figures, "previous": figures}}; offered
-        and done leave out the seller's days off."""
+        and done leave out the seller's days off. With ``by_type``, also
+        {type: {"current": figures, "previous": figures}} of these sellers
+        together."""
         cur_from, cur_to = current
         prev_from, prev_to = previous
         whole = not self.env.su and self._results_role() == "admin"
@@ -378,8 +401,8 @@ class OtoResultDay(models.Model):
         self._refresh(company, today)
         stored = SQL(
             """
-            SELECT seller_id, day, offered, done, reached, converted, sales,
-                   revenue, items
+            SELECT seller_id, day, type, offered, done, reached, converted,
+                   sales, revenue, items
               FROM oto_result_day
              WHERE company_id = %s AND day >= %s AND day < %s %s
             """,
@@ -398,7 +421,7 @@ class OtoResultDay(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT f.seller_id, f.day >= %(cur_from)s AS current,
+                SELECT f.seller_id, f.type, f.day >= %(cur_from)s AS current,
                        sum(f.offered) FILTER (WHERE off.seller_id IS NULL),
                        sum(f.done) FILTER (WHERE off.seller_id IS NULL),
                        sum(f.reached), sum(f.converted), sum(f.sales),
@@ -414,7 +437,7 @@ class OtoResultDay(models.Model):
                        ) off ON off.seller_id = f.seller_id AND off.day = f.day
                  WHERE (f.day BETWEEN %(cur_from)s AND %(cur_to)s)
                     OR (f.day BETWEEN %(prev_from)s AND %(prev_to)s)
-                 GROUP BY 1, 2
+                 GROUP BY 1, 2, 3
                 """,
                 source=source,
                 cur_from=cur_from,
@@ -425,27 +448,24 @@ class OtoResultDay(models.Model):
         )
         wanted = set(sellers.ids)
         result = {}
-        for seller_id, current, *values in self.env.cr.fetchall():
+        for seller_id, kind, current, *values in self.env.cr.fetchall():
             if seller_id not in wanted:
                 continue
-            figures = result.setdefault(
-                seller_id, {"current": _empty(), "previous": _empty()}
-            )
-            figures["current" if current else "previous"] = dict(
-                zip(
-                    (
-                        "offered",
-                        "done",
-                        "reached",
-                        "converted",
-                        "sales",
-                        "revenue",
-                        "items",
-                    ),
-                    (value or 0 for value in values),
-                    strict=True,
+            period = "current" if current else "previous"
+            targets = [
+                result.setdefault(
+                    seller_id, {"current": _empty(), "previous": _empty()}
                 )
-            )
+            ]
+            if by_type is not None:
+                targets.append(
+                    by_type.setdefault(
+                        kind, {"current": _empty(), "previous": _empty()}
+                    )
+                )
+            for figures in targets:
+                for name, value in zip(FIGURES, values, strict=True):
+                    figures[period][name] += value or 0
         return result
 
     def _kpis(self, current, previous):
@@ -480,6 +500,33 @@ class OtoResultDay(models.Model):
                 }
             )
         return kpis
+
+    def _by_type(self, by_type):
+        """The period's figures by opportunity type, in the types' order:
+        what each kind of opportunity brought (seed 003)."""
+        rows = []
+        for kind, label in (
+            self.env["oto.suggestion"]._fields["type"]._description_selection(self.env)
+        ):
+            current = by_type.get(kind, {}).get("current") or _empty()
+            previous = by_type.get(kind, {}).get("previous") or _empty()
+            if not any(current.values()) and not any(previous.values()):
+                continue
+            rows.append(
+                {
+                    "type": kind,
+                    "label": label,
+                    # A contact the seller started is done when recorded.
+                    "offered": current["offered"],
+                    "done": current["done"],
+                    "reached": current["reached"],
+                    "sales": current["sales"],
+                    "revenue": round(current["revenue"], 2),
+                    "conversion": _kpi(current, "conversion"),
+                    "previous_revenue": round(previous["revenue"], 2),
+                }
+            )
+        return rows
 
     def _ranking(self, sellers, by_seller):
         """Sellers by revenue from contacts; an equal revenue shares the rank
@@ -520,9 +567,7 @@ class OtoResultDay(models.Model):
 
 
 def _empty():
-    return dict.fromkeys(
-        ("offered", "done", "reached", "converted", "sales", "revenue", "items"), 0
-    )
+    return dict.fromkeys(FIGURES, 0)
 
 
 def _kpi(figures, key):

@@ -13,6 +13,14 @@ from .brand_time import brand_day, brand_timezone, brand_today, periods, utc_sta
 OPEN_STATES = ("backlog", "assigned", "in_progress")
 # Open and in a seller's day (the backlog waits for the morning assignment).
 DAY_STATES = ("assigned", "in_progress")
+# The opportunity types (seed 003); a contact a seller started on their own
+# is a suggestion of its own of the type "contact".
+TYPES = [
+    ("segment", "Campaign"),
+    ("manual", "Manual"),
+    ("contact", "Contact"),
+    ("behavior", "Behavior"),
+]
 
 
 # What a seller writes on their suggestions themselves.
@@ -54,12 +62,7 @@ class OtoSuggestion(models.Model):
         related="campaign_id.sequence", store=True, string="Campaign priority"
     )
     type = fields.Selection(
-        [
-            ("segment", "Campaign"),
-            ("manual", "Manual"),
-            ("contact", "Contact"),
-            ("behavior", "Behavior"),
-        ],
+        TYPES,
         required=True,
         default="manual",
     )
@@ -118,6 +121,13 @@ class OtoSuggestion(models.Model):
     contact_ids = fields.One2many("oto.contact", "suggestion_id", string="Contacts")
     recommendation_ids = fields.One2many(
         "oto.recommendation", "suggestion_id", string="Products to offer"
+    )
+    products_computed = fields.Boolean(
+        string="Products to offer computed",
+        readonly=True,
+        copy=False,
+        help="The products to offer were computed for it (the nightly batch, "
+        "or within minutes for an opportunity created during the day).",
     )
     # From another system, through the opportunity API.
     origin_reason = fields.Char(
@@ -198,7 +208,16 @@ class OtoSuggestion(models.Model):
                 # the campaigns' suggestions: it waits in the backlog and is
                 # theirs on the day they are back.
                 vals["state"] = "backlog"
-        return super().create(vals_list)
+        suggestions = super().create(vals_list)
+        if any(s.state in OPEN_STATES for s in suggestions):
+            # Created during the day: its products to offer within minutes,
+            # not at night.
+            cron = self.env.ref(
+                "oto_crm.ir_cron_oto_new_opportunity_products", raise_if_not_found=False
+            )
+            if cron:
+                cron.sudo()._trigger()
+        return suggestions
 
     def write(self, vals):
         """A seller changes the message of their suggestions; its state,
@@ -717,24 +736,29 @@ class OtoSuggestion(models.Model):
         self.ensure_one()
         states = dict(self._fields["state"]._description_selection(self.env))
         results = dict(self._fields["result"]._description_selection(self.env))
+        types = dict(self._fields["type"]._description_selection(self.env))
         is_open = self.state in OPEN_STATES and not past
         partner = self.partner_id
         contact = self.contact_ids[:1]
         outcome = False
         if contact:
             outcome = contact._oto_phone_answer()["outcome"]
-        recommendations = self.recommendation_ids.sorted("sequence")
+        # What the opportunity came with (the cart another system sent)
+        # first, then the products recommended for the customer.
+        brought = self.env._("In the opportunity")
         products = [
-            {
-                "id": rec.product_id.id,
-                "name": rec.product_id.display_name,
-                "reason": rec.reason,
-            }
-            for rec in recommendations
-        ] or [
-            {"id": product.id, "name": product.display_name, "reason": ""}
+            {"id": product.id, "name": product.display_name, "reason": brought}
             for product in self.product_ids
         ]
+        for rec in self.recommendation_ids.sorted("sequence"):
+            if rec.product_id not in self.product_ids:
+                products.append(
+                    {
+                        "id": rec.product_id.id,
+                        "name": rec.product_id.display_name,
+                        "reason": rec.reason,
+                    }
+                )
         return {
             "id": self.id,
             "partner_id": partner.id,
@@ -752,6 +776,8 @@ class OtoSuggestion(models.Model):
             "result": results.get(self.result, False),
             "outcome": outcome,
             "priority": self.priority,
+            "type": self.type,
+            "type_label": types[self.type],
             "date": fields.Date.to_string(self.date),
             "deadline": fields.Date.to_string(self.deadline),
             "products": products,

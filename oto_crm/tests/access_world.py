@@ -279,6 +279,7 @@ def build_world(env, with_pos=False):
                     "company_id": company.id,
                     "seller_id": seller.id,
                     "day": today - timedelta(days=3),
+                    "type": "segment",
                 }
             ),
         )

@@ -4,6 +4,7 @@ import itertools
 import json
 from datetime import timedelta
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -12,7 +13,8 @@ from ..models.brand_time import brand_today
 from ..tools.opportunity_api import MESSAGES
 from .common import OtoCrmCommon
 
-URL = "/oto/api/v1/opportunities"
+BASE = "/oto/api/v1"
+URL = f"{BASE}/opportunities"
 
 
 class OpportunityApiCommon(OtoCrmCommon, HttpCase):
@@ -602,6 +604,107 @@ class TestOpportunityApi(OpportunityApiCommon):
         response = self._get(f"{URL}/{suggestion.id}", token=other_token)
         self.assertEqual(response.status_code, 404)
         self.assertEqual(response.json()["error"]["code"], "not_found")
+
+    def test_results_by_type_for_this_key_only(self):
+        """What the key's opportunities became, by type: an abandoned cart
+        worked and bought from, a manual one still open; another key's and
+        another period's are not in it; bad dates are named."""
+        cart = self.env["oto.suggestion"].browse(
+            self._post(self._payload()).json()["id"]
+        )
+        manual = self.env["oto.suggestion"].browse(
+            self._post(
+                self._payload(
+                    type="manual",
+                    customer={"name": "Joana Reis", "phone": "(21) 98765-4321"},
+                )
+            ).json()["id"]
+        )
+        self.env["oto.contact"].with_company(self.company).create(
+            {
+                "company_id": self.company.id,
+                "suggestion_id": cart.id,
+                "partner_id": cart.partner_id.id,
+                "seller_id": cart.seller_id.id,
+                "channel": "whatsapp",
+                "result": "positive",
+            }
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": cart.partner_id.id,
+                "company_id": self.company.id,
+                "oto_seller_id": cart.seller_id.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 2,
+                            "price_unit": 150,
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        # Another key's opportunity, the same day.
+        other = self.env["oto.api.key"].create(
+            {"name": "Marketing", "company_id": self.company.id}
+        )
+        other_token = self._generate(other)
+        self._post(
+            self._payload(customer={"name": "Rita", "phone": "(21) 98765-0000"}),
+            token=other_token,
+        )
+        response = self._get(f"{BASE}/results")
+        self.assertEqual(response.status_code, 200, response.text)
+        body = response.json()
+        self.assertEqual(body["date_to"], str(self.today))
+        self.assertEqual(body["date_from"], str(self.today - timedelta(days=29)))
+        self.assertEqual(body["currency"], self.company.currency_id.name)
+        types = {row["type"]: row for row in body["types"]}
+        self.assertEqual(list(types), ["manual", "behavior"])
+        self.assertEqual(
+            {
+                kind: (r["opportunities"], r["open"], r["done"], r["positive"])
+                for kind, r in types.items()
+            },
+            {"manual": (1, 1, 0, 0), "behavior": (1, 0, 1, 1)},
+        )
+        self.assertEqual(types["behavior"]["sales"], {"count": 1, "amount": 300.0})
+        self.assertEqual(types["manual"]["sales"], {"count": 0, "amount": 0.0})
+        self.assertEqual(body["total"]["opportunities"], 2)
+        self.assertEqual(body["total"]["sales"], {"count": 1, "amount": 300.0})
+        self.assertFalse(manual.contact_ids)
+        # The other key sees its one opportunity only.
+        theirs = self._get(f"{BASE}/results", token=other_token).json()
+        self.assertEqual(theirs["total"]["opportunities"], 1)
+        self.assertEqual(theirs["total"]["sales"]["count"], 0)
+        # A period before them: nothing.
+        before = self.today - timedelta(days=40)
+        empty = self._get(
+            f"{BASE}/results?date_from={before}&date_to={before + timedelta(days=5)}"
+        ).json()
+        self.assertEqual((empty["types"], empty["total"]["opportunities"]), ([], 0))
+        # Bad input, named.
+        for query, field in (
+            ("date_from=2026-13-01", "date_from"),
+            ("date_to=yesterday", "date_to"),
+            ("date_from=2026-11-01T00:00", "date_from"),
+            (
+                f"date_from={self.today}&date_to={self.today - timedelta(days=1)}",
+                "date_from",
+            ),
+            (f"date_from={self.today - timedelta(days=400)}", "date_from"),
+        ):
+            response = self._get(f"{BASE}/results?{query}")
+            self.assertEqual(response.status_code, 400, query)
+            self.assertIn(field, response.json()["error"]["fields"], query)
+        # Without a key: 401; another method: 405.
+        with mute_logger("odoo.http", "odoo.addons.oto_crm.controllers.api"):
+            self.assertEqual(self.url_open(f"{BASE}/results").status_code, 401)
+            response = self.url_open(f"{BASE}/results", data="{}")
+        self.assertEqual(response.status_code, 405)
 
     def test_openapi_document_is_served(self):
         response = self.url_open("/oto/api/v1/openapi.json")

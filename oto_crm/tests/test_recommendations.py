@@ -190,6 +190,57 @@ class TestRecommendations(SuggestionsCommon):
             9,
         )
 
+    def test_opportunities_of_the_day_get_their_products_within_minutes(self):
+        """An opportunity another system sends at 15:00 (Maria's abandoned
+        cart, with its dress): the scheduled job is woken up, computes its
+        products once, and the phone card shows the cart's product first,
+        then the recommended ones, with the opportunity's type."""
+        cron = self.env.ref("oto_crm.ir_cron_oto_new_opportunity_products")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        cart = self.env["oto.suggestion"].create(
+            {
+                "partner_id": self.maria.id,
+                "seller_id": self.ana.id,
+                "company_id": self.company.id,
+                "type": "behavior",
+                "origin_reason": "Carrinho abandonado",
+                "product_ids": [Command.set(self.dress_new.ids)],
+                "date": TODAY,
+            }
+        )
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
+        self.assertFalse(cart.products_computed)
+        self.assertFalse(cart.recommendation_ids)
+        # Worked or closed ones are not asked for; the job does the open ones.
+        closed = self._suggest(self.joana)
+        closed.state = "cancelled"
+        self.env["oto.recommendation"]._cron_new_opportunities()
+        self.assertTrue(cart.products_computed)
+        self.assertFalse(closed.products_computed)
+        self.assertEqual(
+            [p for p, _kind in self._offers(cart)],
+            [self.belt, self.bag, self.dress_new],
+        )
+        first = cart.recommendation_ids.sorted("sequence")[:1]
+        # Once: the next run leaves them alone.
+        self.assertFalse(
+            self.env["oto.recommendation"]._compute_new_opportunities(self.company)
+        )
+        self.assertEqual(cart.recommendation_ids.sorted("sequence")[:1], first)
+        card = cart._oto_card()
+        self.assertEqual((card["type"], card["type_label"]), ("behavior", "Behavior"))
+        self.assertEqual(
+            [(p["id"], p["reason"]) for p in card["products"]],
+            [
+                # The cart's dress first (not repeated from the recommendations).
+                (self.dress_new.id, "In the opportunity"),
+                (self.belt.id, first.reason),
+                (self.bag.id, cart.recommendation_ids.sorted("sequence")[1].reason),
+            ],
+        )
+        self.assertIn("Carrinho abandonado", card["reason"])
+
     def test_nightly_batch_recommends_for_the_days_suggestions(self):
         self._generate()
         suggestions = self._suggestions(date=TODAY)

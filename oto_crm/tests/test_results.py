@@ -299,3 +299,115 @@ class TestResults(AttributionCommon):
     def test_unknown_period(self):
         with self.assertRaisesRegex(UserError, "Unknown results period"):
             self.Result.get_results("year")
+
+    @freeze_time(TODAY)
+    def test_by_opportunity_type(self):
+        """What each kind of opportunity brought: a campaign's, an abandoned
+        cart's (behaviour) and a contact the seller started, each credited
+        with its own sale; the types add up to the period's figures, kept
+        days and today alike, and a seller sees only theirs."""
+        self._month_of_work()
+        cart = self.env["oto.suggestion"].create(
+            {
+                "type": "behavior",
+                "state": "done",
+                "result": "positive",
+                "date": date(2026, 11, 13),
+                "seller_id": self.bia.id,
+                "company_id": self.company.id,
+                "partner_id": self.rita.id,
+                "origin_reason": "Carrinho abandonado",
+            }
+        )
+        self.env["oto.contact"].create(
+            {
+                "partner_id": self.rita.id,
+                "seller_id": self.bia.id,
+                "company_id": self.company.id,
+                "suggestion_id": cart.id,
+                "date": datetime(2026, 11, 13, 13, 0),
+                "reached": "yes",
+            }
+        )
+        self._order(
+            datetime(2026, 11, 14, 15, 0),
+            quantity=5,
+            customer=self.rita,
+            seller=self.bia,
+        )
+        # Today (read live): Caio's campaign suggestion worked and bought.
+        campaign = self._suggestion(date(2026, 11, 20), self.caio, "done", self.sara)
+        self.env["oto.contact"].create(
+            {
+                "partner_id": self.sara.id,
+                "seller_id": self.caio.id,
+                "company_id": self.company.id,
+                "suggestion_id": campaign.id,
+                "date": datetime(2026, 11, 20, 12, 0),
+                "reached": "yes",
+            }
+        )
+        self._order(datetime(2026, 11, 20, 14, 0), customer=self.sara, seller=self.caio)
+        result = self.Result.get_results("30d")
+        types = {row["type"]: row for row in result["types"]}
+        self.assertEqual(list(types), ["segment", "contact", "behavior"])
+        self.assertEqual(
+            {kind: (row["sales"], row["revenue"]) for kind, row in types.items()},
+            {
+                # Caio's sale today.
+                "segment": (1, 100.0),
+                # Ana's two contacts of her own (the wallet), 200 and 100.
+                "contact": (2, 300.0),
+                # Bia's abandoned cart: 5 items.
+                "behavior": (1, 500.0),
+            },
+        )
+        self.assertEqual(
+            (types["behavior"]["offered"], types["behavior"]["done"]), (1, 1)
+        )
+        self.assertEqual(types["behavior"]["conversion"], 100.0)
+        # Ana's contacts of her own are not suggestions offered.
+        self.assertEqual(types["contact"]["offered"], 0)
+        kpis = self._kpis(result)
+        for key in ("revenue", "sales", "offered", "done"):
+            self.assertAlmostEqual(
+                sum(row[key] for row in result["types"]), kpis[key][0], msg=key
+            )
+        # The same sales, row by row, in the detail.
+        detail = self.env["oto.attribution"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("purchase_date", ">=", result["purchase_from"]),
+                ("purchase_date", "<", result["purchase_to"]),
+            ]
+        )
+        by_type = {}
+        for sale in detail:
+            by_type[sale.suggestion_type] = (
+                by_type.get(sale.suggestion_type, 0) + sale.amount
+            )
+        self.assertEqual(
+            by_type,
+            {kind: row["revenue"] for kind, row in types.items() if row["sales"]},
+        )
+        # Kept: the same figures the next day, today's now from the kept days.
+        with freeze_time("2026-11-21 15:00:00"):
+            later = {
+                row["type"]: row for row in self.Result.get_results("30d")["types"]
+            }
+        self.assertEqual(later["segment"]["revenue"], 100.0)
+        self.assertEqual(later["behavior"]["revenue"], 500.0)
+        # Bia's own results: her type only.
+        seller_user = new_test_user(
+            self.env,
+            "oto_results_types_bia",
+            groups="oto_crm.oto_crm_group_seller",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        self.bia.user_id = seller_user
+        mine = self.Result.with_user(seller_user).get_results("30d")
+        self.assertEqual(
+            [(row["type"], row["revenue"]) for row in mine["types"] if row["sales"]],
+            [("behavior", 500.0)],
+        )

@@ -116,8 +116,14 @@ def test_openapi_document_matches_the_validator():
     assert set(spec["paths"]) == {
         "/opportunities",
         "/opportunities/{id}",
+        "/results",
         "/openapi.json",
     }
+    # The results' types: every type an opportunity has (those of the API,
+    # and a contact a seller started).
+    assert set(
+        schemas["Results"]["properties"]["types"]["items"]["properties"]["type"]["enum"]
+    ) >= set(TYPES)
 
 
 surrogate_text = st.text(

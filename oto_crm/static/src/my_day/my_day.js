@@ -843,6 +843,17 @@ export class OtoMyDay extends Component {
         return done === 1 ? _t("1 done today") : _t("%s done today", formatCount(done));
     }
 
+    typeIcon(type) {
+        return (
+            {
+                segment: "fa-bullhorn",
+                behavior: "fa-shopping-cart",
+                manual: "fa-user",
+                contact: "fa-comments",
+            }[type] || "fa-circle"
+        );
+    }
+
     toneClass(tone) {
         return tone ? `text-bg-${tone}` : "text-bg-light";
     }

@@ -183,6 +183,13 @@ export class OtoResults extends Component {
         });
     }
 
+    typeDoneText(row) {
+        return _t("%(done)s of %(offered)s done", {
+            done: this.formatValue({ kind: "count" }, row.done),
+            offered: this.formatValue({ kind: "count" }, row.offered),
+        });
+    }
+
     formatRate(value) {
         return formatPercent(value);
     }

@@ -121,6 +121,17 @@ function workFirstSuggestion(shots) {
         },
         ...(shots ? screenshot("my-day-campaign-phone") : []),
         {
+            content: "Each card says the opportunity's type",
+            trigger: ".o_oto_suggestion:not(.o_oto_worked) .o_oto_type",
+            run() {
+                const cards = document.querySelectorAll(".o_oto_suggestion");
+                const typed = document.querySelectorAll(".o_oto_suggestion .o_oto_type");
+                if (!cards.length || typed.length !== cards.length) {
+                    throw new Error(`${typed.length} of ${cards.length} cards say their type`);
+                }
+            },
+        },
+        {
             content: "Tap 2: the first customer to contact",
             trigger: ".o_oto_suggestion:not(.o_oto_worked)",
             run(helpers) {
@@ -370,6 +381,23 @@ tours.add("oto_crm_journey_manager", {
             trigger: ".o_oto_my_day .o_oto_header:has(.o_oto_back) ~ .o_oto_results_screen .o_oto_ranking_row",
         },
         { trigger: ".o_oto_tabs .o_oto_tab_home.active" },
+        {
+            content: "By opportunity type: what each kind brought, adding up to the revenue",
+            trigger: ".o_oto_results_screen .o_oto_types .o_oto_type_row .o_oto_type_revenue",
+            run() {
+                const money = (text) =>
+                    Number(text.replace(/[^\d,-]/g, "").replace(",", ".")) || 0;
+                const rows = [...document.querySelectorAll(".o_oto_type_row .o_oto_type_revenue")];
+                const sum = rows.reduce((total, el) => total + money(el.textContent), 0);
+                const revenue = money(
+                    document.querySelector(".o_oto_results_screen .o_oto_kpi_revenue .o_oto_kpi_value")
+                        .textContent
+                );
+                if (!revenue || Math.abs(sum - revenue) > 0.05 * rows.length) {
+                    throw new Error(`Types add up to ${sum}, the revenue is ${revenue}`);
+                }
+            },
+        },
         assertNoWiderThanThePhone(),
         ...screenshot("results-phone"),
         {
