@@ -26,6 +26,8 @@ _logger = logging.getLogger(__name__)
 API_ROOT = "/oto/api"
 PREFIX = f"{API_ROOT}/v1"
 MAX_BODY = 64 * 1024
+# A batch of up to 1,000 purchases with their lines.
+MAX_BATCH_BODY = 8 * 1024 * 1024
 # The results' period: 30 days unless told, a year at most.
 RESULTS_DAYS = 30
 RESULTS_MAX_DAYS = 366
@@ -36,6 +38,7 @@ ROUTES = (
     (re.compile(r"v1/opportunities/?"), ("GET", "HEAD", "POST")),
     (re.compile(r"v1/opportunities/[0-9]+/?"), ("GET", "HEAD")),
     (re.compile(r"v1/results/?"), ("GET", "HEAD")),
+    (re.compile(r"v1/purchases/?"), ("POST",)),
     (re.compile(r"v1/openapi\.json"), ("GET", "HEAD")),
 )
 HTTP_CODES = {
@@ -94,11 +97,13 @@ def error_response(exception):
 def _http_messages(status):
     """The caller's language for the errors Odoo or werkzeug raised."""
     env = request.env["oto.opportunity.api"].with_context(lang=_lang()).env
+    batch = request.httprequest.path.rstrip("/") == f"{PREFIX}/purchases"
+    limit = MAX_BATCH_BODY if batch else MAX_BODY
     return {
         400: env._("The request is malformed."),
         404: env._("There is nothing at this address."),
         405: env._("This method is not allowed here."),
-        413: env._("The body is larger than %(size)s KB.", size=MAX_BODY // 1024),
+        413: env._("The body is larger than %(size)s KB.", size=limit // 1024),
         500: env._("Internal error: the request changed nothing."),
     }
 
@@ -209,10 +214,10 @@ class OtoOpportunityApiController(http.Controller):
             )
         return _json(200, api._to_json(suggestion))
 
-    def _read_body(self, api):
+    def _read_body(self, api, limit=MAX_BODY):
         """The request's body as JSON (an object or anything else: the
         validator says what is wrong): only ``application/json`` in UTF-8,
-        at most MAX_BODY bytes, strict JSON (no NaN, no Infinity)."""
+        at most ``limit`` bytes, strict JSON (no NaN, no Infinity)."""
         httprequest = request.httprequest
         charset = httprequest.mimetype_params.get("charset", "utf-8").lower()
         if httprequest.mimetype != "application/json" or charset not in (
@@ -231,7 +236,7 @@ class OtoOpportunityApiController(http.Controller):
         too_large = OpportunityApiError(
             413,
             "too_large",
-            api.env._("The body is larger than %(size)s KB.", size=MAX_BODY // 1024),
+            api.env._("The body is larger than %(size)s KB.", size=limit // 1024),
         )
         if httprequest.content_length is None:
             # A body of unknown length (chunked) would be read whole to
@@ -241,7 +246,7 @@ class OtoOpportunityApiController(http.Controller):
                 "length_required",
                 api.env._("Send the body with its length (Content-Length)."),
             )
-        if httprequest.content_length > MAX_BODY:
+        if httprequest.content_length > limit:
             raise too_large
         try:
             # (Cached: a request retried after a concurrent update reads it
@@ -249,7 +254,7 @@ class OtoOpportunityApiController(http.Controller):
             raw = httprequest.get_data()
         except RequestEntityTooLarge as exc:
             raise too_large from exc
-        if len(raw) > MAX_BODY:
+        if len(raw) > limit:
             raise too_large
         try:
             return json.loads(raw.decode("utf-8"), parse_constant=_not_json)
@@ -287,6 +292,27 @@ class OtoOpportunityApiController(http.Controller):
             if opportunity_id > MAX_ID:
                 raise api._not_found(opportunity_id)
             return _json(200, api._to_json(api._get(key, opportunity_id)))
+        except OpportunityApiError as exc:
+            return _error(exc)
+
+    @http.route(
+        f"{PREFIX}/purchases",
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+        readonly=False,
+        max_content_length=MAX_BATCH_BODY,
+    )
+    def purchases(self, **_params):
+        """A batch of purchases from another system (up to 1,000), each
+        answered with its own result."""
+        try:
+            key = self._authenticate()
+            api = self._api(key)
+            payload = self._read_body(api, MAX_BATCH_BODY)
+            return _json(200, api._purchases(key, payload))
         except OpportunityApiError as exc:
             return _error(exc)
 

@@ -303,6 +303,7 @@ class OtoImport(models.AbstractModel):
         mode="all",
         dry_run=False,
         progress=None,
+        listed=MAX_LISTED,
     ):
         """Import ``data`` (the file's bytes) of ``kind`` into the current
         company: ``mapping`` the column key of each header cell (guessed when
@@ -313,7 +314,8 @@ class OtoImport(models.AbstractModel):
         (a problem of the whole file, or False), ``created``, ``updated``,
         ``unchanged``, ``error_file`` (CSV bytes of the rows in error with
         their reasons, or False), ``done`` (written). ``progress``: called
-        with (rows read, rows in the file) as the rows are read."""
+        with (rows read, rows in the file) as the rows are read. ``listed``:
+        how many problems are listed (None: all)."""
         if not self.env.user.has_group("oto_crm.oto_crm_group_admin"):
             raise AccessError(self.env._("Only brand admins import data."))
         started = time.monotonic()
@@ -372,7 +374,7 @@ class OtoImport(models.AbstractModel):
                 "message": self._problem_message(code, text, **extra),
                 "value": text or "",
             }
-            for row, key, code, text, extra in problems[:MAX_LISTED]
+            for row, key, code, text, extra in problems[:listed]
         ]
         if problems:
             result["error_file"] = self._error_file(data, filename, problems, headers)

@@ -3,14 +3,17 @@
 """The opportunity API's work, behind the controller: find or create the
 customer, place them in a wallet, create the suggestion, read it back."""
 
+import csv
+import io
 import logging
 
 import psycopg2
 
 from odoo import api, fields, models
 
+from ..tools import purchase_feed
 from ..tools.opportunity_api import PRIORITIES
-from .brand_time import brand_today
+from .brand_time import brand_timezone, brand_today
 from .oto_suggestion import OPEN_STATES
 
 _logger = logging.getLogger(__name__)
@@ -80,6 +83,37 @@ class OtoOpportunityApi(models.AbstractModel):
             "a date, YYYY-MM-DD": self.env._("a date, YYYY-MM-DD"),
             "in the past": self.env._("in the past"),
             "one of normal, high, urgent": self.env._("one of normal, high, urgent"),
+        }
+
+    @api.model
+    def _purchase_messages(self):
+        """The purchases feed's messages (``tools.purchase_feed.MESSAGES``)
+        in the caller's language."""
+        return {
+            "required": self.env._("required"),
+            "must be a JSON object": self.env._("must be a JSON object"),
+            "must be a string": self.env._("must be a string"),
+            "unknown field": self.env._("unknown field"),
+            "at most 64 characters": self.env._("at most 64 characters"),
+            "must not contain control characters": self.env._(
+                "must not contain control characters"
+            ),
+            "a date and time, ISO 8601 (YYYY-MM-DDTHH:MM:SS, a zone optional)": (
+                self.env._(
+                    "a date and time, ISO 8601 (YYYY-MM-DDTHH:MM:SS, a zone optional)"
+                )
+            ),
+            "one of store, online": self.env._("one of store, online"),
+            "one of done, cancel": self.env._("one of done, cancel"),
+            "a number, 0 or more": self.env._("a number, 0 or more"),
+            "must be a list": self.env._("must be a list"),
+            "at most 200 lines": self.env._("at most 200 lines"),
+            "the same purchase twice in the batch": self.env._(
+                "the same purchase twice in the batch"
+            ),
+            "give a list of 1 to 1000 purchases": self.env._(
+                "give a list of 1 to 1000 purchases"
+            ),
         }
 
     @api.model
@@ -392,6 +426,98 @@ class OtoOpportunityApi(models.AbstractModel):
                 for contact in contacts
             ],
             "sales": {"count": sales[0], "amount": sales[1] or 0.0},
+        }
+
+    @api.model
+    def _purchases(self, key, payload):
+        """A batch of purchases from another system, merged into the
+        company's external purchases by their id (a purchase sent again
+        changes only what changed), checked and written as the onboarding
+        import does: each purchase answered with its own result, the valid
+        ones written whole even when others are not."""
+        user = key.user_id
+        if not user.has_group("oto_crm.oto_crm_group_admin"):
+            raise OpportunityApiError(
+                403,
+                "forbidden",
+                self.env._(
+                    "This key acts as %(user)s, who may not import purchases "
+                    "(brand admins only).",
+                    user=user.name,
+                ),
+            )
+        table = self._purchase_messages()
+        rows, places, errors, batch_error = purchase_feed.rows(
+            payload, brand_timezone(self.env)
+        )
+        if batch_error:
+            message = table.get(batch_error, batch_error)
+            raise OpportunityApiError(422, "invalid", message, {"purchases": message})
+        items = payload["purchases"]
+        problems = {
+            index: {field: table.get(text, text) for field, text in found.items()}
+            for index, found in errors.items()
+        }
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        if rows:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(purchase_feed.KEYS)
+            for row in rows:
+                writer.writerow([row.get(k) or "" for k in purchase_feed.KEYS])
+            outcome = (
+                self.env["oto.import"]
+                .with_user(user)
+                .with_company(key.company_id)
+                ._run(
+                    "purchases",
+                    buffer.getvalue().encode("utf-8"),
+                    filename=f"api-{key.prefix}.csv",
+                    mapping=list(purchase_feed.KEYS),
+                    mode="valid",
+                    listed=None,
+                )
+            )
+            if outcome["file_issue"]:
+                raise OpportunityApiError(
+                    422,
+                    "invalid",
+                    outcome["file_issue"],
+                    {"purchases": outcome["file_issue"]},
+                )
+            for issue in outcome["issues"]:
+                index, line = places[issue["row"] - 2]
+                field = purchase_feed.field_of(issue["column"], line)
+                problems.setdefault(index, {}).setdefault(field, issue["message"])
+            for name in counts:
+                counts[name] = outcome[name] if outcome["done"] else 0
+        results = []
+        for index, item in enumerate(items):
+            reference = item.get("id") if isinstance(item, dict) else None
+            found = problems.get(index)
+            results.append(
+                {
+                    "index": index,
+                    "id": reference if isinstance(reference, str) else None,
+                    "status": "invalid" if found else "ok",
+                    **({"errors": found} if found else {}),
+                }
+            )
+        invalid = sum(1 for result in results if result["status"] == "invalid")
+        _logger.info(
+            "Purchases through the API key %s (%s): %s received, %s invalid, %s",
+            key.id,
+            key.prefix,
+            len(items),
+            invalid,
+            counts,
+        )
+        return {
+            "received": len(items),
+            "accepted": len(items) - invalid,
+            "invalid": invalid,
+            **counts,
+            "results": results,
         }
 
     @api.model

@@ -713,3 +713,193 @@ class TestOpportunityApi(OpportunityApiCommon):
         self.assertEqual(spec["openapi"], "3.0.3")
         self.assertTrue(spec["servers"][0]["url"].endswith("/oto/api/v1"))
         self.assertIn("/opportunities", spec["paths"])
+
+
+@tagged("post_install", "-at_install", "oto_crm")
+class TestPurchasesFeed(OpportunityApiCommon):
+    """Purchases from another system in batches, each answered on its own,
+    written as the onboarding import writes them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer_1.ref = "CLI-001"
+        cls.customer_2.ref = "CLI-002"
+        # The franchise's customer with the same code: never this key's.
+        cls.env["res.partner"].create(
+            {"name": "Outra", "ref": "CLI-003", "company_id": cls.other_company.id}
+        )
+
+    def _send(self, payload, token=None, lang=None):
+        headers = {
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {token or self.token}",
+        }
+        if lang:
+            headers["Accept-Language"] = lang
+        with mute_logger("odoo.http", "odoo.addons.oto_crm.controllers.api"):
+            return self.url_open(
+                f"{BASE}/purchases", data=json.dumps(payload), headers=headers
+            )
+
+    def _purchase(self, **overrides):
+        purchase = {
+            "id": "ECOM-1001",
+            "date": "2026-11-20T14:30:00-03:00",
+            "customer": "CLI-001",
+            "store": "T-SP1",
+            "seller": "A1",
+            "channel": "store",
+            "lines": [
+                {"product": "VEST-001", "quantity": 2, "unit_price": 199.9},
+                {"product": "VEST-001", "quantity": 1, "unit_price": 99.5},
+            ],
+        }
+        purchase.update(overrides)
+        return purchase
+
+    def _external(self, reference):
+        return self.env["oto.external.purchase"].search(
+            [("external_id", "=", reference), ("company_id", "=", self.company.id)]
+        )
+
+    def test_a_batch_each_answered_on_its_own(self):
+        batch = {
+            "purchases": [
+                self._purchase(),
+                # Online, no lines: its total.
+                self._purchase(
+                    id="ECOM-1002",
+                    customer="CLI-002",
+                    store=None,
+                    seller=None,
+                    channel="online",
+                    total=350,
+                    lines=[],
+                    date="2026-11-21T10:00:00Z",
+                ),
+                # Another company's customer code: unknown here.
+                self._purchase(id="ECOM-1003", customer="CLI-003"),
+                # A line of an unknown shape, a bad date: the item alone.
+                self._purchase(
+                    id="ECOM-1004",
+                    date="20/11/2026",
+                    lines=[{"product": "VEST-001", "quantity": -1, "color": "azul"}],
+                ),
+            ]
+        }
+        response = self._send(batch)
+        self.assertEqual(response.status_code, 200, response.text)
+        body = response.json()
+        self.assertEqual(
+            (body["received"], body["accepted"], body["invalid"], body["created"]),
+            (4, 2, 2, 2),
+        )
+        results = body["results"]
+        self.assertEqual(
+            [(r["index"], r["id"], r["status"]) for r in results],
+            [
+                (0, "ECOM-1001", "ok"),
+                (1, "ECOM-1002", "ok"),
+                (2, "ECOM-1003", "invalid"),
+                (3, "ECOM-1004", "invalid"),
+            ],
+        )
+        self.assertEqual(list(results[2]["errors"]), ["customer"])
+        self.assertEqual(
+            set(results[3]["errors"]),
+            {"date", "lines.0.quantity", "lines.0.color"},
+        )
+        first = self._external("ECOM-1001")
+        self.assertEqual(first.partner_id, self.customer_1)
+        self.assertEqual(
+            (first.store_id, first.seller_id), (self.store_a, self.seller_a1)
+        )
+        self.assertAlmostEqual(first.amount_total, 2 * 199.9 + 99.5)
+        self.assertEqual(len(first.line_ids), 2)
+        self.assertEqual(first.line_ids.product_id, self.product)
+        # 14:30 in São Paulo is 17:30 UTC; 10:00 UTC stays 10:00 UTC.
+        self.assertEqual(str(first.date_order), "2026-11-20 17:30:00")
+        second = self._external("ECOM-1002")
+        self.assertEqual((second.channel, second.amount_total), ("online", 350))
+        self.assertEqual(str(second.date_order), "2026-11-21 10:00:00")
+        self.assertFalse(self._external("ECOM-1003") | self._external("ECOM-1004"))
+        # They count as the customer's purchases, like sale orders.
+        self.assertIn(
+            "ECOM-1001",
+            self.env["oto.purchase"]
+            .search([("partner_id", "=", self.customer_1.id)])
+            .mapped("reference"),
+        )
+        # Sent again (a retry): nothing new; a changed total: updated.
+        again = self._send(batch).json()
+        self.assertEqual((again["created"], again["updated"]), (0, 0))
+        self.assertEqual(again["unchanged"], 2)
+        batch["purchases"][1]["total"] = 400
+        changed = self._send(batch).json()
+        self.assertEqual((changed["created"], changed["updated"]), (0, 1))
+        self.assertEqual(self._external("ECOM-1002").amount_total, 400)
+        self.assertEqual(
+            self.env["oto.external.purchase"].search_count(
+                [("external_id", "like", "ECOM-%")]
+            ),
+            2,
+        )
+
+    def test_bad_batches_are_refused_whole_in_the_callers_language(self):
+        if not self.env["res.lang"]._lang_get("pt_BR"):
+            self.env["res.lang"].sudo()._activate_lang("pt_BR")
+            self.env["ir.module.module"].sudo().search(
+                [("name", "=", "oto_crm")]
+            )._update_translations("pt_BR")
+        before = self.env["oto.external.purchase"].search_count([])
+        for payload in (
+            {},
+            {"purchases": []},
+            {"purchases": "x"},
+            {"purchases": [self._purchase()], "other": 1},
+            {"purchases": [self._purchase(id=f"P{n}") for n in range(1001)]},
+        ):
+            response = self._send(payload, lang="pt-BR")
+            self.assertEqual(
+                response.status_code,
+                422,
+                payload if len(str(payload)) < 300 else "1001",
+            )
+            self.assertEqual(
+                response.json()["error"]["fields"]["purchases"],
+                "informe uma lista de 1 a 1000 compras",
+            )
+        # The same purchase twice in one batch: the second is refused.
+        body = self._send(
+            {"purchases": [self._purchase(), self._purchase()]}, lang="pt-BR"
+        ).json()
+        self.assertEqual([r["status"] for r in body["results"]], ["ok", "invalid"])
+        self.assertEqual(
+            body["results"][1]["errors"]["id"], "a mesma compra duas vezes no lote"
+        )
+        self.assertEqual(self.env["oto.external.purchase"].search_count([]), before + 1)
+
+    def test_only_a_brand_admins_key_feeds_purchases(self):
+        seller_key = self.env["oto.api.key"].create(
+            {
+                "name": "Vendedor",
+                "company_id": self.company.id,
+                "user_id": self.user_seller.id,
+            }
+        )
+        response = self._send(
+            {"purchases": [self._purchase()]}, token=self._generate(seller_key)
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(response.json()["error"]["code"], "forbidden")
+        self.assertFalse(self._external("ECOM-1001"))
+        # Without a key, nothing either.
+        with mute_logger("odoo.http", "odoo.addons.oto_crm.controllers.api"):
+            response = self.url_open(
+                f"{BASE}/purchases",
+                data=json.dumps({"purchases": [self._purchase()]}),
+                headers={"Content-Type": "application/json"},
+            )
+        self.assertEqual(response.status_code, 401)
+        self.assertFalse(self._external("ECOM-1001"))

@@ -117,8 +117,19 @@ def test_openapi_document_matches_the_validator():
         "/opportunities",
         "/opportunities/{id}",
         "/results",
+        "/purchases",
         "/openapi.json",
     }
+    # The purchases feed's fields, as the feed checks them.
+    from oto_crm.tools.purchase_feed import ITEM_FIELDS, LINE_FIELDS, MAX_LINES
+    from oto_crm.tools.purchase_feed import MAX_PURCHASES as MAX_BATCH
+
+    batch = schemas["PurchaseBatch"]["properties"]["purchases"]
+    assert batch["maxItems"] == MAX_BATCH
+    assert tuple(batch["items"]["properties"]) == ITEM_FIELDS
+    lines = batch["items"]["properties"]["lines"]
+    assert lines["maxItems"] == MAX_LINES
+    assert tuple(lines["items"]["properties"]) == LINE_FIELDS
     # The results' types: every type an opportunity has (those of the API,
     # and a contact a seller started).
     assert set(
