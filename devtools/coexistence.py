@@ -35,7 +35,8 @@ import tempfile
 import time
 
 from . import run_tests as rt
-from .environment import ADDONS, ROOT, SetupError, say
+from .environment import ERP_ADDONS as ADDONS
+from .environment import ROOT, SetupError, say
 
 RUNNER = os.path.join(ROOT, "devtools", "odoo_runner.py")
 BASELINE_CACHE = os.path.join(rt.WORK, "odoo_own_baseline.json")

@@ -32,7 +32,19 @@ from dataclasses import dataclass, field
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, ".work")
-ADDONS = ("oto_crm", "oto_crm_pos", "oto_crm_whatsapp", "oto_crm_pos_whatsapp")
+# Every add-on of the project (static checks, translations, packages).
+ADDONS = (
+    "oto_crm",
+    "oto_crm_pos",
+    "oto_crm_whatsapp",
+    "oto_crm_pos_whatsapp",
+    "oto_crm_website_sale",
+)
+# Bridges to Odoo's online shop: tested in a database with the shop (their
+# own scenario), not installed with the others (the demo, the ERP's own
+# tests, the lifecycle and the upgrades run without a website).
+SHOP_ADDONS = ("oto_crm_website_sale",)
+ERP_ADDONS = tuple(addon for addon in ADDONS if addon not in SHOP_ADDONS)
 DEFAULT_SRC = "/opt/odoo18"
 
 _PROBE = (

@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 from . import environment as envmod
-from .environment import ADDONS, ROOT, SetupError, say
+from .environment import ERP_ADDONS, ROOT, SHOP_ADDONS, SetupError, say
 from .run_tests import _odoo_run, clone_database, drop_database, ensure_template
 
 
@@ -26,13 +26,24 @@ def main():
     template = ensure_template(odoo, db, "pos", False)
     dbname = "oto_i18n_export"
     clone_database(db, template, dbname)
+    # The ERP's add-ons first, exported without the website (which adds
+    # fields of its own to every model with a chatter); then the shop's.
+    for stage, addons in (("erp", ERP_ADDONS), ("shop", SHOP_ADDONS)):
+        rc = _install_and_export(odoo, db, dbname, stage, addons)
+        if rc:
+            return rc
+    drop_database(db, dbname)
+    return 0
+
+
+def _install_and_export(odoo, db, dbname, stage, addons):
     rc, _log, path = _odoo_run(
-        odoo, db, dbname, ["-i", ",".join(ADDONS)], "i18n_install.log"
+        odoo, db, dbname, ["-i", ",".join(addons)], f"i18n_install_{stage}.log"
     )
     if rc:
         say(f"install failed, see {path}")
         return 1
-    for addon in ADDONS:
+    for addon in addons:
         pot = os.path.join(ROOT, addon, "i18n", f"{addon}.pot")
         os.makedirs(os.path.dirname(pot), exist_ok=True)
         rc, _log, path = _odoo_run(
@@ -60,7 +71,6 @@ def main():
                 check=True,
             )
         say(f"{addon}: {pot}")
-    drop_database(db, dbname)
     return 0
 
 

@@ -13,7 +13,8 @@ import shutil
 import subprocess
 
 from . import environment as envmod
-from .environment import ADDONS, WORK, SetupError, say
+from .environment import ERP_ADDONS as ADDONS
+from .environment import WORK, SetupError, say
 
 
 def _installed(db, dbname):

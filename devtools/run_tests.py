@@ -31,7 +31,7 @@ import time
 import xml.etree.ElementTree as ET
 
 from . import environment as envmod
-from .environment import ADDONS, ROOT, WORK, SetupError, say
+from .environment import ADDONS, ERP_ADDONS, ROOT, WORK, SetupError, say
 
 VENV = os.path.join(WORK, "venv")
 # Odoo's data dir (filestores) for the test and template databases.
@@ -42,6 +42,8 @@ LOGS = os.path.join(WORK, "logs")
 # auto_install) would come along and oto_crm would not be tested alone.
 BASES = {
     "crm": ("sale_crm", "phone_validation"),
+    # The online shop (website_sale) for its bridge.
+    "shop": ("sale_crm", "phone_validation", "website_sale"),
     "pos": ("sale_crm", "phone_validation", "point_of_sale"),
     # Odoo's modules that our add-ons extend or build on, for Odoo's own tests.
     "odoo": ("sale_crm", "phone_validation", "point_of_sale", "pos_sms"),
@@ -65,13 +67,19 @@ SCENARIOS = {
         "oto_crm_pos_whatsapp",
         "/oto_crm_pos_whatsapp,-oto_tour",
     ),
+    "oto_crm_website_sale": (
+        "shop",
+        False,
+        "oto_crm_website_sale",
+        "/oto_crm_website_sale,-oto_tour",
+    ),
     # The property tests of the engines (tag oto_property) run in the
     # scenarios above: with the demo brand they would test nothing more.
     "all_demo": (
         "pos",
         True,
-        ",".join(ADDONS),
-        ",".join([*(f"/{a}" for a in ADDONS), "-oto_property"]),
+        ",".join(ERP_ADDONS),
+        ",".join([*(f"/{a}" for a in ERP_ADDONS), "-oto_property"]),
     ),
 }
 
